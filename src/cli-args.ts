@@ -1,0 +1,106 @@
+/**
+ * Command-line arguments of ktrace-repl, parsed without I/O.
+ *
+ * Why: one place says what the binary accepts; errors name the offending argument.
+ */
+export interface CliArgs {
+  command: "run" | "snapshot" | "help" | "version";
+  source: { kind: "canned" | "rules" | "snapshot" | "live"; arg?: string };
+  format?: "xtables-monitor" | "explain" | "json";
+  dialect?: "modern" | "article";
+  seed: number;
+  exprs: string[];
+  output?: string;
+  plain: boolean;
+}
+
+export class CliError extends Error {}
+
+export const USAGE = `usage: ktrace-repl [SOURCE] [--format xtables-monitor|explain|json] [--dialect modern|article] [--seed N] [-e CMD]...
+       ktrace-repl snapshot [-o FILE]      write this host's netfilter state to a snapshot file (read-only, needs root)
+
+SOURCE (default: --canned article):
+  --canned NAME      a scenario shipped with ktrace (article)
+  --rules FILE       an iptables-save file, on the article's node
+  --snapshot FILE    a snapshot taken with "ktrace-repl snapshot"
+  --live             this host, read-only (needs root)
+
+With -e, each CMD runs in order in one session and ktrace exits; errors go to stderr (exit 1).
+When standard input is not a terminal, its lines are run the same way.
+Otherwise an interactive REPL starts; type help there.`;
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  const a: CliArgs = { command: "run", source: { kind: "canned", arg: "article" }, seed: 1, exprs: [], plain: false };
+  let sourceSet = false;
+  const setSource = (kind: CliArgs["source"]["kind"], arg?: string) => {
+    if (sourceSet) throw new CliError(`only one source may be given (--canned, --rules, --snapshot or --live)`);
+    sourceSet = true;
+    a.source = { kind, arg };
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new CliError(`${w} needs a value`);
+      return v;
+    };
+    switch (w) {
+      case "snapshot":
+        if (i !== 0) throw new CliError(`"snapshot" must come first`);
+        a.command = "snapshot";
+        break;
+      case "-o":
+      case "--output":
+        a.output = value();
+        break;
+      case "--canned":
+        setSource("canned", value());
+        break;
+      case "--rules":
+        setSource("rules", value());
+        break;
+      case "--snapshot":
+        setSource("snapshot", value());
+        break;
+      case "--live":
+        setSource("live");
+        break;
+      case "--format": {
+        const v = value();
+        if (v !== "xtables-monitor" && v !== "explain" && v !== "json") throw new CliError(`unknown --format "${v}" (xtables-monitor, explain or json)`);
+        a.format = v;
+        break;
+      }
+      case "--dialect": {
+        const v = value();
+        if (v !== "modern" && v !== "article") throw new CliError(`unknown --dialect "${v}" (modern or article)`);
+        a.dialect = v;
+        break;
+      }
+      case "--seed": {
+        const v = value();
+        if (!/^\d+$/.test(v)) throw new CliError(`--seed needs a whole number, not "${v}"`);
+        a.seed = Number(v);
+        break;
+      }
+      case "-e":
+      case "--eval":
+        a.exprs.push(value());
+        break;
+      case "--plain":
+        a.plain = true;
+        break;
+      case "-h":
+      case "--help":
+        a.command = "help";
+        break;
+      case "-V":
+      case "--version":
+        a.command = "version";
+        break;
+      default:
+        throw new CliError(`unknown argument "${w}"`);
+    }
+  }
+  return a;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+/**
+ * ktrace-repl: picks the mode — snapshot, script (-e or piped stdin), or the interactive REPL.
+ *
+ * Why: a thin front end; everything it does is a command run on a Session.
+ */
+import { parseCliArgs, CliError, USAGE, type CliArgs } from "./cli-args.js";
+import { Session } from "./lang/session.js";
+import { runLine } from "./lang/commands/index.js";
+import { nodeIo } from "./sources/io.js";
+import { loadCanned, loadLive, loadRulesFile, loadSnapshot, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
+import { isUserError } from "./engine/parse/errors.js";
+import { SnapshotError } from "./sources/snapshot.js";
+import { readFileSync } from "node:fs";
+
+function loadSource(a: CliArgs): LoadedSource {
+  switch (a.source.kind) {
+    case "canned":
+      return loadCanned(a.source.arg ?? "article");
+    case "rules":
+      return loadRulesFile(nodeIo, a.source.arg!);
+    case "snapshot":
+      return loadSnapshot(nodeIo, a.source.arg!);
+    case "live":
+      return loadLive(nodeIo);
+  }
+}
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+    return pkg.version;
+  } catch {
+    return "unknown";
+  }
+}
+
+export function runScript(session: Session, lines: string[]): number {
+  let failed = 0;
+  for (const line of lines) {
+    const r = runLine(session, line);
+    if (r.error) {
+      failed++;
+      process.stderr.write(`ktrace: ${r.error}${r.hint ? ` (${r.hint})` : ""}\n`);
+      continue;
+    }
+    if (r.text) process.stdout.write(r.text + "\n");
+    if (r.quit) break;
+  }
+  return failed ? 1 : 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let a: CliArgs;
+  try {
+    a = parseCliArgs(argv);
+  } catch (e) {
+    process.stderr.write(`ktrace-repl: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (a.command === "help") {
+    process.stdout.write(USAGE + "\n");
+    return 0;
+  }
+  if (a.command === "version") {
+    process.stdout.write(`ktrace-repl ${version()}\n`);
+    return 0;
+  }
+  try {
+    if (a.command === "snapshot") {
+      const text = probeHost(nodeIo);
+      if (a.output) {
+        nodeIo.writeFile(a.output, text);
+        process.stderr.write(`wrote ${a.output}\n`);
+      } else process.stdout.write(text);
+      return 0;
+    }
+    const source = loadSource(a);
+    const session = new Session(source, nodeIo, a.seed);
+    if (a.dialect) session.dialect = a.dialect;
+    if (a.exprs.length) {
+      if (a.format) session.format = a.format;
+      return runScript(session, a.exprs);
+    }
+    if (!process.stdin.isTTY) {
+      if (a.format) session.format = a.format;
+      const text = readFileSync(0, "utf8");
+      return runScript(session, text.split("\n"));
+    }
+    if (a.format) session.format = a.format;
+    const { startRepl } = await import("./repl/start.js");
+    return await startRepl(session, { plain: a.plain });
+  } catch (e) {
+    if (isUserError(e) || e instanceof SourceError || e instanceof SnapshotError) {
+      process.stderr.write(`ktrace-repl: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e) => {
+    process.stderr.write(`ktrace-repl: internal error: ${(e as Error).stack ?? e}\n`);
+    process.exitCode = 70;
+  },
+);

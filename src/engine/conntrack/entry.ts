@@ -1,0 +1,96 @@
+/**
+ * A conntrack entry as the kernel keeps it: the original and reply tuples, status bits, the
+ * protocol state, a mark, a zone and a timeout.
+ *
+ * Why: NAT is a property of the connection, not of the packet. The tuples say how later packets
+ * and replies are rewritten; the status bits are what `--ctstatus`/`--ctstate DNAT` test.
+ */
+import { formatIp, type Ip } from "../model/ipv4.js";
+import type { L4Proto } from "../model/packet.js";
+
+export interface CtTuple {
+  proto: L4Proto;
+  src: Ip;
+  dst: Ip;
+  sport: number; // icmp: echo id
+  dport: number; // icmp: type (orig 8 / reply 0)
+}
+
+/** Linux: enum ip_conntrack_status (include/uapi/linux/netfilter/nf_conntrack_common.h). */
+export const CT_STATUS = {
+  EXPECTED: 1 << 0,
+  SEEN_REPLY: 1 << 1,
+  ASSURED: 1 << 2,
+  CONFIRMED: 1 << 3,
+  SRC_NAT: 1 << 4,
+  DST_NAT: 1 << 5,
+  SEQ_ADJUST: 1 << 6,
+  SRC_NAT_DONE: 1 << 7,
+  DST_NAT_DONE: 1 << 8,
+  DYING: 1 << 9,
+} as const;
+export type CtStatusName = keyof typeof CT_STATUS;
+
+export type CtState = "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED";
+export type CtDir = "ORIGINAL" | "REPLY";
+
+export interface CtEntry {
+  id: number;
+  orig: CtTuple;
+  reply: CtTuple;
+  status: number;
+  protoState: string; // tcp: SYN_SENT, ESTABLISHED...; others ""
+  mark: number;
+  zone: number;
+  timeout: number; // seconds left at `updated`
+  updated: number; // simulated ms
+  created: number;
+}
+
+/** What a packet sees of conntrack: its entry (if tracked), direction and state. */
+export interface CtView {
+  entry?: CtEntry;
+  dir: CtDir;
+  state: CtState;
+}
+
+export function invertTuple(t: CtTuple): CtTuple {
+  const icmpReply = t.proto === "icmp" ? (t.dport === 8 ? 0 : t.dport === 0 ? 8 : t.dport) : t.sport;
+  return t.proto === "icmp"
+    ? { proto: t.proto, src: t.dst, dst: t.src, sport: t.sport, dport: icmpReply }
+    : { proto: t.proto, src: t.dst, dst: t.src, sport: t.dport, dport: t.sport };
+}
+
+export function tupleKey(t: CtTuple): string {
+  return `${t.proto} ${t.src} ${t.dst} ${t.sport} ${t.dport}`;
+}
+
+export function hasStatus(e: CtEntry, bit: number): boolean {
+  return (e.status & bit) !== 0;
+}
+
+export function statusNames(status: number): CtStatusName[] {
+  return (Object.keys(CT_STATUS) as CtStatusName[]).filter((k) => (status & CT_STATUS[k]) !== 0);
+}
+
+const PROTO_NUMS: Record<L4Proto, number> = { tcp: 6, udp: 17, icmp: 1, sctp: 132 };
+
+function tupleText(t: CtTuple): string {
+  if (t.proto === "icmp") return `src=${formatIp(t.src)} dst=${formatIp(t.dst)} type=${t.dport} code=0 id=${t.sport}`;
+  return `src=${formatIp(t.src)} dst=${formatIp(t.dst)} sport=${t.sport} dport=${t.dport}`;
+}
+
+/** One line as `conntrack -L` prints it. */
+export function formatCtEntry(e: CtEntry, now: number): string {
+  const left = Math.max(0, Math.round(e.timeout - (now - e.updated) / 1000));
+  const parts = [`${e.orig.proto.padEnd(8)} ${PROTO_NUMS[e.orig.proto]} ${left}`];
+  if (e.protoState) parts.push(e.protoState);
+  parts.push(tupleText(e.orig));
+  if (!hasStatus(e, CT_STATUS.SEEN_REPLY)) parts.push("[UNREPLIED]");
+  parts.push(tupleText(e.reply));
+  if (hasStatus(e, CT_STATUS.ASSURED)) parts.push("[ASSURED]");
+  parts.push(`mark=${e.mark}`);
+  if (e.zone) parts.push(`zone=${e.zone}`);
+  parts.push("use=1");
+  return parts.join(" ");
+}

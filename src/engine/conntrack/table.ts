@@ -1,0 +1,145 @@
+/**
+ * The conntrack table: lookup by either tuple, creation of unconfirmed entries, confirmation,
+ * and the per-protocol state machine.
+ *
+ * Why: the state a rule sees (NEW / ESTABLISHED / ...) and whether NAT chains run at all are
+ * decided here. Linux: nf_conntrack_in -> resolve_normal_ct; nf_conntrack_confirm at the last
+ * hook; nf_conntrack_proto_tcp.c for TCP states and timeouts.
+ */
+import type { Packet } from "../model/packet.js";
+import { TCP_FLAG_BIT } from "../model/packet.js";
+import { CT_STATUS, invertTuple, tupleKey, type CtDir, type CtEntry, type CtTuple, type CtView } from "./entry.js";
+
+export interface ConntrackTable {
+  byTuple: Map<string, { entry: CtEntry; dir: CtDir }>;
+  entries: CtEntry[];
+  nextId: number;
+}
+
+export function emptyConntrack(): ConntrackTable {
+  return { byTuple: new Map(), entries: [], nextId: 1 };
+}
+
+export function cloneConntrack(t: ConntrackTable): ConntrackTable {
+  const entries = t.entries.map((e) => ({ ...e, orig: { ...e.orig }, reply: { ...e.reply } }));
+  const byTuple = new Map<string, { entry: CtEntry; dir: CtDir }>();
+  for (const e of entries) {
+    byTuple.set(tupleKey(e.orig), { entry: e, dir: "ORIGINAL" });
+    byTuple.set(tupleKey(e.reply), { entry: e, dir: "REPLY" });
+  }
+  return { byTuple, entries, nextId: t.nextId };
+}
+
+export function packetTuple(p: Packet): CtTuple {
+  if (p.proto === "icmp") return { proto: "icmp", src: p.src, dst: p.dst, sport: p.sport, dport: p.icmpType };
+  return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
+}
+
+/** Timeouts in seconds (Linux defaults: nf_conntrack_tcp_timeout_*, udp 30/120, icmp 30). */
+export const TIMEOUTS: Record<string, number> = {
+  SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30,
+  TIME_WAIT: 120, CLOSE: 10, UDP: 30, UDP_STREAM: 120, ICMP: 30, SCTP: 210,
+};
+
+function expired(e: CtEntry, now: number): boolean {
+  return now - e.updated > e.timeout * 1000;
+}
+
+export function removeEntry(t: ConntrackTable, e: CtEntry) {
+  t.byTuple.delete(tupleKey(e.orig));
+  t.byTuple.delete(tupleKey(e.reply));
+  t.entries = t.entries.filter((x) => x !== e);
+}
+
+export interface CtLookup {
+  view: CtView;
+  /** A new, not yet confirmed entry (inserted into the table at confirm). */
+  fresh: boolean;
+}
+
+/**
+ * Linux: resolve_normal_ct. Returns the packet's view of conntrack; a new entry is created for
+ * the first packet of a connection (a TCP RST or a lone non-SYN under tcp_loose=0 is INVALID).
+ */
+export function conntrackIn(t: ConntrackTable, p: Packet, now: number, zone = 0): CtLookup {
+  const tuple = packetTuple(p);
+  const hit = t.byTuple.get(tupleKey(tuple));
+  if (hit && !expired(hit.entry, now) && hit.entry.zone === zone) {
+    const e = hit.entry;
+    let state: CtView["state"];
+    if (hit.dir === "REPLY") state = "ESTABLISHED";
+    else state = e.status & CT_STATUS.SEEN_REPLY ? "ESTABLISHED" : "NEW";
+    return { view: { entry: e, dir: hit.dir, state }, fresh: false };
+  }
+  if (hit) removeEntry(t, hit.entry);
+  if (p.proto === "tcp") {
+    const f = p.tcpFlags;
+    if (f & TCP_FLAG_BIT.RST) return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
+    const syn = (f & TCP_FLAG_BIT.SYN) !== 0 && (f & TCP_FLAG_BIT.ACK) === 0;
+    if (!syn && (f & TCP_FLAG_BIT.SYN) !== 0) return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
+  }
+  if (p.proto === "icmp" && p.icmpType !== 8 && p.icmpType !== 13 && p.icmpType !== 15 && p.icmpType !== 17) {
+    // errors are RELATED to the connection they quote; ktrace's packets quote none
+    return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
+  }
+  const e: CtEntry = {
+    id: t.nextId++,
+    orig: tuple,
+    reply: invertTuple(tuple),
+    status: 0,
+    protoState: p.proto === "tcp" ? "NONE" : "",
+    mark: 0,
+    zone,
+    timeout: 0,
+    updated: now,
+    created: now,
+  };
+  return { view: { entry: e, dir: "ORIGINAL", state: "NEW" }, fresh: true };
+}
+
+/** Per-packet protocol state update (TCP state machine, UDP stream, ASSURED). */
+export function updateProtoState(e: CtEntry, dir: CtDir, p: Packet, now: number) {
+  e.updated = now;
+  if (dir === "REPLY" && !(e.status & CT_STATUS.SEEN_REPLY)) e.status |= CT_STATUS.SEEN_REPLY;
+  if (p.proto === "tcp") {
+    const f = p.tcpFlags;
+    const has = (b: number) => (f & b) !== 0;
+    const s = e.protoState;
+    let next = s;
+    if (has(TCP_FLAG_BIT.RST)) next = "CLOSE";
+    else if (has(TCP_FLAG_BIT.SYN) && !has(TCP_FLAG_BIT.ACK)) next = s === "NONE" || s === "CLOSE" || s === "TIME_WAIT" ? "SYN_SENT" : s;
+    else if (has(TCP_FLAG_BIT.SYN) && has(TCP_FLAG_BIT.ACK)) next = dir === "REPLY" && s === "SYN_SENT" ? "SYN_RECV" : s;
+    else if (has(TCP_FLAG_BIT.FIN)) next = s === "ESTABLISHED" || s === "SYN_RECV" ? "FIN_WAIT" : s === "FIN_WAIT" || s === "CLOSE_WAIT" ? "LAST_ACK" : s;
+    else if (has(TCP_FLAG_BIT.ACK)) {
+      if (s === "SYN_RECV" && dir === "ORIGINAL") next = "ESTABLISHED";
+      else if (s === "NONE") next = "ESTABLISHED"; // picked up mid-stream (nf_conntrack_tcp_loose)
+      else if (s === "LAST_ACK") next = "TIME_WAIT";
+      else if (s === "FIN_WAIT") next = "CLOSE_WAIT";
+    }
+    if (s === "SYN_RECV" && next === "ESTABLISHED") e.status |= CT_STATUS.ASSURED;
+    e.protoState = next;
+    e.timeout = TIMEOUTS[next] ?? 120;
+  } else if (p.proto === "udp") {
+    if (e.status & CT_STATUS.SEEN_REPLY) {
+      if (dir === "ORIGINAL" || e.timeout === TIMEOUTS.UDP_STREAM) e.status |= CT_STATUS.ASSURED;
+      e.timeout = TIMEOUTS.UDP_STREAM!;
+    } else e.timeout = TIMEOUTS.UDP!;
+  } else if (p.proto === "icmp") {
+    e.timeout = TIMEOUTS.ICMP!;
+  } else e.timeout = TIMEOUTS.SCTP!;
+}
+
+/** Linux: __nf_conntrack_confirm — the entry becomes visible to later packets. */
+export function confirm(t: ConntrackTable, e: CtEntry) {
+  if (e.status & CT_STATUS.CONFIRMED) return;
+  e.status |= CT_STATUS.CONFIRMED;
+  t.entries.push(e);
+  t.byTuple.set(tupleKey(e.orig), { entry: e, dir: "ORIGINAL" });
+  t.byTuple.set(tupleKey(e.reply), { entry: e, dir: "REPLY" });
+}
+
+/** Is a tuple already used as some entry's reply (so NAT must pick another port)? */
+export function tupleTaken(t: ConntrackTable, reply: CtTuple, self: CtEntry): boolean {
+  const hit = t.byTuple.get(tupleKey(reply));
+  return hit !== undefined && hit.entry !== self;
+}

@@ -1,0 +1,29 @@
+/**
+ * -m connmark: the connection's mark under a mask.
+ *
+ * Why: Calico and Docker stash decisions in the conntrack mark and test them on later packets.
+ * Linux: xt_connmark.c connmark_mt.
+ */
+import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
+import { bang, hex, parseValueMask, uniqueUses } from "../util.js";
+import { formatMarkMask, type MarkData } from "./mark.js";
+
+const connmark: MatchModule<MarkData> = {
+  kind: "match",
+  name: "connmark",
+  help: "connection mark: --mark value[/mask]",
+  options: [{ name: "mark", negatable: true, help: "value[/mask]" }],
+  build(uses: OptionUse[], ctx: BuildCtx) {
+    const u = uniqueUses(uses, ctx).get("mark");
+    if (!u) ctx.reject("connmark: --mark is required");
+    const { value, mask } = parseValueMask(u, ctx);
+    return { value: (value & mask) >>> 0, mask, neg: u.negated };
+  },
+  save: (d) => `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`,
+  test(d, { ct }) {
+    const m = ct?.entry?.mark ?? 0;
+    const ok = ct?.entry !== undefined && ((m & d.mask) >>> 0) === d.value;
+    return ok !== d.neg ? null : { clause: `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`, why: ct?.entry ? `ctmark is ${hex(m)}` : "no conntrack entry" };
+  },
+};
+export default connmark;

@@ -1,0 +1,53 @@
+/**
+ * -m limit: a token bucket (rate with burst), on the simulated clock.
+ *
+ * Why: LOG rules are usually rate-limited; a learner sees the 6th packet stop matching.
+ * Linux: xt_limit.c — credits accrue per jiffy up to burst; each match costs one.
+ */
+import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
+import { arg, uintArg, uniqueUses } from "../util.js";
+
+interface LimitData {
+  perSecond: number; // packets per second (fractional)
+  text: string; // as iptables-save prints the rate
+  burst: number;
+}
+
+const UNITS: [string, number][] = [["second", 1], ["minute", 60], ["hour", 3600], ["day", 86400]];
+
+function parseRate(text: string): { perSecond: number; text: string } | undefined {
+  const m = /^(\d+)(?:\/(s|sec|second|m|min|minute|h|hour|d|day))?$/.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = UNITS.find(([u]) => u.startsWith((m[2] ?? "s")[0]!))!;
+  const short = unit[0] === "second" ? "sec" : unit[0] === "minute" ? "min" : unit[0];
+  return { perSecond: n / unit[1], text: `${n}/${short}` };
+}
+
+const limit: MatchModule<LimitData> = {
+  kind: "match",
+  name: "limit",
+  help: "--limit N/sec|min|hour|day [--limit-burst N]",
+  options: [{ name: "limit" }, { name: "limit-burst" }],
+  build(uses: OptionUse[], ctx: BuildCtx) {
+    const m = uniqueUses(uses, ctx);
+    const l = m.get("limit");
+    const rate = l ? parseRate(arg(l, ctx)) : { perSecond: 3 / 3600, text: "3/hour" };
+    if (!rate) ctx.fail(l!.argTokens[0] ?? l!.token, `bad rate "${l!.args[0]}"`);
+    const b = m.get("limit-burst");
+    return { ...rate, burst: b ? uintArg(b, ctx, 10000) : 5 };
+  },
+  save: (d) => `--limit ${d.text}${d.burst !== 5 ? ` --limit-burst ${d.burst}` : ""}`,
+  test(d, { now, store }) {
+    const st = (store.get(d) as { credit: number; last: number } | undefined) ?? { credit: d.burst, last: now };
+    st.credit = Math.min(d.burst, st.credit + ((now - st.last) / 1000) * d.perSecond);
+    st.last = now;
+    store.set(d, st);
+    if (st.credit >= 1) {
+      st.credit -= 1;
+      return null;
+    }
+    return { clause: `--limit ${d.text}`, why: "rate exceeded (bucket empty)" };
+  },
+};
+export default limit;

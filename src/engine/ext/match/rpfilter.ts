@@ -1,0 +1,47 @@
+/**
+ * -m rpfilter: reverse-path check — would a reply to the source leave by the interface the
+ * packet came in on?
+ *
+ * Why: Calico's raw PREROUTING uses `-m rpfilter --validmark --invert -j DROP` against spoofing.
+ * Linux: ipt_rpfilter.c — a FIB lookup with source and destination swapped.
+ */
+import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
+import { routeLookup } from "../../route/lookup.js";
+import { uniqueUses } from "../util.js";
+
+interface RpData {
+  loose: boolean;
+  validmark: boolean;
+  acceptLocal: boolean;
+  invert: boolean;
+}
+
+const rpfilter: MatchModule<RpData> = {
+  kind: "match",
+  name: "rpfilter",
+  help: "[--loose] [--validmark] [--accept-local] [--invert]",
+  options: [
+    { name: "loose", args: 0 },
+    { name: "validmark", args: 0 },
+    { name: "accept-local", args: 0 },
+    { name: "invert", args: 0 },
+  ],
+  build(uses: OptionUse[], ctx: BuildCtx) {
+    const m = uniqueUses(uses, ctx);
+    return { loose: m.has("loose"), validmark: m.has("validmark"), acceptLocal: m.has("accept-local"), invert: m.has("invert") };
+  },
+  save(d) {
+    return [d.loose && "--loose", d.validmark && "--validmark", d.acceptLocal && "--accept-local", d.invert && "--invert"].filter(Boolean).join(" ");
+  },
+  test(d, { pkt, node }) {
+    let ok: boolean;
+    if (pkt.iif === undefined || pkt.iif === "lo") ok = true;
+    else {
+      const r = routeLookup(node, { dst: pkt.src, src: pkt.dst, mark: d.validmark ? pkt.mark : 0, oif: d.loose ? undefined : pkt.iif });
+      if (r.outcome === "local") ok = d.acceptLocal;
+      else ok = r.outcome === "unicast" && (d.loose || r.dev === pkt.iif);
+    }
+    return ok !== d.invert ? null : { clause: `-m rpfilter${d.invert ? " --invert" : ""}`, why: ok ? "source is reachable via the input interface" : "reverse path fails" };
+  },
+};
+export default rpfilter;

@@ -1,0 +1,51 @@
+/**
+ * -j LOG: write a kernel log line and continue.
+ *
+ * Why: the classic way to see a packet; ktrace emits the line as a `log` event in the
+ * `IN= OUT= SRC= ...` shape the kernel uses. Linux: nf_log_syslog.c.
+ */
+import type { TargetModule, BuildCtx, OptionUse } from "../types.js";
+import { saveString } from "../../parse/tokenize.js";
+import { arg, uintArg, uniqueUses } from "../util.js";
+
+interface LogData {
+  prefix?: string;
+  level: number;
+  flags: string[];
+}
+
+const LEVELS = ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"];
+const FLAGS = ["log-tcp-sequence", "log-tcp-options", "log-ip-options", "log-uid", "log-macdecode"];
+
+const LOG: TargetModule<LogData> = {
+  kind: "target",
+  name: "LOG",
+  help: '[--log-prefix "text"] [--log-level N] [--log-tcp-sequence] [--log-tcp-options] [--log-ip-options] [--log-uid]',
+  options: [{ name: "log-prefix" }, { name: "log-level" }, ...FLAGS.map((name) => ({ name, args: 0 }))],
+  build(uses: OptionUse[], ctx: BuildCtx) {
+    const m = uniqueUses(uses, ctx);
+    const p = m.get("log-prefix");
+    const l = m.get("log-level");
+    let level = 4;
+    if (l) {
+      const t = arg(l, ctx);
+      const named = LEVELS.indexOf(t === "warn" ? "warning" : t === "err" ? "error" : t);
+      level = named >= 0 ? named : uintArg(l, ctx, 7);
+    }
+    const prefix = p ? arg(p, ctx) : undefined;
+    if (prefix !== undefined && prefix.length > 29) ctx.fail(p!.argTokens[0] ?? p!.token, "Maximum prefix length 29 for --log-prefix");
+    return { prefix, level, flags: FLAGS.filter((f) => m.has(f)) };
+  },
+  save(d) {
+    const p: string[] = [];
+    if (d.prefix !== undefined) p.push(`--log-prefix ${saveString(d.prefix)}`);
+    if (d.level !== 4) p.push(`--log-level ${d.level}`);
+    for (const f of d.flags) p.push(`--${f}`);
+    return p.join(" ");
+  },
+  apply(d, env) {
+    env.log("LOG", d.prefix ?? "");
+    return "continue";
+  },
+};
+export default LOG;

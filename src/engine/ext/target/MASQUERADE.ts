@@ -1,0 +1,38 @@
+/**
+ * -j MASQUERADE: SNAT to the address of the outgoing interface (nat POSTROUTING).
+ *
+ * Why: kube-proxy's KUBE-POSTROUTING and Calico's cali-nat-outgoing hide pod/node sources this
+ * way; with --random-fully the source port is drawn at random (1024-65535).
+ * Linux: nf_nat_masquerade_ipv4 — source = inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE).
+ */
+import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
+import { arg, uniqueUses } from "../util.js";
+import { formatPorts, natFlags, parsePortsOnly, ruleHasPorts } from "./nat-range.js";
+
+const MASQUERADE: TargetModule<NatRange> = {
+  kind: "target",
+  name: "MASQUERADE",
+  help: "[--to-ports port[-port]] [--random] [--random-fully]",
+  tables: ["nat"],
+  hooks: ["POSTROUTING"],
+  options: [
+    { name: "to-ports" },
+    { name: "random", args: 0 },
+    { name: "random-fully", args: 0 },
+  ],
+  build(uses: OptionUse[], ctx: BuildCtx) {
+    const m = uniqueUses(uses, ctx);
+    const tp = m.get("to-ports");
+    let r: NatRange = {};
+    if (tp) {
+      if (!ruleHasPorts(ctx)) ctx.fail(tp.token, "Need TCP, UDP, SCTP or DCCP with port specification");
+      r = parsePortsOnly(arg(tp, ctx), tp, ctx);
+    }
+    r.random = m.has("random");
+    r.randomFully = m.has("random-fully");
+    return r;
+  },
+  save: (r) => `${r.minPort !== undefined ? `--to-ports ${formatPorts(r)}` : ""}${natFlags(r, ["random", "random-fully"])}`.trim(),
+  apply: (r, env) => env.nat("masquerade", r),
+};
+export default MASQUERADE;

@@ -1,0 +1,21 @@
+/**
+ * -j NOTRACK: the old spelling of `-j CT --notrack` (raw table).
+ *
+ * Why: older rulesets still carry it. Linux: xt_CT.c notrack_tg.
+ */
+import type { TargetModule } from "../types.js";
+
+const NOTRACK: TargetModule<Record<string, never>> = {
+  kind: "target",
+  name: "NOTRACK",
+  help: "do not track this packet (raw table)",
+  tables: ["raw"],
+  options: [],
+  build: () => ({}),
+  save: () => "",
+  apply(_d, env) {
+    env.notrack();
+    return "continue";
+  },
+};
+export default NOTRACK;

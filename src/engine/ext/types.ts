@@ -1,0 +1,114 @@
+/**
+ * The contract every netfilter extension module fulfils.
+ *
+ * Why: iptables keeps one file per extension (libxt_tcp.c, libxt_MARK.c) holding its options,
+ * its parser and its canonical printer; the kernel keeps its match()/target(). ktrace keeps both
+ * halves together, so adding an extension is one file plus its vectors. Parsing, `save`, help
+ * and completion all read the same option table.
+ */
+import type { Token } from "../parse/tokenize.js";
+import type { Packet } from "../model/packet.js";
+import type { TableName } from "../model/ruleset.js";
+import type { Hook } from "../walk/hooks.js";
+import type { CtView } from "../conntrack/entry.js";
+import type { NodeModel } from "../model/node.js";
+import type { Rng } from "../rng.js";
+import type { Cidr, Ip } from "../model/ipv4.js";
+
+export interface OptionSpec {
+  name: string; // long name without dashes, e.g. "dport"
+  aliases?: string[];
+  args?: number; // how many argument words follow (default 1)
+  negatable?: boolean;
+  help?: string;
+}
+
+export interface OptionUse {
+  name: string; // canonical long name
+  negated: boolean;
+  args: string[];
+  token: Token; // the --option word
+  argTokens: Token[];
+}
+
+export interface BuildCtx {
+  table: TableName;
+  chain: string;
+  /** protocol number given with -p (0 or undefined = any), and whether it was negated */
+  proto?: number;
+  protoNegated?: boolean;
+  /** Raise a ParseError at a token. */
+  fail(token: Token, message: string): never;
+  /** Raise a load-time (kernel) error for the rule. */
+  reject(message: string): never;
+}
+
+/** Why a rule did not match: the clause as iptables-save prints it, and the packet's value. */
+export interface MatchFail {
+  clause: string;
+  why: string;
+}
+
+/** Per-rule state that outlives one packet (recent lists, limit buckets, nth counters). */
+export type StateStore = Map<unknown, unknown>;
+
+export interface MatchEnv {
+  pkt: Packet;
+  hook: Hook;
+  table: TableName;
+  ct?: CtView;
+  node: NodeModel;
+  rng: Rng;
+  now: number; // simulated milliseconds
+  store: StateStore;
+}
+
+export interface NatRange {
+  minIp?: Ip;
+  maxIp?: Ip;
+  minPort?: number;
+  maxPort?: number;
+  random?: boolean;
+  randomFully?: boolean;
+  persistent?: boolean;
+}
+
+export interface TargetEnv extends MatchEnv {
+  /** Set up the connection's NAT binding (DNAT in PREROUTING/OUTPUT, SNAT in INPUT/POSTROUTING). */
+  nat(kind: "dnat" | "snat" | "masquerade" | "redirect", range: NatRange): "accept" | "drop";
+  notrack(): void;
+  setZone(zone: number): void;
+  reject(kind: string): void;
+  log(kind: string, text: string): void;
+}
+
+export type TargetResult = "continue" | "accept" | "drop" | "return";
+
+export interface ExtensionBase<D> {
+  name: string;
+  options: OptionSpec[];
+  help: string;
+  build(uses: OptionUse[], ctx: BuildCtx): D;
+  /** Options as iptables-save prints them (no leading "-m name" / "-j NAME"). */
+  save(data: D): string;
+}
+
+export interface MatchModule<D> extends ExtensionBase<D> {
+  kind: "match";
+  /** Protocols this match needs with -p (tcp needs "-p tcp"). */
+  needsProto?: number[];
+  /** null when the packet matches; otherwise the failing clause. */
+  test(data: D, env: MatchEnv): MatchFail | null;
+}
+
+export interface TargetModule<D> extends ExtensionBase<D> {
+  kind: "target";
+  tables?: TableName[];
+  hooks?: Hook[];
+  apply(data: D, env: TargetEnv): TargetResult;
+}
+
+export type AnyMatch = MatchModule<any>;
+export type AnyTarget = TargetModule<any>;
+
+export type { Cidr };

@@ -1,0 +1,57 @@
+/**
+ * The packet as netfilter sees it: IPv4 header fields, L4 ports/flags, and the skb metadata
+ * (mark, interfaces, trace flag) that rules read and write.
+ *
+ * Why: one plain, copyable record lets the walk snapshot the packet at every step (for `back`,
+ * `show state` and the PACKET lines of the trace) without aliasing bugs.
+ */
+import type { Ip } from "./ipv4.js";
+
+export type L4Proto = "tcp" | "udp" | "icmp" | "sctp";
+
+export const PROTO_NUM: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, all: 0 };
+export const PROTO_NAME: Record<number, L4Proto> = { 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp" };
+
+export const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"] as const;
+export type TcpFlag = (typeof TCP_FLAGS)[number];
+export const TCP_FLAG_BIT: Record<TcpFlag, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
+
+export interface Packet {
+  proto: L4Proto;
+  src: Ip;
+  dst: Ip;
+  sport: number; // for ICMP echo: the identifier
+  dport: number; // for ICMP echo: the sequence number
+  tcpFlags: number; // bit set of TCP_FLAG_BIT
+  tcpOptions: number[]; // option kinds present (a Linux SYN: 2 MSS, 4 SACK-perm, 8 TS, 1 NOP, 3 WS)
+  icmpType: number;
+  icmpCode: number;
+  len: number; // IP total length
+  tos: number;
+  ttl: number;
+  id: number;
+  df: boolean;
+  fragOffset: number; // non-zero: a non-first fragment (-f)
+  /** skb metadata */
+  mark: number;
+  iif?: string;
+  oif?: string;
+  /** MAC header of a packet that arrived on an interface. */
+  macSrc?: string;
+  macDst?: string;
+  pktType: "unicast" | "broadcast" | "multicast";
+  nfTrace: boolean;
+  /** the id xtables-monitor prints for this packet's trace */
+  traceId: number;
+  /** socket owner for locally generated packets */
+  uid?: number;
+  gid?: number;
+}
+
+export function clonePacket(p: Packet): Packet {
+  return { ...p, tcpOptions: [...p.tcpOptions] };
+}
+
+export function hasPorts(p: Packet): boolean {
+  return p.proto === "tcp" || p.proto === "udp" || p.proto === "sctp";
+}

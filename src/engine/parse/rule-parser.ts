@@ -1,0 +1,242 @@
+/**
+ * Parses the words of one rule (`-s 10.0.0.0/8 -p tcp -m tcp --dport 80 -j ACCEPT`) into a Rule,
+ * and prints a Rule back exactly as iptables-save does.
+ *
+ * Why: iptables' own grammar is positional and module-driven — an option belongs to the match
+ * or target most recently named, `!` binds to the next option, `-p tcp --dport` loads the tcp
+ * match implicitly. Errors name the exact token so users can fix their files.
+ */
+import { ParseError, didYouMean } from "./errors.js";
+import type { Token } from "./tokenize.js";
+import { parseProtocol, protocolName } from "./protocols.js";
+import { MATCHES, PROTO_MATCH, TARGETS } from "../ext/registry.js";
+import type { AnyMatch, AnyTarget, BuildCtx, OptionSpec, OptionUse } from "../ext/types.js";
+import type { MatchInstance, Negatable, Rule, TableName, TargetInstance } from "../model/ruleset.js";
+import { formatCidr, parseCidr, type Cidr } from "../model/ipv4.js";
+
+const VERDICTS = new Set(["ACCEPT", "DROP", "RETURN"]);
+
+interface Pending {
+  module: AnyMatch | AnyTarget;
+  kind: "match" | "target";
+  uses: OptionUse[];
+  implicit: boolean;
+  token: Token;
+}
+
+export interface RuleDraft extends Omit<Rule, "handle" | "text" | "target"> {
+  target?: TargetInstance;
+  /** Jump/goto target word, resolved once all chains of the table are known. */
+  jumpToken?: Token;
+}
+
+function findOption(specs: OptionSpec[], name: string): OptionSpec | undefined {
+  return specs.find((s) => s.name === name || s.aliases?.includes(name));
+}
+
+export function parseRuleWords(toks: Token[], table: TableName, chain: string, file: string, line: number): RuleDraft {
+  const fail = (tok: Token, msg: string): never => {
+    throw new ParseError(file, line, tok.column, tok.text, msg);
+  };
+  const draft: RuleDraft = { table, chain, matches: [], origin: { file, line } };
+  const pending: Pending[] = [];
+  let target: Pending | undefined;
+  let i = 0;
+  let negate: Token | undefined;
+  const next = (opt: Token): Token => {
+    const t = toks[++i];
+    if (!t) fail(opt, `option "${opt.text}" requires an argument`);
+    return t!;
+  };
+  const takeNeg = (): boolean => {
+    const n = negate !== undefined;
+    negate = undefined;
+    return n;
+  };
+  const setOnce = <K extends "src" | "dst" | "iif" | "oif" | "proto" | "frag">(key: K, tok: Token, v: RuleDraft[K]) => {
+    if (draft[key] !== undefined) fail(tok, `multiple ${tok.text} flags not allowed`);
+    draft[key] = v;
+  };
+  const addr = (opt: Token): Negatable<Cidr> => {
+    const neg = takeNeg();
+    const a = next(opt);
+    const c = parseCidr(a.text);
+    if (!c) fail(a, `host/network "${a.text}" not found`);
+    return { value: c!, negated: neg };
+  };
+  const iface = (opt: Token): Negatable<string> => {
+    const neg = takeNeg();
+    const a = next(opt);
+    if (a.text.length > 15 || a.text.length === 0 || /[\s/]/.test(a.text)) fail(a, `interface name "${a.text}" is invalid`);
+    return { value: a.text, negated: neg };
+  };
+
+  for (; i < toks.length; i++) {
+    const tok = toks[i]!;
+    const w = tok.text;
+    if (w === "!") {
+      if (negate) fail(tok, "multiple consecutive ! not allowed");
+      negate = tok;
+      continue;
+    }
+    switch (w) {
+      case "-s": case "--source": case "--src":
+        setOnce("src", tok, addr(tok));
+        continue;
+      case "-d": case "--destination": case "--dst":
+        setOnce("dst", tok, addr(tok));
+        continue;
+      case "-i": case "--in-interface":
+        setOnce("iif", tok, iface(tok));
+        continue;
+      case "-o": case "--out-interface":
+        setOnce("oif", tok, iface(tok));
+        continue;
+      case "-p": case "--protocol": {
+        const neg = takeNeg();
+        const a = next(tok);
+        const p = parseProtocol(a.text);
+        if (p === undefined) fail(a, `unknown protocol "${a.text}" specified`);
+        setOnce("proto", tok, { value: p!, negated: neg });
+        continue;
+      }
+      case "-f": case "--fragment":
+        setOnce("frag", tok, { value: true, negated: takeNeg() });
+        continue;
+      case "-c": case "--set-counters": {
+        const a = next(tok);
+        const b = next(tok);
+        draft.counters = [Number(a.text), Number(b.text)];
+        continue;
+      }
+      case "-m": case "--match": {
+        if (negate) fail(negate, `unexpected "!" before ${w}`);
+        const a = next(tok);
+        const mod = MATCHES.get(a.text);
+        if (!mod) {
+          const hint = didYouMean(a.text, MATCHES.keys());
+          fail(a, `unknown match "${a.text}"${hint ? ` (did you mean ${hint}?)` : ""}`);
+        }
+        pending.push({ module: mod!, kind: "match", uses: [], implicit: false, token: a });
+        continue;
+      }
+      case "-j": case "--jump": case "-g": case "--goto": {
+        if (negate) fail(negate, `unexpected "!" before ${w}`);
+        if (target || draft.jumpToken) fail(tok, "multiple -j/-g flags not allowed");
+        const a = next(tok);
+        const goto = w === "-g" || w === "--goto";
+        const ext = goto ? undefined : TARGETS.get(a.text);
+        if (ext) {
+          target = { module: ext, kind: "target", uses: [], implicit: false, token: a };
+        } else if (!goto && VERDICTS.has(a.text)) {
+          draft.target = { kind: "verdict", name: a.text as "ACCEPT" | "DROP" | "RETURN" };
+        } else {
+          draft.target = { kind: goto ? "goto" : "jump", chain: a.text };
+          draft.jumpToken = a;
+        }
+        continue;
+      }
+    }
+    if (!w.startsWith("--")) {
+      if (w.startsWith("-") && w.length === 2) fail(tok, `option "${w}" is not allowed in a rule`);
+      fail(tok, `unexpected word "${w}"`);
+    }
+    // an extension option: most recent module that knows it, then the target, then an implicit protocol match
+    const name = w.slice(2);
+    let owner: Pending | undefined;
+    for (let k = pending.length - 1; k >= 0 && !owner; k--) if (findOption(pending[k]!.module.options, name)) owner = pending[k];
+    if (!owner && target && findOption(target.module.options, name)) owner = target;
+    if (!owner && draft.proto && !draft.proto.negated) {
+      const implicitName = PROTO_MATCH[draft.proto.value];
+      const mod = implicitName ? MATCHES.get(implicitName) : undefined;
+      if (mod && findOption(mod.options, name) && !pending.some((p) => p.module === mod)) {
+        owner = { module: mod, kind: "match", uses: [], implicit: true, token: tok };
+        pending.push(owner);
+      }
+    }
+    if (!owner) {
+      const last = target ?? pending[pending.length - 1];
+      if (last) {
+        const names = last.module.options.flatMap((o) => [o.name, ...(o.aliases ?? [])]);
+        const hint = didYouMean(name, names);
+        fail(tok, `unknown option "${w}" for ${last.kind} "${last.module.name}"${hint ? ` (did you mean --${hint}?)` : ""}`);
+      }
+      fail(tok, `unknown option "${w}"`);
+    }
+    const spec = findOption(owner!.module.options, name)!;
+    let neg = takeNeg();
+    if (neg && !spec.negatable) fail(tok, `option "${w}" cannot be inverted`);
+    const argc = spec.args ?? 1;
+    const args: string[] = [];
+    const argTokens: Token[] = [];
+    for (let a = 0; a < argc; a++) {
+      let t = next(tok);
+      if (a === 0 && t.text === "!" && spec.negatable) {
+        neg = true; // old-style "--dport ! 80"
+        t = next(tok);
+      }
+      if (t.text.startsWith("-") && t.text.length > 1 && !/^-\d/.test(t.text) && !t.quoted) fail(t, `option "${w}" requires an argument`);
+      args.push(t.text);
+      argTokens.push(t);
+    }
+    owner!.uses.push({ name: spec.name, negated: neg, args, token: tok, argTokens });
+  }
+  if (negate) fail(negate, `"!" must be followed by an option`);
+
+  const ctx: BuildCtx = {
+    table,
+    chain,
+    proto: draft.proto?.value,
+    protoNegated: draft.proto?.negated,
+    fail,
+    reject(message: string): never {
+      throw new ParseError(file, line, 1, "", message);
+    },
+  };
+  for (const p of pending) {
+    const m = p.module as AnyMatch;
+    if (m.needsProto && (!draft.proto || draft.proto.negated || !m.needsProto.includes(draft.proto.value)) && !p.implicit) {
+      if (m.name === "tcp" || m.name === "udp" || m.name === "icmp" || m.name === "sctp")
+        fail(p.token, `match "${m.name}" needs "-p ${m.name}" on the rule`);
+      if (m.name === "multiport") fail(p.token, `multiport needs "-p tcp", "-p udp", "-p udplite", "-p sctp" or "-p dccp"`);
+    }
+    const inst: MatchInstance = { module: m, data: m.build(p.uses, ctx), implicit: p.implicit };
+    draft.matches.push(inst);
+  }
+  if (target) {
+    const t = target.module as AnyTarget;
+    if (t.tables && !t.tables.includes(table)) fail(target.token, `target "${t.name}" is only valid in the ${t.tables.join("/")} table, not ${table}`);
+    draft.target = { kind: "ext", module: t, data: t.build(target.uses, ctx) };
+  }
+  return draft;
+}
+
+function neg<T>(n: Negatable<T> | undefined): string {
+  return n?.negated ? "! " : "";
+}
+
+/** The rule as iptables-save prints it after "-A CHAIN". Linux/iptables: nft_ipv4_save_rule order. */
+export function saveRuleText(r: Omit<Rule, "handle" | "text">): string {
+  const p: string[] = [];
+  if (r.src) p.push(`${neg(r.src)}-s ${formatCidr(r.src.value)}`);
+  if (r.dst) p.push(`${neg(r.dst)}-d ${formatCidr(r.dst.value)}`);
+  if (r.iif) p.push(`${neg(r.iif)}-i ${r.iif.value}`);
+  if (r.oif) p.push(`${neg(r.oif)}-o ${r.oif.value}`);
+  if (r.proto && !(r.proto.value === 0 && !r.proto.negated)) p.push(`${neg(r.proto)}-p ${protocolName(r.proto.value)}`);
+  if (r.frag) p.push(`${neg(r.frag)}-f`);
+  for (const m of r.matches) {
+    const opts = m.module.save(m.data);
+    p.push(opts ? `-m ${m.module.name} ${opts}` : `-m ${m.module.name}`);
+  }
+  const t = r.target;
+  if (t) {
+    if (t.kind === "verdict") p.push(`-j ${t.name}`);
+    else if (t.kind === "jump") p.push(`-j ${t.chain}`);
+    else if (t.kind === "goto") p.push(`-g ${t.chain}`);
+    else {
+      const opts = t.module.save(t.data);
+      p.push(opts ? `-j ${t.module.name} ${opts}` : `-j ${t.module.name}`);
+    }
+  }
+  return p.join(" ");
+}

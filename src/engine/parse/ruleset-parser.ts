@@ -1,0 +1,293 @@
+/**
+ * Reads iptables-save / iptables-restore text into a Ruleset, with the load-time checks the
+ * kernel makes and the rule handles a fresh `iptables-nft-restore` would assign.
+ *
+ * Why: everything ktrace shows starts from a ruleset a user can paste from a real node. The
+ * checks (unknown jump targets, loops, jump depth, targets outside their table/hook) fail the way
+ * iptables-nft-restore fails, but with file:line:column and a hint.
+ * Measured (docs/kernel-notes/handles-and-save-order.md): one handle counter per table, shared by
+ * chains and rules, handed out in file order; an undeclared builtin chain is created (and takes a
+ * handle) at its first rule.
+ */
+import { ParseError, RuleError, didYouMean } from "./errors.js";
+import { tokenizeLine, type Token } from "./tokenize.js";
+import { parseRuleWords, saveRuleText, type RuleDraft } from "./rule-parser.js";
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
+import { TARGETS } from "../ext/registry.js";
+import type { Hook } from "../walk/hooks.js";
+
+/** Linux: NFT_JUMP_STACK_SIZE — 15 nested jumps from a base chain are fine, a 16th is not. */
+export const MAX_JUMP_DEPTH = 15;
+
+interface PendingTable {
+  table: Table;
+  nextHandle: number;
+  /** handles pinned with "# ktrace:handle N" (the node's real handles, e.g. from `nft -a`) */
+  pinned: Set<number>;
+  drafts: { draft: RuleDraft; line: number; chain: Chain }[];
+  line: number;
+}
+
+export interface ParseOptions {
+  file?: string;
+}
+
+export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
+  const file = opts.file ?? "rules";
+  const rs: Ruleset = { tables: new Map(), tableOrder: [], source: text };
+  let cur: PendingTable | undefined;
+  let comments: string[] = [];
+  let pin: number | undefined;
+  let last: Table | undefined;
+  const lines = text.split("\n");
+  const err = (line: number, tok: Token | undefined, msg: string) =>
+    new ParseError(file, line, tok?.column ?? 1, tok?.text ?? "", msg);
+
+  const takePin = () => {
+    const p = pin;
+    pin = undefined;
+    return p;
+  };
+  for (let li = 0; li < lines.length; li++) {
+    const lineNo = li + 1;
+    const raw = lines[li]!.replace(/\r$/, "");
+    const trimmed = raw.trim();
+    if (trimmed === "" || trimmed.startsWith("#")) {
+      const h = /^#\s*ktrace:handle\s+(0x[0-9a-fA-F]+|\d+)\s*$/.exec(trimmed);
+      if (h && cur) pin = Number(h[1]);
+      else if (trimmed.startsWith("#") && !cur) comments.push(raw);
+      continue;
+    }
+    if (trimmed.startsWith("*")) {
+      const name = trimmed.slice(1).trim();
+      const col = raw.indexOf("*") + 1;
+      if (cur) throw new ParseError(file, lineNo, col, trimmed, `table "${name}" starts before COMMIT of table "${cur.table.name}"`);
+      if (!(TABLE_NAMES as readonly string[]).includes(name)) {
+        const hint = didYouMean(name, TABLE_NAMES);
+        throw new ParseError(file, lineNo, col + 1, name, `table name '${name}' invalid${hint ? ` (did you mean ${hint}?)` : ""}`);
+      }
+      if (last) {
+        // comments between two tables: "# Completed" belongs to the last, "# Generated" to the next
+        const split = comments.findIndex((c) => !c.startsWith("# Completed"));
+        const cut = split < 0 ? comments.length : split;
+        last.after.push(...comments.slice(0, cut));
+        comments = comments.slice(cut);
+      }
+      cur = { table: { name: name as TableName, chains: new Map(), order: [], before: comments, after: [] }, nextHandle: 1, pinned: pinsOfTable(lines, li), drafts: [], line: lineNo };
+      comments = [];
+      continue;
+    }
+    if (trimmed === "COMMIT") {
+      if (!cur) throw new ParseError(file, lineNo, raw.indexOf("C") + 1, "COMMIT", "COMMIT without a table");
+      commitTable(cur, file);
+      if (!rs.tables.has(cur.table.name)) rs.tableOrder.push(cur.table.name);
+      rs.tables.set(cur.table.name, cur.table);
+      last = cur.table;
+      cur = undefined;
+      continue;
+    }
+    if (!cur) {
+      const toks = tokenizeLine(raw, file, lineNo);
+      throw err(lineNo, toks[0], `"${toks[0]?.text}" outside a table: a restore file starts each table with *raw, *mangle, *nat or *filter`);
+    }
+    if (trimmed.startsWith(":")) {
+      parseChainLine(cur, raw, file, lineNo, takePin());
+      continue;
+    }
+    let toks = tokenizeLine(raw, file, lineNo);
+    let counters: [number, number] | undefined;
+    const first = toks[0]!;
+    const cm = /^\[(\d+):(\d+)\]$/.exec(first.text);
+    if (cm) {
+      counters = [Number(cm[1]), Number(cm[2])];
+      toks = toks.slice(1);
+    }
+    const cmd = toks[0];
+    if (!cmd) continue;
+    if (cmd.text === "-4") {
+      toks = toks.slice(1);
+    } else if (cmd.text === "-6") continue; // iptables-restore skips IPv6-only lines
+    const verb = toks[0]!;
+    if (verb.text === "-N" || verb.text === "--new-chain") {
+      const nameTok = toks[1];
+      if (!nameTok) throw err(lineNo, verb, `option "${verb.text}" requires a chain name`);
+      declareChain(cur, nameTok, "-", file, lineNo);
+      continue;
+    }
+    if (verb.text !== "-A" && verb.text !== "--append" && verb.text !== "-I" && verb.text !== "--insert") {
+      throw err(lineNo, verb, `unsupported command "${verb.text}" in a restore file (ktrace reads -A, -I and -N)`);
+    }
+    const chainTok = toks[1];
+    if (!chainTok) throw err(lineNo, verb, `option "${verb.text}" requires a chain name`);
+    let chain = cur.table.chains.get(chainTok.text);
+    if (!chain) {
+      if (BUILTIN_CHAINS[cur.table.name].includes(chainTok.text)) chain = declareChain(cur, chainTok, "ACCEPT", file, lineNo);
+      else {
+        const hint = didYouMean(chainTok.text, cur.table.chains.keys());
+        throw err(lineNo, chainTok, `chain "${chainTok.text}" does not exist in table ${cur.table.name}${hint ? ` (did you mean ${hint}?)` : ""}: declare it with ":${chainTok.text} - [0:0]"`);
+      }
+    }
+    let rest = toks.slice(2);
+    let insertAt: number | undefined;
+    if (verb.text === "-I" || verb.text === "--insert") {
+      insertAt = 0;
+      const pos = rest[0];
+      if (pos && /^\d+$/.test(pos.text)) {
+        insertAt = Number(pos.text) - 1;
+        if (insertAt < 0 || insertAt > chain.rules.length) throw err(lineNo, pos, `Index of insertion too big (chain ${chain.name} has ${chain.rules.length} rules)`);
+        rest = rest.slice(1);
+      }
+    }
+    const draft = parseRuleWords(rest, cur.table.name, chain.name, file, lineNo);
+    if (counters) draft.counters = counters;
+    checkInterfaces(draft, chain, rest, file, lineNo);
+    const rule: Rule = { ...draft, handle: allocHandle(cur, takePin()), text: saveRuleText(draft) } as Rule;
+    delete (rule as RuleDraft).jumpToken;
+    if (insertAt === undefined) chain.rules.push(rule);
+    else chain.rules.splice(insertAt, 0, rule);
+    cur.drafts.push({ draft, line: lineNo, chain });
+  }
+  if (last) last.after.push(...comments);
+  if (cur) throw new ParseError(file, lines.length, 1, "", `COMMIT expected at line ${lines.length} (table "${cur.table.name}" was never committed)`);
+  return rs;
+}
+
+/** Handles pinned anywhere in the table starting at line index `start` (so none is handed out twice). */
+function pinsOfTable(lines: string[], start: number): Set<number> {
+  const pins = new Set<number>();
+  for (let i = start + 1; i < lines.length; i++) {
+    const t = lines[i]!.trim();
+    if (t === "COMMIT") break;
+    const h = /^#\s*ktrace:handle\s+(0x[0-9a-fA-F]+|\d+)\s*$/.exec(t);
+    if (h) pins.add(Number(h[1]));
+  }
+  return pins;
+}
+
+/** The next free handle of the table, or the pinned one. */
+function allocHandle(cur: PendingTable, pinned?: number): number {
+  if (pinned !== undefined) return pinned;
+  while (cur.pinned.has(cur.nextHandle)) cur.nextHandle++;
+  return cur.nextHandle++;
+}
+
+function declareChain(cur: PendingTable, nameTok: Token, policy: string, file: string, lineNo: number, pinned?: number): Chain {
+  const name = nameTok.text;
+  if (name.length > 28) throw new ParseError(file, lineNo, nameTok.column, name, `chain name \`${name}' too long (must be under 29 chars)`);
+  if (name.startsWith("-")) throw new ParseError(file, lineNo, nameTok.column, name, `chain name not allowed to start with \`-'`);
+  if (TARGETS.has(name) || ["ACCEPT", "DROP", "RETURN", "QUEUE"].includes(name))
+    throw new ParseError(file, lineNo, nameTok.column, name, `chain name may not clash with target name`);
+  const existing = cur.table.chains.get(name);
+  if (existing) return existing;
+  const builtin = BUILTIN_CHAINS[cur.table.name].includes(name);
+  const chain: Chain = {
+    name,
+    builtin,
+    policy: builtin ? (policy === "DROP" ? "DROP" : "ACCEPT") : undefined,
+    counters: [0, 0],
+    rules: [],
+    handle: allocHandle(cur, pinned),
+  };
+  cur.table.chains.set(name, chain);
+  cur.table.order.push(name);
+  return chain;
+}
+
+function parseChainLine(cur: PendingTable, raw: string, file: string, lineNo: number, pinned?: number) {
+  const toks = tokenizeLine(raw, file, lineNo);
+  const head = toks[0]!;
+  const nameTok: Token = { text: head.text.slice(1), column: head.column + 1, quoted: false };
+  if (!nameTok.text) throw new ParseError(file, lineNo, head.column, head.text, "chain line without a chain name");
+  const pol = toks[1];
+  const builtin = BUILTIN_CHAINS[cur.table.name].includes(nameTok.text);
+  if (builtin && pol && pol.text !== "ACCEPT" && pol.text !== "DROP")
+    throw new ParseError(file, lineNo, pol.column, pol.text, `Bad policy name "${pol.text}" (a built-in chain's policy is ACCEPT or DROP)`);
+  const chain = declareChain(cur, nameTok, pol?.text ?? "-", file, lineNo, pinned);
+  const cnt = toks[2] && /^\[(\d+):(\d+)\]$/.exec(toks[2].text);
+  if (cnt) chain.counters = [Number(cnt[1]), Number(cnt[2])];
+  if (builtin && pol) chain.policy = pol.text as "ACCEPT" | "DROP";
+}
+
+function checkInterfaces(d: RuleDraft, chain: Chain, toks: Token[], file: string, line: number) {
+  if (!chain.builtin) return;
+  const tok = (flag: string) => toks.find((t) => t.text === flag || t.text === (flag === "-o" ? "--out-interface" : "--in-interface"));
+  if (d.oif && (chain.name === "INPUT" || chain.name === "PREROUTING")) {
+    const t = tok("-o");
+    throw new ParseError(file, line, t?.column ?? 1, t?.text ?? "-o", `Can't use -o with ${chain.name}`);
+  }
+  if (d.iif && (chain.name === "OUTPUT" || chain.name === "POSTROUTING")) {
+    const t = tok("-i");
+    throw new ParseError(file, line, t?.column ?? 1, t?.text ?? "-i", `Can't use -i with ${chain.name}`);
+  }
+}
+
+/** At COMMIT: resolve jumps, then the kernel's validation of every path from a base chain. */
+function commitTable(cur: PendingTable, file: string) {
+  const { table } = cur;
+  for (const { draft, line, chain } of cur.drafts) {
+    const t = draft.target;
+    if (t && (t.kind === "jump" || t.kind === "goto")) {
+      const target = table.chains.get(t.chain);
+      const tok = draft.jumpToken!;
+      if (!target) {
+        const hint = didYouMean(t.chain, [...table.chains.keys(), ...TARGETS.keys()]);
+        throw new ParseError(file, line, tok.column, tok.text, `Chain '${t.chain}' does not exist in table ${table.name}${hint ? ` (did you mean ${hint}?)` : ""}`);
+      }
+      if (target.builtin) throw new RuleError(file, line, `RULE_APPEND failed (Operation not supported): rule in chain ${chain.name} (a rule cannot jump to built-in chain ${target.name})`);
+    }
+  }
+  validatePaths(cur, file);
+}
+
+/**
+ * Linux: nft_chain_validate — walk every chain reachable from a base chain, carrying the hooks
+ * it is reachable from and the depth; loops and depth > 15 fail with EMLINK, and targets are
+ * checked against the hooks (MASQUERADE reachable from nat OUTPUT fails on the jump rule).
+ */
+function validatePaths(cur: PendingTable, file: string) {
+  const { table } = cur;
+  // A chain already checked for a hook at a depth >= this one needs no second walk.
+  const seen = new Map<string, number>();
+  const visit = (chain: Chain, hook: Hook, depth: number, stack: Chain[], via: Rule | undefined) => {
+    const key = `${hook} ${chain.name}`;
+    if ((seen.get(key) ?? -1) >= depth) return;
+    seen.set(key, depth);
+    for (const rule of chain.rules) {
+      const t = rule.target;
+      if (t?.kind === "ext" && t.module.hooks && !t.module.hooks.includes(hook)) {
+        const blame = via ?? rule;
+        throw new RuleError(file, blame.origin.line, `RULE_APPEND failed (Invalid argument): rule in chain ${blame.chain} (${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks.join(", ")})`);
+      }
+      checkMatchHooks(rule, hook, via, file);
+      if (t?.kind === "jump" || t?.kind === "goto") {
+        const next = table.chains.get(t.chain)!;
+        if (stack.includes(next) || depth + 1 > MAX_JUMP_DEPTH) {
+          throw new RuleError(file, rule.origin.line, `RULE_APPEND failed (Too many links): rule in chain ${rule.chain}${stack.includes(next) ? ` (jump loop back to ${next.name})` : ` (more than ${MAX_JUMP_DEPTH} nested jumps)`}`);
+        }
+        visit(next, hook, depth + 1, [...stack, next], via ?? rule);
+      }
+    }
+  };
+  for (const name of table.order) {
+    const chain = table.chains.get(name)!;
+    if (!chain.builtin) continue;
+    visit(chain, name as Hook, 0, [chain], undefined);
+  }
+}
+
+function checkMatchHooks(rule: Rule, hook: Hook, via: Rule | undefined, file: string) {
+  for (const m of rule.matches) {
+    const name = m.module.name;
+    const bad =
+      (name === "mac" && (hook === "OUTPUT" || hook === "POSTROUTING")) ||
+      (name === "owner" && !(hook === "OUTPUT" || hook === "POSTROUTING")) ||
+      (name === "rpfilter" && !(hook === "PREROUTING")) ||
+      (name === "addrtype" && (m.data as { limitOut?: boolean }).limitOut && (hook === "PREROUTING" || hook === "INPUT")) ||
+      (name === "addrtype" && (m.data as { limitIn?: boolean }).limitIn && (hook === "OUTPUT" || hook === "POSTROUTING"));
+    if (bad) {
+      const blame = via ?? rule;
+      throw new RuleError(file, blame.origin.line, `RULE_APPEND failed (Invalid argument): rule in chain ${blame.chain} (-m ${name} cannot be used in the ${hook} hook)`);
+    }
+  }
+}
+

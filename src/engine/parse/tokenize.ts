@@ -1,0 +1,52 @@
+/**
+ * Splits one iptables-restore line into words the way iptables-restore does.
+ *
+ * Why: iptables-save quotes strings (`--comment "a b"`, backslash-escaped quotes inside); errors
+ * must point at the exact column of a word, so each token keeps its 1-based column.
+ */
+import { ParseError } from "./errors.js";
+
+export interface Token {
+  text: string;
+  column: number; // 1-based, of the token's first character (its opening quote if quoted)
+  quoted: boolean;
+}
+
+export function tokenizeLine(line: string, file: string, lineNo: number): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  const n = line.length;
+  while (i < n) {
+    while (i < n && (line[i] === " " || line[i] === "\t")) i++;
+    if (i >= n) break;
+    const start = i;
+    let text = "";
+    let quoted = false;
+    let inQuote = false;
+    while (i < n && (inQuote || (line[i] !== " " && line[i] !== "\t"))) {
+      const ch = line[i]!;
+      if (ch === "\\" && inQuote && i + 1 < n) {
+        text += line[i + 1];
+        i += 2;
+        continue;
+      }
+      if (ch === '"') {
+        inQuote = !inQuote;
+        quoted = true;
+        i++;
+        continue;
+      }
+      text += ch;
+      i++;
+    }
+    if (inQuote) throw new ParseError(file, lineNo, start + 1, line.slice(start), "unterminated quoted string");
+    out.push({ text, column: start + 1, quoted });
+  }
+  return out;
+}
+
+/** Quote a string argument exactly as iptables-save prints it. */
+export function saveString(s: string): string {
+  if (/^[A-Za-z0-9_-]+$/.test(s)) return s;
+  return `"${s.replace(/[\\"']/g, (c) => `\\${c}`)}"`;
+}

@@ -1,0 +1,147 @@
+/**
+ * The routing decision: policy rules, then the longest matching prefix of a table, then the
+ * source address — what `ip route get` answers.
+ *
+ * Why: netfilter's paths fork on it (INPUT vs FORWARD), OUTPUT reroutes on it after DNAT or a
+ * mark change, and MASQUERADE takes its source address from it.
+ * Linux: fib_rules_lookup -> fib_table_lookup; inet_select_addr for the source.
+ */
+import { formatIp, inCidr, type Ip } from "../model/ipv4.js";
+import type { Interface, NodeModel, PolicyRule, Route } from "../model/node.js";
+import { tableName } from "../model/node.js";
+
+export interface RouteQuery {
+  dst: Ip;
+  src?: Ip; // 0/undefined: let the kernel choose
+  iif?: string; // set for packets that arrived on an interface
+  oif?: string;
+  mark: number;
+  tos?: number;
+}
+
+export type RouteOutcome = "unicast" | "local" | "broadcast" | "blackhole" | "unreachable" | "prohibit" | "no-route";
+
+export interface RouteResult {
+  outcome: RouteOutcome;
+  route?: Route;
+  table?: number;
+  rule?: PolicyRule;
+  dev?: string;
+  via?: Ip;
+  src?: Ip;
+}
+
+export const DEFAULT_POLICY_RULES: PolicyRule[] = [
+  { priority: 0, not: false, table: 255, action: "lookup" },
+  { priority: 32766, not: false, table: 254, action: "lookup" },
+  { priority: 32767, not: false, table: 253, action: "lookup" },
+];
+
+function ruleMatches(r: PolicyRule, q: RouteQuery): boolean {
+  let m = true;
+  if (r.from && !inCidr(q.src ?? 0, r.from) && r.from.prefix !== 0) m = false;
+  if (r.to && !inCidr(q.dst, r.to)) m = false;
+  if (r.fwmark !== undefined && ((q.mark & (r.fwmask ?? 0xffffffff)) >>> 0) !== r.fwmark) m = false;
+  if (r.iif !== undefined && r.iif !== (q.iif ?? "lo")) m = false;
+  if (r.oif !== undefined && r.oif !== q.oif) m = false;
+  return r.not ? !m : m;
+}
+
+function tableLookup(node: NodeModel, table: number, q: RouteQuery): Route | undefined {
+  let best: Route | undefined;
+  for (const r of node.routes) {
+    if (r.table !== table || !inCidr(q.dst, r.dst)) continue;
+    if (q.oif && r.dev && r.dev !== q.oif && r.type === "unicast") continue;
+    if (r.dev) {
+      const dev = node.interfaces.find((i) => i.name === r.dev);
+      if (dev && !dev.up && r.type === "unicast") continue;
+    }
+    if (!best || r.dst.prefix > best.dst.prefix || (r.dst.prefix === best.dst.prefix && r.metric < best.metric)) best = r;
+  }
+  return best;
+}
+
+/** Linux: inet_select_addr — an address of `dev` on the same subnet as `near`, else its primary. */
+export function selectSource(node: NodeModel, devName: string | undefined, near: Ip): Ip | undefined {
+  const dev = node.interfaces.find((i) => i.name === devName);
+  const global = (i: Interface) => i.addrs.filter((a) => a.scope !== "host");
+  if (dev) {
+    const addrs = global(dev);
+    const same = addrs.find((a) => inCidr(near, { addr: a.ip, mask: prefixMask(a.prefix), prefix: a.prefix }));
+    if (same) return same.ip;
+    if (addrs[0]) return addrs[0].ip;
+  }
+  for (const i of node.interfaces) {
+    if (i.name === "lo") continue;
+    const a = global(i).find((x) => x.scope === "global");
+    if (a) return a.ip;
+  }
+  return undefined;
+}
+
+function prefixMask(p: number): number {
+  return p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
+}
+
+export function routeLookup(node: NodeModel, q: RouteQuery): RouteResult {
+  const rules = (node.rules.length ? node.rules : DEFAULT_POLICY_RULES).slice().sort((a, b) => a.priority - b.priority);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    if (!ruleMatches(rule, q)) continue;
+    if (rule.action === "nop") continue;
+    if (rule.action === "blackhole" || rule.action === "unreachable" || rule.action === "prohibit") {
+      return { outcome: rule.action, rule };
+    }
+    if (rule.action === "goto") {
+      const target = rule.gotoPriority ?? 0;
+      while (i + 1 < rules.length && rules[i + 1]!.priority < target) i++;
+      continue;
+    }
+    const route = tableLookup(node, rule.table ?? 254, q);
+    if (!route || route.type === "throw") continue;
+    const base = { route, table: route.table, rule };
+    switch (route.type) {
+      case "blackhole":
+      case "unreachable":
+      case "prohibit":
+        return { outcome: route.type, ...base };
+      case "local":
+        return { outcome: "local", ...base, dev: q.iif ?? "lo", src: q.src || route.src || q.dst };
+      case "broadcast":
+        return { outcome: "broadcast", ...base, dev: route.dev, src: q.src || route.src };
+      default: {
+        const near = route.via ?? q.dst;
+        const src = q.src || route.src || selectSource(node, route.dev, near);
+        return { outcome: "unicast", ...base, dev: route.dev, via: route.via, src };
+      }
+    }
+  }
+  return { outcome: "no-route" };
+}
+
+/** The one-line answer `ip route get` prints (without "uid 0 / cache"). */
+export function describeRoute(q: RouteQuery, r: RouteResult): string {
+  const dst = formatIp(q.dst);
+  switch (r.outcome) {
+    case "local":
+      return `local ${dst} dev lo table local src ${formatIp(r.src ?? q.dst)}`;
+    case "unicast":
+    case "broadcast": {
+      const parts = [r.outcome === "broadcast" ? `broadcast ${dst}` : dst];
+      if (r.via !== undefined) parts.push(`via ${formatIp(r.via)}`);
+      if (r.dev) parts.push(`dev ${r.dev}`);
+      if (r.table !== undefined && r.table !== 254) parts.push(`table ${tableName(r.table)}`);
+      if (r.src !== undefined) parts.push(`src ${formatIp(r.src)}`);
+      if (q.mark) parts.push(`mark 0x${q.mark.toString(16)}`);
+      return parts.join(" ");
+    }
+    case "no-route":
+      return `RTNETLINK answers: Network is unreachable`;
+    case "unreachable":
+      return `RTNETLINK answers: No route to host`;
+    case "prohibit":
+      return `RTNETLINK answers: Permission denied`;
+    case "blackhole":
+      return `RTNETLINK answers: Invalid argument`;
+  }
+}

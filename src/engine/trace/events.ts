@@ -1,0 +1,67 @@
+/**
+ * What the engine reports while a packet walks: plain data, formatted elsewhere.
+ *
+ * Why: xtables-monitor output, explain mode, JSON, the REPL's stepper and lessons all read the
+ * same events. An event knows whether the kernel would have traced it (`traced`), so the
+ * kernel-identical formatter can drop what xtables-monitor would not show while explain mode
+ * keeps it.
+ */
+import type { Packet } from "../model/packet.js";
+import type { Rule, TableName } from "../model/ruleset.js";
+import type { Hook } from "../walk/hooks.js";
+import type { MatchFail } from "../ext/types.js";
+import type { RouteQuery, RouteResult } from "../route/lookup.js";
+import type { CtEntry, CtView } from "../conntrack/entry.js";
+
+export type Verdict =
+  | { kind: "CONTINUE" }
+  | { kind: "ACCEPT" }
+  | { kind: "DROP" }
+  | { kind: "RETURN" }
+  | { kind: "JUMP"; chain: string }
+  | { kind: "GOTO"; chain: string };
+
+interface At {
+  hook: Hook;
+  table: TableName;
+  chain: string;
+  /** Jump stack below this chain (base chain first). */
+  depth: number;
+  traced: boolean;
+}
+
+export type TraceEvent =
+  | ({ kind: "packet"; pkt: Packet; inIf?: string; outIf?: string } & At)
+  | ({ kind: "rule"; rule: Rule; verdict: Verdict } & At)
+  | ({ kind: "nomatch"; rule: Rule; fail: MatchFail } & At)
+  | ({ kind: "return" } & At) // implicit return at the end of a chain (user or base)
+  | ({ kind: "policy"; policy: "ACCEPT" | "DROP" } & At)
+  | { kind: "table-done"; hook: Hook; table: TableName; pkt: Packet; outIf?: string; verdict: "ACCEPT" | "DROP" }
+  | { kind: "nat-skip"; hook: Hook; reason: string }
+  | { kind: "conntrack"; hook: Hook; view: CtView; created: boolean }
+  | { kind: "nat"; hook: Hook; manip: "SRC" | "DST"; from: Packet; to: Packet; how: "rule" | "conntrack"; rule?: Rule }
+  | { kind: "route"; why: "output" | "reroute" | "input"; query: RouteQuery; result: RouteResult }
+  | { kind: "ttl"; from: number; to: number }
+  | { kind: "log"; hook: Hook; table: TableName; target: string; text: string }
+  | { kind: "confirm"; hook: Hook; entry: CtEntry }
+  | { kind: "fate"; fate: Fate; pkt: Packet };
+
+export type Fate =
+  | { kind: "delivered"; iface: string } // to a local socket
+  | { kind: "sent"; iface: string; nexthop?: string }
+  | { kind: "dropped"; by: "rule" | "policy"; hook: Hook; table: TableName; chain: string; rule?: Rule }
+  | { kind: "rejected"; with: string; hook: Hook; table: TableName; chain: string; rule: Rule }
+  | { kind: "unroutable"; reason: string }
+  | { kind: "not-forwarded"; reason: string };
+
+export function verdictText(v: Verdict): string {
+  switch (v.kind) {
+    case "JUMP":
+    case "GOTO":
+      return `${v.kind}:${v.chain}`;
+    case "RETURN":
+      return "0xfffffffb"; // NFT_RETURN, printed as a raw number by xtables-monitor
+    default:
+      return v.kind;
+  }
+}

@@ -1,0 +1,151 @@
+/**
+ * Walks one table's base chain for one packet: rules in order, jumps and gotos on a stack,
+ * RETURN, policies — and reports each step as an event.
+ *
+ * Why: this is ipt_do_table / nft_do_chain. The trace flag is read as the kernel reads it: a
+ * rule is traced only if the packet already carried nf_trace or the rule itself set it (TRACE),
+ * and a PACKET dump precedes the first traced event of each base-chain call.
+ */
+import type { Chain, Rule, Table, TableName } from "../model/ruleset.js";
+import type { Packet } from "../model/packet.js";
+import { clonePacket } from "../model/packet.js";
+import type { MatchEnv, MatchFail, TargetEnv } from "../ext/types.js";
+import { formatCidr, formatIp, inCidr } from "../model/ipv4.js";
+import { protocolName } from "../parse/protocols.js";
+import type { Hook } from "./hooks.js";
+import type { TraceEvent, Verdict } from "../trace/events.js";
+
+export interface TableRun {
+  verdict: "ACCEPT" | "DROP";
+  rejectWith?: string;
+  rule?: Rule; // the rule that decided (ACCEPT/DROP/NAT), if not the policy
+  chain: string;
+}
+
+export interface ChainWalkEnv {
+  hook: Hook;
+  pkt: Packet;
+  inIf?: string; // as the hook sees it (fixed for the hook)
+  outIf?: string;
+  events: TraceEvent[];
+  collectMisses: boolean;
+  matchEnv: MatchEnv;
+  targetEnv: TargetEnv;
+  /** set by REJECT through targetEnv */
+  rejected?: string;
+}
+
+function ifaceMatches(pattern: string, name: string | undefined): boolean {
+  if (name === undefined) return false;
+  if (pattern.endsWith("+")) return name.startsWith(pattern.slice(0, -1));
+  return name === pattern;
+}
+
+const bang = (n: boolean) => (n ? "! " : "");
+
+/** The first clause of a rule that the packet fails, or null when the whole rule matches. */
+export function testRule(r: Rule, env: ChainWalkEnv): MatchFail | null {
+  const p = env.pkt;
+  if (r.src && inCidr(p.src, r.src.value) === r.src.negated)
+    return { clause: `${bang(r.src.negated)}-s ${formatCidr(r.src.value)}`, why: `src is ${formatIp(p.src)}` };
+  if (r.dst && inCidr(p.dst, r.dst.value) === r.dst.negated)
+    return { clause: `${bang(r.dst.negated)}-d ${formatCidr(r.dst.value)}`, why: `dst is ${formatIp(p.dst)}` };
+  if (r.iif && ifaceMatches(r.iif.value, env.inIf) === r.iif.negated)
+    return { clause: `${bang(r.iif.negated)}-i ${r.iif.value}`, why: env.inIf ? `in-interface is ${env.inIf}` : "no input interface (locally generated)" };
+  if (r.oif && ifaceMatches(r.oif.value, env.outIf) === r.oif.negated)
+    return { clause: `${bang(r.oif.negated)}-o ${r.oif.value}`, why: env.outIf ? `out-interface is ${env.outIf}` : "no output interface yet (before routing)" };
+  if (r.proto && r.proto.value !== 0) {
+    const num = p.proto === "tcp" ? 6 : p.proto === "udp" ? 17 : p.proto === "icmp" ? 1 : 132;
+    if ((num === r.proto.value) === r.proto.negated)
+      return { clause: `${bang(r.proto.negated)}-p ${protocolName(r.proto.value)}`, why: `protocol is ${p.proto}` };
+  }
+  if (r.frag && (p.fragOffset !== 0) === r.frag.negated) return { clause: `${bang(r.frag.negated)}-f`, why: p.fragOffset ? "a non-first fragment" : "not a fragment" };
+  for (const m of r.matches) {
+    const f = m.module.test(m.data, env.matchEnv);
+    if (f) return { clause: `-m ${m.module.name} ${f.clause}`.replace(`-m ${m.module.name} -m ${m.module.name}`, `-m ${m.module.name}`), why: f.why };
+  }
+  return null;
+}
+
+interface Frame {
+  chain: Chain;
+  index: number; // next rule to test
+}
+
+/** Linux: nft_do_chain with the jump stack (NFT_JUMP_STACK_SIZE). */
+export function runTable(table: Table, env: ChainWalkEnv): TableRun {
+  const base = table.chains.get(env.hook);
+  const tname: TableName = table.name;
+  if (!base) return { verdict: "ACCEPT", chain: env.hook };
+  const events = env.events;
+  const pkt = env.pkt;
+  let dumped = false;
+  const at = (chain: string, depth: number) => ({ hook: env.hook, table: tname, chain, depth, traced: pkt.nfTrace });
+  const dump = () => {
+    if (dumped || !pkt.nfTrace) return;
+    dumped = true;
+    events.push({ kind: "packet", pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, ...at(env.hook, 0) });
+  };
+  const stack: Frame[] = [];
+  let frame: Frame = { chain: base, index: 0 };
+  for (;;) {
+    const rule = frame.chain.rules[frame.index];
+    if (!rule) {
+      // end of chain
+      if (stack.length === 0) {
+        dump();
+        events.push({ kind: "return", ...at(frame.chain.name, 0) });
+        const policy = base.policy ?? "ACCEPT";
+        events.push({ kind: "policy", policy, ...at(base.name, 0) });
+        return { verdict: policy, chain: base.name };
+      }
+      dump();
+      events.push({ kind: "return", ...at(frame.chain.name, stack.length) });
+      frame = stack.pop()!;
+      continue;
+    }
+    frame.index++;
+    const fail = testRule(rule, env);
+    if (fail) {
+      if (env.collectMisses) events.push({ kind: "nomatch", rule, fail, ...at(frame.chain.name, stack.length) });
+      continue;
+    }
+    const wasTraced = pkt.nfTrace;
+    if (wasTraced) dump();
+    const t = rule.target;
+    let verdict: Verdict;
+    let result: "continue" | "accept" | "drop" | "return" | "jump" = "continue";
+    if (!t) verdict = { kind: "CONTINUE" };
+    else if (t.kind === "verdict") {
+      verdict = { kind: t.name };
+      result = t.name === "ACCEPT" ? "accept" : t.name === "DROP" ? "drop" : "return";
+    } else if (t.kind === "jump" || t.kind === "goto") {
+      verdict = { kind: t.kind === "jump" ? "JUMP" : "GOTO", chain: t.chain };
+      result = "jump";
+    } else {
+      env.rejected = undefined;
+      const r = t.module.apply(t.data, env.targetEnv);
+      result = r;
+      verdict = r === "accept" ? { kind: "ACCEPT" } : r === "drop" ? { kind: "DROP" } : r === "return" ? { kind: "RETURN" } : { kind: "CONTINUE" };
+      if (!wasTraced && pkt.nfTrace) dump();
+    }
+    events.push({ kind: "rule", rule, verdict, ...at(frame.chain.name, stack.length) });
+    if (result === "continue") continue;
+    if (result === "accept" || result === "drop") {
+      return { verdict: result === "accept" ? "ACCEPT" : "DROP", rule, chain: frame.chain.name, rejectWith: env.rejected };
+    }
+    if (result === "return") {
+      if (stack.length === 0) {
+        const policy = base.policy ?? "ACCEPT";
+        events.push({ kind: "policy", policy, ...at(base.name, 0) });
+        return { verdict: policy, chain: base.name };
+      }
+      frame = stack.pop()!;
+      continue;
+    }
+    // jump / goto
+    const target = table.chains.get((t as { chain: string }).chain)!;
+    if (t!.kind === "jump") stack.push(frame);
+    frame = { chain: target, index: 0 };
+  }
+}

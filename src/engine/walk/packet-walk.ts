@@ -1,0 +1,245 @@
+/**
+ * One packet through the node: routing, each hook's stages in priority order, conntrack, NAT,
+ * the forwarding decision, and the packet's fate.
+ *
+ * Why: this is the kernel's IPv4 path (ip_output / ip_rcv / ip_forward / ip_local_deliver) with
+ * netfilter's hooks, as ktrace's single source of truth. Kernel behaviours kept on purpose:
+ * - OUTPUT's out-device is fixed when the hook starts, even after a reroute (the article's
+ *   filter:OUTPUT shows OUT=enp3s0 while POSTROUTING shows OUT=vxlan.calico);
+ * - nat chains run only for a connection's first packet; afterwards the entry rewrites;
+ * - nat chains do not run at all when nothing in the ruleset switched conntrack on;
+ * - FORWARD and later see the TTL already decremented;
+ * - a packet to a local address loops back through lo (PREROUTING/INPUT) keeping its conntrack.
+ */
+import type { Packet } from "../model/packet.js";
+import { clonePacket } from "../model/packet.js";
+import type { EngineState } from "../state.js";
+import { HOOK_STAGES, type Hook } from "./hooks.js";
+import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
+import type { Fate, TraceEvent } from "../trace/events.js";
+import { routeLookup, selectSource, type RouteResult } from "../route/lookup.js";
+import { confirm, conntrackIn, updateProtoState } from "../conntrack/table.js";
+import type { CtView } from "../conntrack/entry.js";
+import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
+import type { MatchEnv, NatRange, TargetEnv } from "../ext/types.js";
+import { formatIp, parseIp } from "../model/ipv4.js";
+import type { TableName } from "../model/ruleset.js";
+
+export interface WalkOptions {
+  /** Record rules that did not match (explain mode). */
+  collectMisses?: boolean;
+}
+
+export interface WalkResult {
+  events: TraceEvent[];
+  fate: Fate;
+  pkt: Packet;
+  ct?: CtView;
+}
+
+interface Walk {
+  eng: EngineState;
+  pkt: Packet;
+  events: TraceEvent[];
+  ct?: CtView;
+  fresh: boolean;
+  notrack: boolean;
+  zone: number;
+  route?: RouteResult;
+  opts: WalkOptions;
+}
+
+const LOOPBACK = parseIp("127.0.0.1")!;
+
+export function walkPacket(eng: EngineState, input: Packet, opts: WalkOptions = {}): WalkResult {
+  const w: Walk = { eng, pkt: clonePacket(input), events: [], fresh: false, notrack: false, zone: 0, opts };
+  const fate = input.iif === undefined ? localOut(w) : incoming(w, input.iif);
+  w.events.push({ kind: "fate", fate, pkt: clonePacket(w.pkt) });
+  return { events: w.events, fate, pkt: w.pkt, ct: w.ct };
+}
+
+function route(w: Walk, why: "output" | "reroute" | "input", iif?: string): RouteResult {
+  const query = { dst: w.pkt.dst, src: w.pkt.src || undefined, iif, mark: w.pkt.mark, tos: w.pkt.tos };
+  const result = routeLookup(w.eng.node, query);
+  w.events.push({ kind: "route", why, query, result });
+  return result;
+}
+
+function unroutable(r: RouteResult): Fate {
+  const reason =
+    r.outcome === "no-route" ? "no route to the destination (Network is unreachable)"
+    : r.outcome === "unreachable" ? "unreachable route (No route to host)"
+    : r.outcome === "prohibit" ? "prohibit route (Permission denied)"
+    : "blackhole route (silently discarded)";
+  return { kind: "unroutable", reason };
+}
+
+function localOut(w: Walk): Fate {
+  const r = route(w, "output");
+  if (r.outcome !== "unicast" && r.outcome !== "local" && r.outcome !== "broadcast") return unroutable(r);
+  if (!w.pkt.src) w.pkt.src = r.src ?? 0;
+  w.route = r;
+  const hookOut = r.outcome === "local" ? "lo" : r.dev!;
+  w.pkt.oif = hookOut;
+  const out = runHook(w, "OUTPUT", undefined, hookOut);
+  if (out) return out;
+  const dev = w.route.outcome === "local" ? "lo" : w.route.dev!;
+  w.pkt.oif = dev;
+  const post = runHook(w, "POSTROUTING", undefined, dev);
+  if (post) return post;
+  if (w.route.outcome === "local") {
+    // loopback: back in through lo with its conntrack, a new trace id
+    w.pkt.iif = "lo";
+    w.pkt.oif = undefined;
+    w.pkt.traceId = w.eng.rng.u32();
+    return incoming(w, "lo", true);
+  }
+  return { kind: "sent", iface: dev, nexthop: w.route.via !== undefined ? formatIp(w.route.via) : undefined };
+}
+
+function incoming(w: Walk, iif: string, looped = false): Fate {
+  w.pkt.iif = iif;
+  const pre = runHook(w, "PREROUTING", iif, undefined, looped);
+  if (pre) return pre;
+  const r = route(w, "input", iif);
+  w.route = r;
+  if (r.outcome === "local" || r.outcome === "broadcast") {
+    const inp = runHook(w, "INPUT", iif, undefined);
+    if (inp) return inp;
+    return { kind: "delivered", iface: iif };
+  }
+  if (r.outcome !== "unicast") return unroutable(r);
+  if ((w.eng.node.sysctl["net.ipv4.ip_forward"] ?? "0") !== "1")
+    return { kind: "not-forwarded", reason: "net.ipv4.ip_forward is 0: the packet is not for this node and forwarding is off" };
+  if (w.pkt.ttl <= 1) return { kind: "not-forwarded", reason: "TTL exceeded (ICMP time-exceeded sent back)" };
+  w.events.push({ kind: "ttl", from: w.pkt.ttl, to: w.pkt.ttl - 1 });
+  w.pkt.ttl -= 1; // Linux: ip_forward decrements before NF_INET_FORWARD
+  const dev = r.dev!;
+  w.pkt.oif = dev;
+  const fwd = runHook(w, "FORWARD", iif, dev);
+  if (fwd) return fwd;
+  const post = runHook(w, "POSTROUTING", iif, dev);
+  if (post) return post;
+  return { kind: "sent", iface: dev, nexthop: r.via !== undefined ? formatIp(r.via) : undefined };
+}
+
+/** Runs every stage of a hook; returns a fate when the packet ends here. */
+function runHook(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | undefined, looped = false): Fate | undefined {
+  const rs = w.eng.ruleset;
+  for (const stage of HOOK_STAGES[hook]) {
+    if (stage.kind === "conntrack") {
+      if (looped) continue; // the loopback packet still carries its entry
+      conntrackStage(w, hook);
+      continue;
+    }
+    if (stage.kind === "confirm") {
+      const e = w.ct?.entry;
+      if (e && w.fresh) {
+        confirm(w.eng.conntrack, e);
+        w.fresh = false;
+        w.events.push({ kind: "confirm", hook, entry: e });
+      }
+      continue;
+    }
+    const tname = stage.table!;
+    const table = rs.tables.get(tname);
+    if (!table || !table.chains.has(hook)) continue;
+    const before = clonePacket(w.pkt);
+    const run: TableRun | undefined = tname === "nat" ? natStage(w, hook, inIf, outIf) : runTable(table, chainEnv(w, hook, inIf, outIf, tname));
+    if (run) w.events.push({ kind: "table-done", hook, table: tname, pkt: clonePacket(w.pkt), outIf, verdict: run.verdict });
+    if (run?.verdict === "DROP") {
+      if (run.rejectWith && run.rule) return { kind: "rejected", with: run.rejectWith, hook, table: tname, chain: run.chain, rule: run.rule };
+      return { kind: "dropped", by: run.rule ? "rule" : "policy", hook, table: tname, chain: run.chain, rule: run.rule };
+    }
+    if (hook === "OUTPUT" && (tname === "mangle" || tname === "nat")) {
+      // Linux: ip_route_me_harder after mangle OUTPUT changes (mark, addresses, tos) or a DNAT
+      const changed = before.dst !== w.pkt.dst || before.src !== w.pkt.src || before.mark !== w.pkt.mark || before.tos !== w.pkt.tos;
+      const natChanged = tname === "nat" && before.dst !== w.pkt.dst;
+      if ((tname === "mangle" && changed) || natChanged) {
+        const r = route(w, "reroute");
+        if (r.outcome !== "unicast" && r.outcome !== "local" && r.outcome !== "broadcast") return unroutable(r);
+        w.route = r;
+      }
+    }
+  }
+  return undefined;
+}
+
+function conntrackStage(w: Walk, hook: Hook) {
+  if (!w.eng.conntrackOn) return;
+  if (w.notrack) {
+    w.ct = { dir: "ORIGINAL", state: "UNTRACKED" };
+    w.events.push({ kind: "conntrack", hook, view: w.ct, created: false });
+    return;
+  }
+  const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone);
+  w.ct = view;
+  w.fresh = fresh;
+  if (view.entry) updateProtoState(view.entry, view.dir, w.pkt, w.eng.now);
+  w.events.push({ kind: "conntrack", hook, view, created: fresh });
+}
+
+/** Linux: nf_nat_inet_fn — the nat table runs only for a new connection's first packet. */
+function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | undefined): TableRun | undefined {
+  const manip: Manip = hook === "PREROUTING" || hook === "OUTPUT" ? "DST" : "SRC";
+  const e = w.ct?.entry;
+  if (!w.eng.conntrackOn || !e) {
+    w.events.push({ kind: "nat-skip", hook, reason: !w.eng.conntrackOn ? "conntrack is not active in this ruleset (no rule uses it), so the nat table never runs" : "packet is not tracked (UNTRACKED/INVALID): no NAT" });
+    return undefined;
+  }
+  let run: TableRun | undefined;
+  if (w.ct!.dir === "ORIGINAL" && w.ct!.state === "NEW" && !natInitialized(e, manip)) {
+    const table = w.eng.ruleset.tables.get("nat")!;
+    run = runTable(table, chainEnv(w, hook, inIf, outIf, "nat"));
+    if (!natInitialized(e, manip)) setupNat(w.eng.conntrack, e, manip, undefined, w.eng.rng);
+  } else {
+    w.events.push({ kind: "nat-skip", hook, reason: w.ct!.dir === "REPLY" ? "a reply: translated from the conntrack entry" : "not the connection's first packet: translated from the conntrack entry" });
+  }
+  const from = clonePacket(w.pkt);
+  if (run?.verdict !== "DROP" && applyNat(e, w.ct!.dir, manip, w.pkt)) {
+    w.events.push({ kind: "nat", hook, manip, from, to: clonePacket(w.pkt), how: run ? "rule" : "conntrack", rule: run?.rule });
+  }
+  return run;
+}
+
+function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | undefined, table: TableName): ChainWalkEnv {
+  const matchEnv: MatchEnv = { pkt: w.pkt, hook, table, ct: w.ct, node: w.eng.node, rng: w.eng.rng, now: w.eng.now, store: w.eng.store };
+  const env: ChainWalkEnv = {
+    hook, pkt: w.pkt, inIf, outIf, events: w.events, collectMisses: w.opts.collectMisses ?? true, matchEnv,
+    targetEnv: undefined as unknown as TargetEnv,
+  };
+  env.targetEnv = {
+    ...matchEnv,
+    nat(kind, range) {
+      const e = w.ct?.entry;
+      if (!e) return "drop";
+      const manip: Manip = kind === "dnat" || kind === "redirect" ? "DST" : "SRC";
+      let r: NatRange = range;
+      if (kind === "masquerade") {
+        const nh = w.route?.via ?? w.pkt.dst;
+        const src = selectSource(w.eng.node, outIf, nh);
+        if (src === undefined) return "drop";
+        r = { ...range, minIp: src, maxIp: src };
+      } else if (kind === "redirect") {
+        const ip = hook === "OUTPUT" ? LOOPBACK : w.eng.node.interfaces.find((i) => i.name === inIf)?.addrs[0]?.ip;
+        if (ip === undefined) return "drop";
+        r = { ...range, minIp: ip, maxIp: ip };
+      }
+      setupNat(w.eng.conntrack, e, manip, r, w.eng.rng);
+      return "accept";
+    },
+    notrack() {
+      w.notrack = true;
+    },
+    setZone(z) {
+      w.zone = z;
+    },
+    reject(kind) {
+      env.rejected = kind;
+    },
+    log(target, text) {
+      w.events.push({ kind: "log", hook, table, target, text: `${text}IN=${inIf ?? ""} OUT=${outIf ?? ""} SRC=${formatIp(w.pkt.src)} DST=${formatIp(w.pkt.dst)}` });
+    },
+  };
+  return env;
+}

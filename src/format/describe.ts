@@ -1,0 +1,38 @@
+/**
+ * Short human descriptions of packets, conntrack entries and routes, shared by the text formats.
+ *
+ * Why: explain mode, `show state`, the REPL status line and lessons describe the same things and
+ * must say them the same way.
+ */
+import type { Packet } from "../engine/model/packet.js";
+import { formatIp } from "../engine/model/ipv4.js";
+import { packetFlagNames } from "../engine/ext/match/tcp.js";
+import type { CtView } from "../engine/conntrack/entry.js";
+import { statusNames } from "../engine/conntrack/entry.js";
+
+export function endpoint(ip: number, port: number, proto: string): string {
+  return proto === "icmp" ? formatIp(ip) : `${formatIp(ip)}:${port}`;
+}
+
+export function describePacket(p: Packet): string {
+  const flags = p.proto === "tcp" ? ` ${packetFlagNames(p.tcpFlags).join(",") || "(no flags)"}` : p.proto === "icmp" ? ` type ${p.icmpType} code ${p.icmpCode} id ${p.sport}` : "";
+  return `${p.proto} ${endpoint(p.src, p.sport, p.proto)} -> ${endpoint(p.dst, p.dport, p.proto)}${flags} len ${p.len}${p.mark ? ` mark 0x${p.mark.toString(16)}` : ""}`;
+}
+
+/** The article's "State of the Packet" block. */
+export function stateOfPacket(p: Packet, outIf: string | undefined): string[] {
+  const lines = [`Source IP address: ${formatIp(p.src)}`];
+  if (p.proto !== "icmp") lines.push(`Source Port: ${p.sport}`);
+  lines.push(`Destination IP address: ${formatIp(p.dst)}`);
+  if (p.proto !== "icmp") lines.push(`Destination Port: ${p.dport}`);
+  if (outIf) lines.push(`Output interface: ${outIf}`);
+  lines.push(`Mark: ${p.mark ? `0x${p.mark.toString(16)}` : "none"}`);
+  return lines;
+}
+
+export function describeCt(v: CtView | undefined): string {
+  if (!v) return "not tracked";
+  if (!v.entry) return `${v.state} (no entry)`;
+  const e = v.entry;
+  return `${v.state} (${v.dir.toLowerCase()} direction), entry #${e.id} ${e.protoState ? e.protoState + " " : ""}[${statusNames(e.status).join(",") || "no status bits"}]`;
+}

@@ -1,0 +1,119 @@
+/**
+ * Explain mode: every rule the packet was tested against, why the ones that missed missed,
+ * which steps the kernel trace would hide, NAT rewrites, routing, conntrack and the fate.
+ *
+ * Why: xtables-monitor shows only what matched after TRACE; a learner needs the rest — the
+ * MARK rule in raw cali-OUTPUT that the article could not see, the 40 KUBE-SERVICES rules that
+ * did not match, and where the packet finally went.
+ */
+import type { TraceEvent } from "../engine/trace/events.js";
+import { verdictText } from "../engine/trace/events.js";
+import { describeRoute } from "../engine/route/lookup.js";
+import { formatIp } from "../engine/model/ipv4.js";
+import { formatCtEntry } from "../engine/conntrack/entry.js";
+import { describeCt, describePacket, stateOfPacket } from "./describe.js";
+import type { Ruleset } from "../engine/model/ruleset.js";
+
+export interface ExplainOptions {
+  /** Show rules that did not match (default true). */
+  misses?: boolean;
+  now?: number;
+  ruleset?: Ruleset;
+}
+
+function ruleNumber(rs: Ruleset | undefined, table: string, chain: string, handle: number): string {
+  const c = rs?.tables.get(table as never)?.chains.get(chain);
+  const i = c ? c.rules.findIndex((r) => r.handle === handle) : -1;
+  return i >= 0 ? `#${i + 1}` : `0x${handle.toString(16)}`;
+}
+
+export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): string[] {
+  const out: string[] = [];
+  const misses = opts.misses ?? true;
+  let hook = "";
+  let table = "";
+  let hiddenNoted = false;
+  const pad = (depth: number) => "    " + "  ".repeat(depth);
+  for (const e of events) {
+    switch (e.kind) {
+      case "route": {
+        const q = e.query;
+        const what = e.why === "reroute" ? "reroute (destination/mark changed)" : e.why === "input" ? "routing decision" : "route";
+        const extra = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : "";
+        out.push(`  ${what}: ip route get ${formatIp(q.dst)}${extra}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`);
+        break;
+      }
+      case "ttl":
+        out.push(`  forward: TTL ${e.from} → ${e.to}`);
+        break;
+      case "conntrack":
+        out.push(`  ${e.hook} conntrack: ${e.created ? "new connection, " : ""}${describeCt(e.view)}`);
+        break;
+      case "nat-skip":
+        out.push(`  ${e.hook} nat: skipped — ${e.reason}`);
+        break;
+      case "nat":
+        out.push(`  ${e.hook} ${e.manip === "DST" ? "DNAT" : "SNAT"} ${e.how === "rule" ? "(new binding)" : "(from conntrack)"}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`);
+        break;
+      case "confirm":
+        out.push(`  ${e.hook} conntrack confirmed: ${formatCtEntry(e.entry, opts.now ?? e.entry.updated)}`);
+        break;
+      case "packet":
+        break;
+      case "rule":
+      case "nomatch":
+      case "return":
+      case "policy": {
+        if (e.hook !== hook || e.table !== table) {
+          if (e.hook !== hook) out.push(`${e.hook}`);
+          hook = e.hook;
+          table = e.table;
+          out.push(`  ${e.table} ${e.hook}${e.traced ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
+        }
+        if (e.kind === "nomatch") {
+          if (misses) out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
+        } else if (e.kind === "rule") {
+          const hidden = !e.traced ? "   [hidden from the kernel trace]" : "";
+          if (!e.traced && !hiddenNoted) hiddenNoted = true;
+          out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
+        } else if (e.kind === "return") {
+          if (e.depth > 0) out.push(`${pad(e.depth)}${e.chain}: end of chain, return`);
+        } else out.push(`${pad(0)}policy ${e.policy}`);
+        break;
+      }
+      case "table-done":
+        out.push(`    → state after ${e.table} ${e.hook}: ${stateOfPacket(e.pkt, e.outIf).join(", ")}`);
+        break;
+      case "log":
+        out.push(`    ${e.target}: ${e.text}`);
+        break;
+      case "fate": {
+        const f = e.fate;
+        let text: string;
+        switch (f.kind) {
+          case "sent":
+            text = `sent out ${f.iface}${f.nexthop ? ` via ${f.nexthop}` : ""} as ${describePacket(e.pkt)}`;
+            break;
+          case "delivered":
+            text = `delivered to a local socket (arrived on ${f.iface}) as ${describePacket(e.pkt)}`;
+            break;
+          case "dropped":
+            text = f.rule ? `dropped by ${f.table} ${f.chain}: -A ${f.rule.chain} ${f.rule.text}` : `dropped by the policy of ${f.table} ${f.chain}`;
+            break;
+          case "rejected":
+            text = `rejected (${f.with}) by ${f.table} ${f.chain}: -A ${f.rule.chain} ${f.rule.text}`;
+            break;
+          case "unroutable":
+            text = `not routable: ${f.reason}`;
+            break;
+          case "not-forwarded":
+            text = `not forwarded: ${f.reason}`;
+            break;
+        }
+        out.push(`FATE: ${text}`);
+        break;
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+/**
+ * The command table and the one function every front end calls to run a line.
+ *
+ * Why: a command is written once; errors come back as one clear line with a hint, never as a
+ * stack trace, and the session goes on.
+ */
+import type { Command, CommandOutput } from "../command.js";
+import type { Session } from "../session.js";
+import { CommandError, splitWords } from "../words.js";
+import { didYouMean, isUserError } from "../../engine/parse/errors.js";
+import { SourceError } from "../../sources/load.js";
+import { SnapshotError } from "../../sources/snapshot.js";
+import { connect, reply, send, stats } from "./packets.js";
+import { route, save, show } from "./show.js";
+import { dialect, format, history, load, quit, reset, seed, tick } from "./session-cmds.js";
+import { prefixFilter } from "../complete.js";
+
+const help: Command = {
+  name: "help",
+  usage: "help [COMMAND]",
+  summary: "list the commands, or explain one with examples",
+  examples: ["help", "help send"],
+  run(_s, args) {
+    const name = args[0]?.text;
+    if (!name) {
+      const w = Math.max(...COMMANDS.map((c) => c.name.length));
+      return { text: ["commands:", ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`), "", "help COMMAND shows its usage and examples."].join("\n") };
+    }
+    const c = findCommand(name);
+    if (!c) {
+      const hint = didYouMean(name, COMMANDS.map((x) => x.name));
+      throw new CommandError(`no command "${name}"`, args[0]!.col, hint ? `did you mean ${hint}?` : "help lists them all");
+    }
+    return { text: [`${c.usage}`, "", c.summary + ".", ...(c.details ? ["", c.details] : []), "", "examples:", ...c.examples.map((e) => `  ${e}`)].join("\n") };
+  },
+  complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(COMMANDS.map((c) => c.name), partial) : []),
+};
+
+export const COMMANDS: Command[] = [help, send, reply, connect, stats, show, route, save, load, seed, format, dialect, reset, tick, history, quit];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
+}
+
+export type RunResult = CommandOutput & { error?: string; hint?: string };
+
+/** Runs one command line. Never throws for anything a user can type. */
+export function runLine(s: Session, line: string): RunResult {
+  const trimmed = line.trim();
+  if (!trimmed || trimmed.startsWith("#")) return { text: "" };
+  s.commandHistory.push(trimmed);
+  try {
+    const words = splitWords(trimmed);
+    const [head, ...args] = words;
+    const cmd = findCommand(head!.text);
+    if (!cmd) {
+      const hint = didYouMean(head!.text, COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]));
+      throw new CommandError(`unknown command "${head!.text}"`, head!.col, hint ? `did you mean ${hint}?` : "type help for the list");
+    }
+    return cmd.run(s, args);
+  } catch (e) {
+    if (e instanceof CommandError) return { text: "", error: `${e.col ? `column ${e.col}: ` : ""}${e.message}`, hint: e.hint };
+    if (isUserError(e) || e instanceof SourceError || e instanceof SnapshotError) return { text: "", error: e.message };
+    // an engine bug must not end the session; say so plainly
+    return { text: "", error: `internal error: ${(e as Error).message} (please report this with the command you typed)` };
+  }
+}
+
+/** Completion for a partial line: returns candidate replacements for the last word. */
+export function completeLine(s: Session, line: string): string[] {
+  let words;
+  try {
+    words = splitWords(line);
+  } catch {
+    return [];
+  }
+  const endsWithSpace = /\s$/.test(line) || line === "";
+  const partial = endsWithSpace ? "" : (words.pop()?.text ?? "");
+  if (words.length === 0) return prefixFilter(COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]), partial);
+  const cmd = findCommand(words[0]!.text);
+  if (!cmd?.complete) return [];
+  return cmd.complete(s, words.slice(1), partial).filter((c) => c.startsWith(partial));
+}

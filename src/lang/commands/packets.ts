@@ -1,0 +1,190 @@
+/**
+ * Commands that move packets: send, reply, connect, stats.
+ *
+ * Why: these are the verbs of the article — one packet, its answer, a whole curl, and the load
+ * balancer's distribution over many packets.
+ */
+import type { Command, CommandOutput } from "../command.js";
+import type { Session, SentPacket } from "../session.js";
+import { CommandError, type Word } from "../words.js";
+import { parsePacketSpec, PACKET_OPTIONS, type PacketSpec } from "../packet-spec.js";
+import { TCP_FLAG_BIT, type Packet } from "../../engine/model/packet.js";
+import type { TraceEvent } from "../../engine/trace/events.js";
+import { formatIp } from "../../engine/model/ipv4.js";
+import { cloneEngine } from "../../engine/state.js";
+import { walkPacket } from "../../engine/walk/packet-walk.js";
+import { completeAddress } from "../complete.js";
+
+function out(s: Session, events: TraceEvent[]): CommandOutput {
+  return { text: s.render(events), events };
+}
+
+export const send: Command = {
+  name: "send",
+  usage: "send PROTO SRC:SPORT -> DST:DPORT [in IFACE] [len N] [flags SYN,ACK] [mark 0xN] [ttl N] [tos N] [id N] [payload N]",
+  summary: "send one packet through the node (locally generated, or arriving on IFACE with `in`)",
+  examples: [
+    "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898",
+    "send tcp 192.168.1.20:51000 -> 192.168.1.88:30080 in enp3s0",
+    "send udp 10.42.135.131:40000 -> 10.43.0.10:53",
+    "send icmp 192.168.1.88 -> 10.42.54.194",
+  ],
+  details: "Without `in` the packet is generated on the node (OUTPUT → POSTROUTING). With `in IFACE` it arrives on that interface (PREROUTING → INPUT or FORWARD → POSTROUTING). A source of 0.0.0.0 lets routing choose it. TCP defaults to a SYN.",
+  run(s, args) {
+    const spec = parsePacketSpec(args);
+    const pkt = s.packetFromSpec(spec);
+    return out(s, s.send(pkt, `send ${args.map((a) => a.text).join(" ")}`).result.events);
+  },
+  complete: (s, args, partial) => (args.length === 0 ? ["tcp", "udp", "icmp", "sctp"] : args.length === 2 ? ["->"] : args.length >= 4 ? PACKET_OPTIONS : completeAddress(s, partial)),
+};
+
+/** The peer's answer to a packet as it left (or arrived at) the node. */
+export function replyPacket(s: Session, last: SentPacket, flags?: number, payload = 0): Packet {
+  const r = last.result;
+  const p = r.pkt;
+  const f = r.fate;
+  if (f.kind !== "sent" && f.kind !== "delivered") throw new CommandError(`the last packet was ${f.kind === "dropped" ? "dropped" : f.kind === "rejected" ? "rejected" : "not delivered"}: there is nothing to reply to`);
+  const tcpFlags = flags ?? (p.proto === "tcp" ? (p.tcpFlags & TCP_FLAG_BIT.SYN && !(p.tcpFlags & TCP_FLAG_BIT.ACK) ? TCP_FLAG_BIT.SYN | TCP_FLAG_BIT.ACK : TCP_FLAG_BIT.ACK) : 0);
+  const spec: PacketSpec = {
+    proto: p.proto,
+    src: p.dst,
+    sport: p.proto === "icmp" ? p.sport : p.dport,
+    dst: p.src,
+    dport: p.proto === "icmp" ? p.dport : p.sport,
+    iif: f.kind === "sent" ? f.iface : undefined,
+    flags: p.proto === "tcp" ? tcpFlags : undefined,
+    icmpType: p.proto === "icmp" ? (p.icmpType === 8 ? 0 : p.icmpType) : undefined,
+    payload,
+    // the peer numbers its own packets: an IP id from its own counter, not the client's
+    id: s.engine.rng.u32() & 0xffff,
+  };
+  const pkt = s.packetFromSpec(spec);
+  if (p.proto === "icmp") {
+    pkt.sport = p.sport;
+    pkt.len = p.len;
+  }
+  if (p.proto === "tcp" && tcpFlags & TCP_FLAG_BIT.SYN) {
+    pkt.id = 0; // Linux answers a SYN with IP id 0
+    pkt.len = 60;
+  }
+  return pkt;
+}
+
+export const reply: Command = {
+  name: "reply",
+  usage: "reply [flags SYN,ACK] [payload N]",
+  summary: "the peer's answer to the last packet, back through the node (NAT undone from conntrack)",
+  examples: ["send tcp 192.168.1.88:49058 -> 10.43.156.98:9898", "reply"],
+  details: "A packet that left the node comes back in on the interface it left by; one delivered locally is answered by the node itself. No nat rule runs for it: conntrack rewrites it.",
+  run(s, args) {
+    const last = s.sent[s.sent.length - 1];
+    if (!last) throw new CommandError("nothing sent yet", undefined, "send a packet first, e.g. send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+    let flags: number | undefined;
+    let payload = 0;
+    for (let i = 0; i < args.length; i += 2) {
+      const k = args[i]!;
+      const v = args[i + 1];
+      if (k.text === "flags" && v) flags = parseFlagsWord(v);
+      else if (k.text === "payload" && v && /^\d+$/.test(v.text)) payload = Number(v.text);
+      else throw new CommandError(`unexpected "${k.text}"`, k.col, "usage: reply [flags SYN,ACK] [payload N]");
+    }
+    const pkt = replyPacket(s, last, flags, payload);
+    return out(s, s.send(pkt, "reply").result.events);
+  },
+};
+
+function parseFlagsWord(w: Word): number {
+  let f = 0;
+  for (const n of w.text.toUpperCase().split(",")) {
+    const b = TCP_FLAG_BIT[n as keyof typeof TCP_FLAG_BIT];
+    if (b === undefined) throw new CommandError(`unknown TCP flag "${n}"`, w.col);
+    f |= b;
+  }
+  return f;
+}
+
+const A = TCP_FLAG_BIT.ACK;
+const P = TCP_FLAG_BIT.PSH;
+const F = TCP_FLAG_BIT.FIN;
+
+export const connect: Command = {
+  name: "connect",
+  usage: "connect tcp SRC:SPORT -> DST:DPORT [payload N] [in IFACE]",
+  summary: "a whole TCP connection as a Linux client makes it: handshake, request, close",
+  examples: ["connect tcp 192.168.1.88:49058 -> 10.43.156.98:9898 payload 81"],
+  details: "The client sends SYN, ACK, ACK+PSH (N bytes), ACK, ACK+FIN, ACK with consecutive IP ids; the server's SYN-ACK, data and FIN come back through the node between them. Only the first packet runs the nat table — the rest follow the conntrack entry.",
+  run(s, args) {
+    const spec = parsePacketSpec(args);
+    if (spec.proto !== "tcp") throw new CommandError("connect speaks tcp", args[0]?.col, "use send for udp/icmp");
+    const payload = spec.payload ?? 81;
+    const events: TraceEvent[] = [];
+    const client = (flags: number, data = 0) => {
+      const p = s.packetFromSpec({ ...spec, flags, payload: data, len: undefined });
+      if (data) p.len = 52 + data;
+      const r = s.send(p, `connect ${flags}`);
+      events.push(...r.result.events);
+      return r;
+    };
+    const server = (last: SentPacket, flags: number, data = 0) => {
+      const p = replyPacket(s, last, flags, data);
+      if (!(flags & TCP_FLAG_BIT.SYN)) p.len = 52 + data;
+      const r = s.send(p, "server");
+      events.push(...r.result.events);
+      return r;
+    };
+    const syn = client(TCP_FLAG_BIT.SYN);
+    if (syn.result.fate.kind !== "sent" && syn.result.fate.kind !== "delivered") return out(s, events);
+    server(syn, TCP_FLAG_BIT.SYN | A);
+    client(A);
+    const req = client(A | P, payload);
+    server(req, A | P, 200);
+    client(A);
+    const fin = client(A | F);
+    server(fin, A | F);
+    client(A);
+    return out(s, events);
+  },
+  complete: send.complete,
+};
+
+export const stats: Command = {
+  name: "stats",
+  usage: "stats N [PROTO SRC:SPORT -> DST:DPORT ...]",
+  summary: "send N new connections (from fresh state each) and count where they went: KUBE-SEP chains and fates",
+  examples: ["stats 1000", "stats 300 tcp 192.168.1.88:40000 -> 10.43.0.10:53"],
+  run(s, args) {
+    const n = Number(args[0]?.text);
+    if (!Number.isInteger(n) || n < 1 || n > 100000) throw new CommandError("stats needs a count from 1 to 100000", args[0]?.col ?? 1);
+    let spec: PacketSpec;
+    if (args.length > 1) spec = parsePacketSpec(args.slice(1));
+    else {
+      const last = s.sent[s.sent.length - 1];
+      if (!last) throw new CommandError("stats needs a packet", undefined, "stats 1000 tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+      const p = last.input;
+      spec = { proto: p.proto, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport, iif: p.iif, flags: p.tcpFlags, mark: p.mark, len: p.len };
+    }
+    // each draw is a new connection on a copy of the current state; only the random stream advances
+    const base = cloneEngine(s.engine);
+    const counts = new Map<string, number>();
+    const fates = new Map<string, number>();
+    for (let i = 0; i < n; i++) {
+      const e = cloneEngine(base);
+      e.rng = s.engine.rng;
+      const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) });
+      const r = walkPacket(e, pkt, { collectMisses: false });
+      const seps: string[] = [];
+      for (const ev of r.events) if (ev.kind === "rule" && ev.verdict.kind === "JUMP" && ev.verdict.chain.startsWith("KUBE-SEP-")) seps.push(ev.verdict.chain);
+      const key = seps.join(" → ") || "(no KUBE-SEP chain)";
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const f = r.fate;
+      const fk = f.kind === "sent" ? `sent out ${f.iface} to ${formatIp(r.pkt.dst)}:${r.pkt.dport}` : f.kind === "delivered" ? "delivered locally" : f.kind;
+      fates.set(fk, (fates.get(fk) ?? 0) + 1);
+    }
+    const pct = (v: number) => `${((100 * v) / n).toFixed(1).padStart(5)}%`;
+    const lines = [`${n} new connections:`];
+    for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
+    lines.push("fates:");
+    for (const [k, v] of [...fates].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
+    return { text: lines.join("\n") };
+  },
+};

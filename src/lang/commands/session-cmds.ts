@@ -1,0 +1,133 @@
+/**
+ * Commands that change the session: load, seed, format, dialect, reset, tick, history, quit.
+ *
+ * Why: the same verbs work in the REPL, scripts and notebooks, so a lesson can switch scenario
+ * or format mid-way.
+ */
+import type { Command } from "../command.js";
+import { CommandError } from "../words.js";
+import { FORMATS, type Format } from "../session.js";
+import { loadCanned, loadLive, loadRulesFile, loadSnapshot } from "../../sources/load.js";
+import { CANNED } from "../../sources/canned/index.js";
+import { prefixFilter } from "../complete.js";
+
+export const load: Command = {
+  name: "load",
+  usage: "load canned NAME | rules FILE | snapshot FILE | live",
+  summary: "load another ruleset and node (resets conntrack and history)",
+  examples: ["load canned article", "load rules ./node.rules", "load snapshot ./node.ktrace", "load live"],
+  run(s, args) {
+    const kind = args[0];
+    const arg = args[1];
+    let src;
+    switch (kind?.text) {
+      case "canned":
+        src = loadCanned(arg?.text ?? "article");
+        break;
+      case "rules":
+        if (!arg) throw new CommandError("load rules needs a file", kind.col);
+        src = loadRulesFile(s.io, arg.text);
+        break;
+      case "snapshot":
+        if (!arg) throw new CommandError("load snapshot needs a file", kind.col);
+        src = loadSnapshot(s.io, arg.text);
+        break;
+      case "live":
+        src = loadLive(s.io);
+        break;
+      default:
+        throw new CommandError(`load what? "${kind?.text ?? ""}"`, kind?.col, "load canned NAME | rules FILE | snapshot FILE | live");
+    }
+    s.load(src);
+    let rules = 0;
+    for (const t of src.ruleset.tables.values()) for (const c of t.chains.values()) rules += c.rules.length;
+    return { text: `loaded ${src.title}: ${src.ruleset.tables.size} tables, ${rules} rules${src.hint ? `\ntry: ${src.hint}` : ""}` };
+  },
+  complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(["canned", "rules", "snapshot", "live"], partial) : args[0]!.text === "canned" ? prefixFilter(Object.keys(CANNED), partial) : []),
+};
+
+export const seed: Command = {
+  name: "seed",
+  usage: "seed N",
+  summary: "restart with random seed N (statistic draws, random ports, ids are reproducible per seed)",
+  examples: ["seed 7"],
+  run(s, args) {
+    const v = args[0];
+    if (!v || !/^\d+$/.test(v.text)) throw new CommandError("seed needs a whole number", v?.col);
+    s.setSeed(Number(v.text));
+    return { text: `seed ${s.seed}: state reset` };
+  },
+};
+
+export const format: Command = {
+  name: "format",
+  usage: "format explain|xtables-monitor|json",
+  summary: "how packets are shown: explained step by step, as xtables-monitor --trace prints them, or as JSON",
+  examples: ["format xtables-monitor"],
+  run(s, args) {
+    const v = args[0];
+    if (!v) return { text: `format is ${s.format}` };
+    if (!FORMATS.includes(v.text as Format)) throw new CommandError(`unknown format "${v.text}"`, v.col, `formats: ${FORMATS.join(", ")}`);
+    s.format = v.text as Format;
+    return { text: `format ${s.format}` };
+  },
+  complete: (_s, _a, partial) => prefixFilter(FORMATS, partial),
+};
+
+export const dialect: Command = {
+  name: "dialect",
+  usage: "dialect modern|article",
+  summary: "xtables-monitor as this kernel prints it (modern) or as the article's older node did",
+  examples: ["dialect article"],
+  run(s, args) {
+    const v = args[0];
+    if (!v) return { text: `dialect is ${s.dialect}` };
+    if (v.text !== "modern" && v.text !== "article") throw new CommandError(`unknown dialect "${v.text}"`, v.col, "modern or article");
+    s.dialect = v.text;
+    return { text: `dialect ${s.dialect}` };
+  },
+  complete: (_s, _a, partial) => prefixFilter(["modern", "article"], partial),
+};
+
+export const reset: Command = {
+  name: "reset",
+  usage: "reset",
+  summary: "forget conntrack, counters and sent packets; keep the loaded ruleset and seed",
+  examples: ["reset"],
+  run(s) {
+    s.reset();
+    return { text: "state reset" };
+  },
+};
+
+export const tick: Command = {
+  name: "tick",
+  usage: "tick SECONDS",
+  summary: "advance the simulated clock (conntrack timeouts, -m recent, -m limit)",
+  examples: ["tick 30"],
+  run(s, args) {
+    const v = args[0];
+    if (!v || !/^\d+(\.\d+)?$/.test(v.text)) throw new CommandError("tick needs a number of seconds", v?.col);
+    s.tick(Number(v.text) * 1000);
+    return { text: `clock +${v.text}s` };
+  },
+};
+
+export const history: Command = {
+  name: "history",
+  usage: "history",
+  summary: "the commands typed so far",
+  examples: ["history"],
+  run(s) {
+    return { text: s.commandHistory.map((c, i) => `${String(i + 1).padStart(4)}  ${c}`).join("\n") };
+  },
+};
+
+export const quit: Command = {
+  name: "quit",
+  aliases: ["exit"],
+  usage: "quit",
+  summary: "leave ktrace",
+  examples: ["quit"],
+  run: () => ({ text: "", quit: true }),
+};

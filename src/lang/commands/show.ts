@@ -1,0 +1,180 @@
+/**
+ * Commands that look without moving anything: show ..., route get, save, trace.
+ *
+ * Why: between packets a learner inspects the node — a chain as `iptables -L` would list it, the
+ * conntrack table as `conntrack -L` prints it, a route as `ip route get` answers it.
+ */
+import type { Command } from "../command.js";
+import type { Session } from "../session.js";
+import { CommandError, type Word } from "../words.js";
+import { didYouMean } from "../../engine/parse/errors.js";
+import { TABLE_NAMES, type Chain, type TableName } from "../../engine/model/ruleset.js";
+import { formatCidr, formatIp, parseIp } from "../../engine/model/ipv4.js";
+import { protocolName } from "../../engine/parse/protocols.js";
+import { saveRuleset } from "../../engine/save/save.js";
+import { saveIpsets } from "../../engine/model/ipset.js";
+import { formatCtEntry } from "../../engine/conntrack/entry.js";
+import { describeRoute, routeLookup } from "../../engine/route/lookup.js";
+import { tableName } from "../../engine/model/node.js";
+import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
+import { describeCt, describePacket, stateOfPacket } from "../../format/describe.js";
+import { completeChain, completeInterface, completeTable, prefixFilter, completeAddress } from "../complete.js";
+
+export function findChain(s: Session, tableWord: Word | undefined, chainWord: Word | undefined): Chain {
+  if (!tableWord) throw new CommandError("which table?", undefined, "show chain TABLE CHAIN, e.g. show chain nat KUBE-SERVICES");
+  const t = tableWord.text as TableName;
+  const table = s.engine.ruleset.tables.get(t);
+  if (!table) {
+    const hint = didYouMean(tableWord.text, TABLE_NAMES);
+    throw new CommandError(`no table ${tableWord.text} in this ruleset`, tableWord.col, hint ? `did you mean ${hint}?` : `tables: ${[...s.engine.ruleset.tables.keys()].join(", ")}`);
+  }
+  if (!chainWord) throw new CommandError("which chain?", undefined, `chains of ${t}: ${table.order.slice(0, 8).join(", ")}${table.order.length > 8 ? ", ..." : ""}`);
+  const c = table.chains.get(chainWord.text);
+  if (!c) {
+    const prefixed = [...table.chains.keys()].filter((n) => n.startsWith(chainWord.text));
+    const hint = prefixed.length === 1 ? prefixed[0] : didYouMean(chainWord.text, table.chains.keys());
+    throw new CommandError(`unknown chain ${chainWord.text} in ${t}`, chainWord.col, hint ? `did you mean ${hint}?` : undefined);
+  }
+  return c;
+}
+
+function references(s: Session, table: TableName, chain: string): number {
+  let n = 0;
+  for (const c of s.engine.ruleset.tables.get(table)!.chains.values())
+    for (const r of c.rules) if ((r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === chain) n++;
+  return n;
+}
+
+/** Like `iptables -t T -L CHAIN -n --line-numbers`, with the save form of each rule's options. */
+export function listChain(s: Session, table: TableName, c: Chain): string[] {
+  const head = c.builtin ? `Chain ${c.name} (policy ${c.policy})` : `Chain ${c.name} (${references(s, table, c.name)} references)`;
+  const lines = [head, "num  handle  target                     prot  source               destination          options"];
+  c.rules.forEach((r, i) => {
+    const t = r.target;
+    const target = !t ? "" : t.kind === "verdict" ? t.name : t.kind === "ext" ? t.module.name : t.chain;
+    const prot = r.proto ? `${r.proto.negated ? "!" : ""}${protocolName(r.proto.value)}` : "all";
+    const src = r.src ? `${r.src.negated ? "!" : ""}${formatCidr(r.src.value)}` : "0.0.0.0/0";
+    const dst = r.dst ? `${r.dst.negated ? "!" : ""}${formatCidr(r.dst.value)}` : "0.0.0.0/0";
+    const opts = [
+      r.iif ? `${r.iif.negated ? "! " : ""}-i ${r.iif.value}` : "",
+      r.oif ? `${r.oif.negated ? "! " : ""}-o ${r.oif.value}` : "",
+      ...r.matches.map((m) => `-m ${m.module.name} ${m.module.save(m.data)}`.trim()),
+      t?.kind === "ext" ? t.module.save(t.data) : t?.kind === "goto" ? "(goto)" : "",
+    ].filter(Boolean).join(" ");
+    lines.push(`${String(i + 1).padEnd(5)}${("0x" + r.handle.toString(16)).padEnd(8)}${target.padEnd(27)}${prot.padEnd(6)}${src.padEnd(21)}${dst.padEnd(21)}${opts}`);
+  });
+  return lines;
+}
+
+const SHOW_WHAT = ["state", "chain", "rule", "conntrack", "interfaces", "routes", "rules", "sets", "trace", "source"];
+
+export const show: Command = {
+  name: "show",
+  usage: "show state|chain TABLE CHAIN|conntrack|interfaces|routes|sets|trace|source",
+  summary: "look at the packet, a chain, the conntrack table, the node",
+  examples: ["show state", "show chain nat KUBE-SVC-Y4T5L63IYP3YFEBS", "show conntrack", "show routes"],
+  run(s, args) {
+    const what = args[0];
+    if (!what) throw new CommandError("show what?", undefined, `show ${SHOW_WHAT.join("|")}`);
+    switch (what.text) {
+      case "state": {
+        const last = s.sent[s.sent.length - 1];
+        if (!last) return { text: "no packet yet — try: send tcp 192.168.1.88:49058 -> 10.43.156.98:9898" };
+        const r = last.result;
+        const lines = [`packet: ${describePacket(r.pkt)}`, `fate: ${r.fate.kind}`, `conntrack: ${describeCt(r.ct)}`, "state of the packet:"];
+        lines.push(...stateOfPacket(r.pkt, r.pkt.oif).map((l) => "  " + l));
+        if (r.ct?.entry) lines.push(`entry: ${formatCtEntry(r.ct.entry, s.engine.now)}`);
+        return { text: lines.join("\n") };
+      }
+      case "chain": {
+        const c = findChain(s, args[1], args[2]);
+        const t = args[1]!.text as TableName;
+        const save = [`:${c.name} ${c.builtin ? c.policy : "-"} [0:0]`, ...c.rules.map((r) => `-A ${c.name} ${r.text}`)];
+        return { text: [...listChain(s, t, c), "", `# iptables-save form (-t ${t})`, ...save].join("\n") };
+      }
+      case "conntrack": {
+        const es = s.engine.conntrack.entries;
+        if (!es.length) return { text: "conntrack table is empty" };
+        return { text: [...es.map((e) => formatCtEntry(e, s.engine.now)), `conntrack v1.4.7 (conntrack-tools): ${es.length} flow entries have been shown.`].join("\n") };
+      }
+      case "interfaces":
+        return {
+          text: s.engine.node.interfaces
+            .map((i) => `${i.index}: ${i.name}: mtu ${i.mtu} ${i.up ? "UP" : "DOWN"} link ${i.mac}${i.addrs.map((a) => `\n    inet ${formatIp(a.ip)}/${a.prefix} scope ${a.scope}`).join("")}`)
+            .join("\n"),
+        };
+      case "routes":
+        return {
+          text: s.engine.node.routes
+            .map((r) => {
+              const parts = [r.type !== "unicast" ? r.type : "", r.dst.prefix === 0 ? "default" : formatCidr(r.dst).replace(/\/32$/, "")];
+              if (r.via !== undefined) parts.push(`via ${formatIp(r.via)}`);
+              if (r.dev) parts.push(`dev ${r.dev}`);
+              if (r.table !== 254) parts.push(`table ${tableName(r.table)}`);
+              if (r.proto) parts.push(`proto ${r.proto}`);
+              if (r.scope !== "universe") parts.push(`scope ${r.scope}`);
+              if (r.src !== undefined) parts.push(`src ${formatIp(r.src)}`);
+              if (r.metric) parts.push(`metric ${r.metric}`);
+              if (r.onlink) parts.push("onlink");
+              return parts.filter(Boolean).join(" ");
+            })
+            .join("\n"),
+        };
+      case "rules":
+        return { text: (s.engine.node.rules.length ? s.engine.node.rules : []).map((r) => `${r.priority}:\tfrom ${r.from ? formatCidr(r.from) : "all"}${r.fwmark !== undefined ? ` fwmark 0x${r.fwmark.toString(16)}` : ""} lookup ${tableName(r.table ?? 254)}`).join("\n") || "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default" };
+      case "sets":
+        return { text: saveIpsets(s.engine.node.ipsets) || "no ipsets" };
+      case "trace":
+        return { text: formatXtablesMonitor(s.traceEvents, s.dialect).join("\n") || "no traced packets yet (only packets that hit a TRACE rule are traced)" };
+      case "source":
+        return { text: `${s.source.title}\nkind: ${s.source.kind}${s.source.notes.length ? "\n" + s.source.notes.join("\n") : ""}` };
+      default: {
+        const hint = didYouMean(what.text, SHOW_WHAT);
+        throw new CommandError(`cannot show "${what.text}"`, what.col, hint ? `did you mean show ${hint}?` : `show ${SHOW_WHAT.join("|")}`);
+      }
+    }
+  },
+  complete(s, args, partial) {
+    if (args.length === 0) return prefixFilter(SHOW_WHAT, partial);
+    if (args[0]!.text === "chain") return args.length === 1 ? completeTable(s, partial) : args.length === 2 ? completeChain(s, args[1]!.text, partial) : [];
+    return [];
+  },
+};
+
+export const route: Command = {
+  name: "route",
+  usage: "route get DST [from SRC] [iif IFACE] [mark M]",
+  summary: "the routing decision, as `ip route get` answers it",
+  examples: ["route get 10.42.54.194", "route get 192.168.1.88 from 192.168.1.20 iif enp3s0"],
+  run(s, args) {
+    if (args[0]?.text !== "get") throw new CommandError(`expected "route get DST"`, args[0]?.col ?? 1);
+    const dst = args[1] && parseIp(args[1].text);
+    if (dst === undefined) throw new CommandError(`bad destination "${args[1]?.text ?? ""}"`, args[1]?.col);
+    const q: { dst: number; src?: number; iif?: string; mark: number } = { dst, mark: 0 };
+    for (let i = 2; i < args.length; i += 2) {
+      const k = args[i]!;
+      const v = args[i + 1];
+      if (!v) throw new CommandError(`"${k.text}" needs a value`, k.col);
+      if (k.text === "from") {
+        const ip = parseIp(v.text);
+        if (ip === undefined) throw new CommandError(`bad address "${v.text}"`, v.col);
+        q.src = ip;
+      } else if (k.text === "iif") q.iif = v.text;
+      else if (k.text === "mark") q.mark = Number(v.text);
+      else throw new CommandError(`unknown option "${k.text}"`, k.col, "from SRC, iif IFACE, mark M");
+    }
+    return { text: describeRoute(q, routeLookup(s.engine.node, q)) };
+  },
+  complete: (s, args, partial) => (args.length === 0 ? ["get"] : args.length === 1 ? completeAddress(s, partial) : args[args.length - 1]?.text === "iif" ? completeInterface(s, partial) : ["from", "iif", "mark"]),
+};
+
+export const save: Command = {
+  name: "save",
+  usage: "save [ipsets]",
+  summary: "the loaded ruleset as iptables-save prints it (or the ipsets as ipset save does)",
+  examples: ["save"],
+  run(s, args) {
+    if (args[0]?.text === "ipsets") return { text: saveIpsets(s.engine.node.ipsets).replace(/\n$/, "") };
+    return { text: saveRuleset(s.engine.ruleset).replace(/\n$/, "") };
+  },
+};

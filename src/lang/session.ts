@@ -1,0 +1,109 @@
+/**
+ * A ktrace session: the loaded source, the engine state, output preferences, and what has been
+ * sent so far.
+ *
+ * Why: the REPL, `-e` scripts, stdin scripts, the Jupyter kernel and lessons all drive the same
+ * session through the same commands, so state carries over identically everywhere.
+ */
+import { createEngine, type EngineState } from "../engine/state.js";
+import { walkPacket, type WalkResult } from "../engine/walk/packet-walk.js";
+import type { Packet } from "../engine/model/packet.js";
+import type { LoadedSource } from "../sources/load.js";
+import type { Io } from "../sources/io.js";
+import type { Dialect } from "../format/xtables-monitor.js";
+import { formatXtablesMonitor } from "../format/xtables-monitor.js";
+import { formatExplain } from "../format/explain.js";
+import { buildPacket, type PacketSpec } from "./packet-spec.js";
+import type { TraceEvent } from "../engine/trace/events.js";
+
+export type Format = "xtables-monitor" | "explain" | "json";
+export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
+
+export interface SentPacket {
+  label: string;
+  input: Packet;
+  result: WalkResult;
+}
+
+export class Session {
+  engine: EngineState;
+  format: Format = "explain";
+  dialect: Dialect = "modern";
+  sent: SentPacket[] = [];
+  /** xtables-monitor lines of everything sent so far (the `trace` command). */
+  traceEvents: TraceEvent[] = [];
+  commandHistory: string[] = [];
+
+  constructor(
+    public source: LoadedSource,
+    public io: Io,
+    public seed = 1,
+  ) {
+    this.engine = createEngine(source.ruleset, source.node, seed);
+  }
+
+  load(source: LoadedSource) {
+    this.source = source;
+    this.reset();
+  }
+
+  reset() {
+    this.engine = createEngine(this.source.ruleset, this.source.node, this.seed);
+    this.sent = [];
+    this.traceEvents = [];
+  }
+
+  setSeed(seed: number) {
+    this.seed = seed;
+    this.reset();
+  }
+
+  /** Advance the simulated clock (conntrack timeouts, recent, limit). */
+  tick(ms: number) {
+    this.engine.now += ms;
+  }
+
+  packetFromSpec(spec: PacketSpec): Packet {
+    const id = spec.id ?? this.engine.nextIpId;
+    if (spec.id === undefined) this.engine.nextIpId = (this.engine.nextIpId + 1) & 0xffff;
+    const pkt = buildPacket(spec, id, this.engine.rng.u32());
+    if (pkt.iif) {
+      const dev = this.engine.node.interfaces.find((i) => i.name === pkt.iif);
+      pkt.macDst = dev?.mac;
+    }
+    return pkt;
+  }
+
+  send(pkt: Packet, label: string, collectMisses = true): SentPacket {
+    const result = walkPacket(this.engine, pkt, { collectMisses });
+    const s = { label, input: pkt, result };
+    this.sent.push(s);
+    this.traceEvents.push(...result.events);
+    this.engine.now += 1; // a millisecond between packets
+    return s;
+  }
+
+  render(events: TraceEvent[]): string {
+    switch (this.format) {
+      case "xtables-monitor":
+        return formatXtablesMonitor(events, this.dialect).join("\n");
+      case "json":
+        return JSON.stringify(events, jsonReplacer);
+      default:
+        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset }).join("\n");
+    }
+  }
+}
+
+/** Events as plain JSON: rules by table/chain/handle/text, addresses as dotted quads. */
+export function jsonReplacer(key: string, value: unknown): unknown {
+  if (key === "rule" && value && typeof value === "object" && "handle" in value) {
+    const r = value as { table: string; chain: string; handle: number; text: string };
+    return { table: r.table, chain: r.chain, handle: r.handle, text: r.text };
+  }
+  if ((key === "src" || key === "dst" || key === "via") && typeof value === "number") {
+    return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
+  }
+  if (key === "module" || key === "data") return undefined;
+  return value;
+}

