@@ -51,5 +51,11 @@ export const TARGETS: ReadonlyMap<string, AnyTarget> = new Map(
   [CHECKSUM, CONNMARK, CT, DNAT, LOG, MARK, MASQUERADE, NFLOG, NOTRACK, REDIRECT, REJECT, SNAT, TCPMSS, TRACE].map((t) => [t.name, t as AnyTarget]),
 );
 
+/** Targets iptables has that ktrace does not model: named as such in errors, not as missing chains. */
+export const UNMODELED_TARGETS = new Set([
+  "QUEUE", "NFQUEUE", "CLASSIFY", "DSCP", "TOS", "TTL", "TPROXY", "SET", "AUDIT", "SECMARK", "CONNSECMARK", "HMARK",
+  "IDLETIMER", "LED", "NETMAP", "RATEEST", "SYNPROXY", "TEE", "CLUSTERIP", "ULOG", "ECN", "DNPT", "SNPT", "NFLOG6",
+]);
+
 /** Protocol matches iptables loads implicitly for `-p NAME --option`. */
 export const PROTO_MATCH: Record<number, string> = { 6: "tcp", 17: "udp", 1: "icmp", 132: "sctp" };

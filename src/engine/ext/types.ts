@@ -39,8 +39,10 @@ export interface BuildCtx {
   protoNegated?: boolean;
   /** Raise a ParseError at a token. */
   fail(token: Token, message: string): never;
-  /** Raise a load-time (kernel) error for the rule. */
+  /** Raise a user-space error for the rule as a whole (a missing required option...). */
   reject(message: string): never;
+  /** The kernel refuses the rule (EINVAL at load time): reported as RULE_APPEND failed. */
+  kernelReject(message: string): never;
 }
 
 /** Why a rule did not match: the clause as iptables-save prints it, and the packet's value. */
@@ -95,6 +97,8 @@ export interface ExtensionBase<D> {
 
 export interface MatchModule<D> extends ExtensionBase<D> {
   kind: "match";
+  /** When set, `-m NAME` without any option is an error with this message. */
+  requiresOption?: string;
   /** Protocols this match needs with -p (tcp needs "-p tcp"). */
   needsProto?: number[];
   /** null when the packet matches; otherwise the failing clause. */

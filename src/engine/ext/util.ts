@@ -81,6 +81,11 @@ export function portRangeArg(u: OptionUse, ctx: BuildCtx, i = 0): PortRange {
   return r;
 }
 
+/** iptables-nft drops a port clause covering 0:65535 (measured; negated too — the match is lost). */
+export function fullRangeDropped(range: PortRange, neg: boolean): { range: PortRange; neg: boolean } | undefined {
+  return range.min === 0 && range.max === 65535 ? undefined : { range, neg };
+}
+
 export function formatPortRange(r: PortRange): string {
   return r.min === r.max ? String(r.min) : `${r.min}:${r.max}`;
 }

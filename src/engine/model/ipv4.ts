@@ -36,6 +36,27 @@ export function maskToPrefix(mask: Ip): number {
   return prefixToMask(p) === mask >>> 0 ? p : -1;
 }
 
+/**
+ * An address as iptables reads `-s`/`-d`: one to four dotted numbers, missing octets zero
+ * ("10.1" = 10.1.0.0, "0" = 0.0.0.0), or "localhost". Measured: iptables-save prints `-s 10.1`
+ * as 10.1.0.0/32.
+ */
+export function parseIpLoose(text: string): Ip | undefined {
+  if (text === "localhost") return 0x7f000001;
+  if (!/^\d{1,3}(\.\d{1,3}){0,3}$/.test(text)) return undefined;
+  const parts = text.split(".").map(Number);
+  if (parts.some((p) => p > 255)) return undefined;
+  while (parts.length < 4) parts.push(0);
+  return (((parts[0]! << 24) | (parts[1]! << 16) | (parts[2]! << 8) | parts[3]!) >>> 0);
+}
+
+export function parseCidrLoose(text: string): Cidr | undefined {
+  const slash = text.indexOf("/");
+  const ip = parseIpLoose(slash < 0 ? text : text.slice(0, slash));
+  if (ip === undefined) return undefined;
+  return parseCidr(formatIp(ip) + (slash < 0 ? "" : text.slice(slash)));
+}
+
 /** "10.0.0.0/8", "10.1.2.3" (= /32), "10.0.0.0/255.0.0.0"; host bits are cleared like iptables does. */
 export function parseCidr(text: string): Cidr | undefined {
   const slash = text.indexOf("/");

@@ -10,8 +10,11 @@ export const PROTOCOLS: Record<string, number> = {
 
 const BY_NUMBER = new Map(Object.entries(PROTOCOLS).filter(([n]) => n !== "ipip").map(([n, v]) => [v, n]));
 
+const ALIASES: Record<string, number> = { icmpv6: 58, "ipv6-icmp": 58, ipencap: 4 };
+
 export function parseProtocol(text: string): number | undefined {
   const lower = text.toLowerCase();
+  if (lower in ALIASES) return ALIASES[lower];
   if (lower in PROTOCOLS) return PROTOCOLS[lower];
   if (/^\d+$/.test(text) && Number(text) <= 255) return Number(text);
   return undefined;

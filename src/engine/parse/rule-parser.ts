@@ -6,13 +6,13 @@
  * or target most recently named, `!` binds to the next option, `-p tcp --dport` loads the tcp
  * match implicitly. Errors name the exact token so users can fix their files.
  */
-import { ParseError, didYouMean } from "./errors.js";
+import { ParseError, RuleError, didYouMean } from "./errors.js";
 import type { Token } from "./tokenize.js";
 import { parseProtocol, protocolName } from "./protocols.js";
-import { MATCHES, PROTO_MATCH, TARGETS } from "../ext/registry.js";
+import { MATCHES, PROTO_MATCH, TARGETS, UNMODELED_TARGETS } from "../ext/registry.js";
 import type { AnyMatch, AnyTarget, BuildCtx, OptionSpec, OptionUse } from "../ext/types.js";
 import type { MatchInstance, Negatable, Rule, TableName, TargetInstance } from "../model/ruleset.js";
-import { formatCidr, parseCidr, type Cidr } from "../model/ipv4.js";
+import { formatCidr, parseCidrLoose, type Cidr } from "../model/ipv4.js";
 
 const VERDICTS = new Set(["ACCEPT", "DROP", "RETURN"]);
 
@@ -30,8 +30,12 @@ export interface RuleDraft extends Omit<Rule, "handle" | "text" | "target"> {
   jumpToken?: Token;
 }
 
+/** An option by its name or alias, or — as getopt_long allows — an unambiguous prefix of one. */
 function findOption(specs: OptionSpec[], name: string): OptionSpec | undefined {
-  return specs.find((s) => s.name === name || s.aliases?.includes(name));
+  const exact = specs.find((s) => s.name === name || s.aliases?.includes(name));
+  if (exact) return exact;
+  const prefixed = specs.filter((s) => [s.name, ...(s.aliases ?? [])].some((n) => n.startsWith(name)));
+  return prefixed.length === 1 ? prefixed[0] : undefined;
 }
 
 export function parseRuleWords(toks: Token[], table: TableName, chain: string, file: string, line: number): RuleDraft {
@@ -60,8 +64,9 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
   const addr = (opt: Token): Negatable<Cidr> => {
     const neg = takeNeg();
     const a = next(opt);
-    const c = parseCidr(a.text);
+    const c = parseCidrLoose(a.text);
     if (!c) fail(a, `host/network "${a.text}" not found`);
+    if (neg && c!.prefix === 0) fail(a, `RULE_APPEND failed (Invalid argument): the nft kernel refuses a negated /0 address ("! ${opt.text} ${a.text}" matches nothing)`);
     return { value: c!, negated: neg };
   };
   const iface = (opt: Token): Negatable<string> => {
@@ -103,6 +108,8 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
       case "-f": case "--fragment":
         setOnce("frag", tok, { value: true, negated: takeNeg() });
         continue;
+      case "-4": case "--ipv4":
+        continue;
       case "-c": case "--set-counters": {
         const a = next(tok);
         const b = next(tok);
@@ -114,7 +121,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
         const a = next(tok);
         const mod = MATCHES.get(a.text);
         if (!mod) {
-          const hint = didYouMean(a.text, MATCHES.keys());
+          const hint = didYouMean(a.text, [...MATCHES.keys()]);
           fail(a, `unknown match "${a.text}"${hint ? ` (did you mean ${hint}?)` : ""}`);
         }
         pending.push({ module: mod!, kind: "match", uses: [], implicit: false, token: a });
@@ -122,12 +129,14 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
       }
       case "-j": case "--jump": case "-g": case "--goto": {
         if (negate) fail(negate, `unexpected "!" before ${w}`);
-        if (target || draft.jumpToken) fail(tok, "multiple -j/-g flags not allowed");
+        if (target || draft.target) fail(tok, `multiple ${w.startsWith("-g") || w === "--goto" ? "-g" : "-j"} flags not allowed`);
         const a = next(tok);
         const goto = w === "-g" || w === "--goto";
         const ext = goto ? undefined : TARGETS.get(a.text);
         if (ext) {
           target = { module: ext, kind: "target", uses: [], implicit: false, token: a };
+        } else if (!goto && UNMODELED_TARGETS.has(a.text)) {
+          fail(a, `unknown target "${a.text}" (ktrace does not model this extension)`);
         } else if (!goto && VERDICTS.has(a.text)) {
           draft.target = { kind: "verdict", name: a.text as "ACCEPT" | "DROP" | "RETURN" };
         } else {
@@ -154,6 +163,9 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
         pending.push(owner);
       }
     }
+    if (!owner && draft.jumpToken && !target && /^[A-Z][A-Z0-9_]*$/.test(draft.jumpToken.text)) {
+      fail(draft.jumpToken, `unknown target "${draft.jumpToken.text}" (ktrace does not model this extension; known targets: ${[...TARGETS.keys()].join(", ")})`);
+    }
     if (!owner) {
       const last = target ?? pending[pending.length - 1];
       if (last) {
@@ -170,11 +182,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
     const args: string[] = [];
     const argTokens: Token[] = [];
     for (let a = 0; a < argc; a++) {
-      let t = next(tok);
-      if (a === 0 && t.text === "!" && spec.negatable) {
-        neg = true; // old-style "--dport ! 80"
-        t = next(tok);
-      }
+      const t = next(tok);
       if (t.text.startsWith("-") && t.text.length > 1 && !/^-\d/.test(t.text) && !t.quoted) fail(t, `option "${w}" requires an argument`);
       args.push(t.text);
       argTokens.push(t);
@@ -183,6 +191,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
   }
   if (negate) fail(negate, `"!" must be followed by an option`);
 
+  let current: Token | undefined; // the -m/-j word of the module being built
   const ctx: BuildCtx = {
     table,
     chain,
@@ -190,25 +199,48 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
     protoNegated: draft.proto?.negated,
     fail,
     reject(message: string): never {
-      throw new ParseError(file, line, 1, "", message);
+      throw new ParseError(file, line, current?.column ?? 1, current?.text ?? "", message);
+    },
+    kernelReject(message: string): never {
+      throw new RuleError(file, line, `RULE_APPEND failed (Invalid argument): rule in chain ${chain} (${message})`);
     },
   };
   for (const p of pending) {
     const m = p.module as AnyMatch;
+    if (p.uses.length === 0 && m.requiresOption) fail(p.token, m.requiresOption);
     if (m.needsProto && (!draft.proto || draft.proto.negated || !m.needsProto.includes(draft.proto.value)) && !p.implicit) {
       if (m.name === "tcp" || m.name === "udp" || m.name === "icmp" || m.name === "sctp")
         fail(p.token, `match "${m.name}" needs "-p ${m.name}" on the rule`);
       if (m.name === "multiport") fail(p.token, `multiport needs "-p tcp", "-p udp", "-p udplite", "-p sctp" or "-p dccp"`);
     }
+    current = p.token;
     const inst: MatchInstance = { module: m, data: m.build(p.uses, ctx), implicit: p.implicit };
     draft.matches.push(inst);
   }
+  mergeProtocolMatches(draft);
   if (target) {
     const t = target.module as AnyTarget;
-    if (t.tables && !t.tables.includes(table)) fail(target.token, `target "${t.name}" is only valid in the ${t.tables.join("/")} table, not ${table}`);
+    if (t.tables && !t.tables.includes(table)) ctx.kernelReject(`target ${t.name} is only valid in the ${t.tables.join("/")} table, not ${table}`);
+    current = target.token;
     draft.target = { kind: "ext", module: t, data: t.build(target.uses, ctx) };
   }
   return draft;
+}
+
+/**
+ * iptables-nft folds every `-m tcp` (or `-m udp`) of a rule into one match at the first one's
+ * place; a later option overwrites an earlier one (measured: `--dport 22 -m tcp --dport 23`
+ * saves as `--dport 23`).
+ */
+function mergeProtocolMatches(d: RuleDraft) {
+  for (const name of ["tcp", "udp"]) {
+    const idx = d.matches.flatMap((m, i) => (m.module.name === name ? [i] : []));
+    if (idx.length < 2) continue;
+    const first = d.matches[idx[0]!]!;
+    const merged = Object.assign({}, ...idx.map((i) => d.matches[i]!.data as object));
+    d.matches[idx[0]!] = { ...first, data: merged };
+    d.matches = d.matches.filter((_, i) => !idx.slice(1).includes(i));
+  }
 }
 
 function neg<T>(n: Negatable<T> | undefined): string {
@@ -218,10 +250,10 @@ function neg<T>(n: Negatable<T> | undefined): string {
 /** The rule as iptables-save prints it after "-A CHAIN". Linux/iptables: nft_ipv4_save_rule order. */
 export function saveRuleText(r: Omit<Rule, "handle" | "text">): string {
   const p: string[] = [];
-  if (r.src) p.push(`${neg(r.src)}-s ${formatCidr(r.src.value)}`);
-  if (r.dst) p.push(`${neg(r.dst)}-d ${formatCidr(r.dst.value)}`);
-  if (r.iif) p.push(`${neg(r.iif)}-i ${r.iif.value}`);
-  if (r.oif) p.push(`${neg(r.oif)}-o ${r.oif.value}`);
+  if (r.src && !(r.src.value.prefix === 0 && !r.src.negated)) p.push(`${neg(r.src)}-s ${formatCidr(r.src.value)}`);
+  if (r.dst && !(r.dst.value.prefix === 0 && !r.dst.negated)) p.push(`${neg(r.dst)}-d ${formatCidr(r.dst.value)}`);
+  if (r.iif && !(r.iif.value === "+" && !r.iif.negated)) p.push(`${neg(r.iif)}-i ${r.iif.value}`);
+  if (r.oif && !(r.oif.value === "+" && !r.oif.negated)) p.push(`${neg(r.oif)}-o ${r.oif.value}`);
   if (r.proto && !(r.proto.value === 0 && !r.proto.negated)) p.push(`${neg(r.proto)}-p ${protocolName(r.proto.value)}`);
   if (r.frag) p.push(`${neg(r.frag)}-f`);
   for (const m of r.matches) {

@@ -24,7 +24,7 @@ interface PendingTable {
   nextHandle: number;
   /** handles pinned with "# ktrace:handle N" (the node's real handles, e.g. from `nft -a`) */
   pinned: Set<number>;
-  drafts: { draft: RuleDraft; line: number; chain: Chain }[];
+  drafts: { draft: RuleDraft; line: number; chain: Chain; rule: Rule }[];
   line: number;
 }
 
@@ -95,6 +95,8 @@ export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
       continue;
     }
     let toks = tokenizeLine(raw, file, lineNo);
+    const long = toks.find((t) => t.text.length >= 1024);
+    if (long) throw new ParseError(file, lineNo, long.column, long.text.slice(0, 20) + "...", "Parameter too long! (iptables takes words of up to 1023 bytes)");
     let counters: [number, number] | undefined;
     const first = toks[0]!;
     const cm = /^\[(\d+):(\d+)\]$/.exec(first.text);
@@ -114,8 +116,9 @@ export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
       declareChain(cur, nameTok, "-", file, lineNo);
       continue;
     }
+    if (runChainCommand(cur, toks, file, lineNo)) continue;
     if (verb.text !== "-A" && verb.text !== "--append" && verb.text !== "-I" && verb.text !== "--insert") {
-      throw err(lineNo, verb, `unsupported command "${verb.text}" in a restore file (ktrace reads -A, -I and -N)`);
+      throw err(lineNo, verb, `Bad argument \`${verb.text}' (a restore file line is *TABLE, :CHAIN POLICY, -A/-I/-D/-N/-X/-F/-P, COMMIT or a # comment)`);
     }
     const chainTok = toks[1];
     if (!chainTok) throw err(lineNo, verb, `option "${verb.text}" requires a chain name`);
@@ -138,18 +141,42 @@ export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
         rest = rest.slice(1);
       }
     }
-    const draft = parseRuleWords(rest, cur.table.name, chain.name, file, lineNo);
-    if (counters) draft.counters = counters;
-    checkInterfaces(draft, chain, rest, file, lineNo);
-    const rule: Rule = { ...draft, handle: allocHandle(cur, takePin()), text: saveRuleText(draft) } as Rule;
-    delete (rule as RuleDraft).jumpToken;
-    if (insertAt === undefined) chain.rules.push(rule);
-    else chain.rules.splice(insertAt, 0, rule);
-    cur.drafts.push({ draft, line: lineNo, chain });
+    if (rest.some((t) => t.text === "-6" || t.text === "--ipv6")) continue; // IPv6-only rule: skipped
+    let pinned = takePin();
+    // `-s a,b -d c,d` is one rule per combination, in iptables' order
+    for (const words of expandAddressLists(rest)) {
+      const draft = parseRuleWords(words, cur.table.name, chain.name, file, lineNo);
+      if (counters) draft.counters = counters;
+      checkInterfaces(draft, chain, words, file, lineNo);
+      const rule: Rule = { ...draft, handle: allocHandle(cur, pinned), text: saveRuleText(draft) } as Rule;
+      pinned = undefined;
+      delete (rule as RuleDraft).jumpToken;
+      if (insertAt === undefined) chain.rules.push(rule);
+      else chain.rules.splice(insertAt++, 0, rule);
+      cur.drafts.push({ draft, line: lineNo, chain, rule });
+    }
   }
   if (last) last.after.push(...comments);
   if (cur) throw new ParseError(file, lines.length, 1, "", `COMMIT expected at line ${lines.length} (table "${cur.table.name}" was never committed)`);
   return rs;
+}
+
+const ADDR_FLAGS = new Set(["-s", "--source", "--src", "-d", "--destination", "--dst"]);
+
+function expandAddressLists(words: Token[]): Token[][] {
+  let out: Token[][] = [[]];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    const next = words[i + 1];
+    if (ADDR_FLAGS.has(w.text) && next && next.text.includes(",")) {
+      const alts = next.text.split(",").map((text) => ({ ...next, text }));
+      out = out.flatMap((prefix) => alts.map((a) => [...prefix, w, a]));
+      i++;
+      continue;
+    }
+    for (const o of out) o.push(w);
+  }
+  return out;
 }
 
 /** Handles pinned anywhere in the table starting at line index `start` (so none is handed out twice). */
@@ -169,6 +196,68 @@ function allocHandle(cur: PendingTable, pinned?: number): number {
   if (pinned !== undefined) return pinned;
   while (cur.pinned.has(cur.nextHandle)) cur.nextHandle++;
   return cur.nextHandle++;
+}
+
+/** -P, -F, -X and -D inside a restore file (as iptables-restore runs them, in order). */
+function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo: number): boolean {
+  const verb = toks[0]!;
+  const nameTok = toks[1];
+  const table = cur.table;
+  const chainOf = (t: Token | undefined) => {
+    if (!t) throw new ParseError(file, lineNo, verb.column, verb.text, `option "${verb.text}" requires a chain name`);
+    const c = table.chains.get(t.text);
+    if (!c) throw new ParseError(file, lineNo, t.column, t.text, `line ${lineNo} failed: No chain/target/match by that name.`);
+    return c;
+  };
+  switch (verb.text) {
+    case "-P":
+    case "--policy": {
+      const c = chainOf(nameTok);
+      const pol = toks[2];
+      if (!c.builtin || !pol || (pol.text !== "ACCEPT" && pol.text !== "DROP"))
+        throw new ParseError(file, lineNo, pol?.column ?? verb.column, pol?.text ?? "", `line ${lineNo} failed: Bad policy name.`);
+      c.policy = pol.text;
+      return true;
+    }
+    case "-F":
+    case "--flush": {
+      const chains = nameTok ? [chainOf(nameTok)] : [...table.chains.values()];
+      for (const c of chains) {
+        c.rules = [];
+        cur.drafts = cur.drafts.filter((d) => d.chain !== c);
+      }
+      return true;
+    }
+    case "-X":
+    case "--delete-chain": {
+      const victims = nameTok ? [chainOf(nameTok)] : [...table.chains.values()].filter((c) => !c.builtin);
+      for (const c of victims) {
+        if (c.builtin) throw new ParseError(file, lineNo, nameTok!.column, nameTok!.text, `Can't delete built-in chain ${c.name}`);
+        const used = [...table.chains.values()].some((o) => o.rules.some((r) => (r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === c.name));
+        if (used) throw new RuleError(file, lineNo, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
+        table.chains.delete(c.name);
+        table.order = table.order.filter((n) => n !== c.name);
+      }
+      return true;
+    }
+    case "-D":
+    case "--delete": {
+      const c = chainOf(nameTok);
+      const rest = toks.slice(2);
+      let idx: number;
+      if (rest.length === 1 && /^\d+$/.test(rest[0]!.text)) idx = Number(rest[0]!.text) - 1;
+      else {
+        const text = saveRuleText(parseRuleWords(rest, table.name, c.name, file, lineNo));
+        idx = c.rules.findIndex((r) => r.text === text);
+      }
+      const victim = c.rules[idx];
+      if (!victim) throw new ParseError(file, lineNo, verb.column, verb.text, `line ${lineNo} failed: Bad rule (does a matching rule exist in that chain?).`);
+      c.rules.splice(idx, 1);
+      cur.drafts = cur.drafts.filter((d) => d.line !== victim.origin.line || d.chain !== c);
+      return true;
+    }
+  }
+  return false;
 }
 
 function declareChain(cur: PendingTable, nameTok: Token, policy: string, file: string, lineNo: number, pinned?: number): Chain {
@@ -239,43 +328,73 @@ function commitTable(cur: PendingTable, file: string) {
   validatePaths(cur, file);
 }
 
+interface Violation {
+  rule: Rule; // the rule on the bad path (refined to the one that completed it)
+  errno: string;
+  detail: string;
+}
+
 /**
- * Linux: nft_chain_validate — walk every chain reachable from a base chain, carrying the hooks
- * it is reachable from and the depth; loops and depth > 15 fail with EMLINK, and targets are
- * checked against the hooks (MASQUERADE reachable from nat OUTPUT fails on the jump rule).
+ * Linux: nft_chain_validate — walk every chain reachable from a base chain, carrying the hook it
+ * is reachable from and the depth; loops and more than 15 nested jumps fail with EMLINK ("Too
+ * many links"), targets and matches are checked against the hook. Only `usable` rules count, so
+ * the caller can ask "was the ruleset still valid after the first k rules?".
  */
-function validatePaths(cur: PendingTable, file: string) {
-  const { table } = cur;
+function findViolation(table: Table, usable: (r: Rule) => boolean): Violation | undefined {
   // A chain already checked for a hook at a depth >= this one needs no second walk.
   const seen = new Map<string, number>();
-  const visit = (chain: Chain, hook: Hook, depth: number, stack: Chain[], via: Rule | undefined) => {
+  const visit = (chain: Chain, hook: Hook, depth: number, stack: Chain[]): Violation | undefined => {
     const key = `${hook} ${chain.name}`;
-    if ((seen.get(key) ?? -1) >= depth) return;
+    if ((seen.get(key) ?? -1) >= depth) return undefined;
     seen.set(key, depth);
     for (const rule of chain.rules) {
+      if (!usable(rule)) continue;
       const t = rule.target;
-      if (t?.kind === "ext" && t.module.hooks && !t.module.hooks.includes(hook)) {
-        const blame = via ?? rule;
-        throw new RuleError(file, blame.origin.line, `RULE_APPEND failed (Invalid argument): rule in chain ${blame.chain} (${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks.join(", ")})`);
-      }
-      checkMatchHooks(rule, hook, via, file);
+      if (t?.kind === "ext" && t.module.hooks && !t.module.hooks.includes(hook))
+        return { rule, errno: "Invalid argument", detail: `${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks.join(", ")}` };
+      const m = badMatchForHook(rule, hook);
+      if (m) return { rule, errno: "Invalid argument", detail: `-m ${m} cannot be used in the ${hook} hook` };
       if (t?.kind === "jump" || t?.kind === "goto") {
         const next = table.chains.get(t.chain)!;
-        if (stack.includes(next) || depth + 1 > MAX_JUMP_DEPTH) {
-          throw new RuleError(file, rule.origin.line, `RULE_APPEND failed (Too many links): rule in chain ${rule.chain}${stack.includes(next) ? ` (jump loop back to ${next.name})` : ` (more than ${MAX_JUMP_DEPTH} nested jumps)`}`);
-        }
-        visit(next, hook, depth + 1, [...stack, next], via ?? rule);
+        if (stack.includes(next)) return { rule, errno: "Too many links", detail: `jump loop back to ${next.name}` };
+        if (depth + 1 > MAX_JUMP_DEPTH) return { rule, errno: "Too many links", detail: `more than ${MAX_JUMP_DEPTH} nested jumps from ${hook}` };
+        const v = visit(next, hook, depth + 1, [...stack, next]);
+        if (v) return v;
       }
     }
+    return undefined;
   };
   for (const name of table.order) {
     const chain = table.chains.get(name)!;
     if (!chain.builtin) continue;
-    visit(chain, name as Hook, 0, [chain], undefined);
+    const v = visit(chain, name as Hook, 0, [chain]);
+    if (v) return v;
   }
+  return undefined;
 }
 
-function checkMatchHooks(rule: Rule, hook: Hook, via: Rule | undefined, file: string) {
+/**
+ * The kernel checks each rule as the batch adds it, so the rule it blames is the first one (in
+ * file order) after which a bad path exists — possibly the `-A INPUT -j c1` at the very end.
+ */
+function validatePaths(cur: PendingTable, file: string) {
+  const all = findViolation(cur.table, () => true);
+  if (!all) return;
+  const order = new Map<Rule, number>();
+  cur.drafts.forEach((d, i) => order.set(d.rule, i));
+  let lo = 0;
+  let hi = cur.drafts.length; // invariant: the first `hi` rules violate, the first `lo` do not
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (findViolation(cur.table, (r) => (order.get(r) ?? Infinity) < mid)) hi = mid;
+    else lo = mid;
+  }
+  const blamed = cur.drafts[hi - 1]!.rule;
+  const v = findViolation(cur.table, (r) => (order.get(r) ?? Infinity) < hi) ?? all;
+  throw new RuleError(file, blamed.origin.line, `RULE_APPEND failed (${v.errno}): rule in chain ${blamed.chain} (${v.detail})`);
+}
+
+function badMatchForHook(rule: Rule, hook: Hook): string | undefined {
   for (const m of rule.matches) {
     const name = m.module.name;
     const bad =
@@ -284,10 +403,8 @@ function checkMatchHooks(rule: Rule, hook: Hook, via: Rule | undefined, file: st
       (name === "rpfilter" && !(hook === "PREROUTING")) ||
       (name === "addrtype" && (m.data as { limitOut?: boolean }).limitOut && (hook === "PREROUTING" || hook === "INPUT")) ||
       (name === "addrtype" && (m.data as { limitIn?: boolean }).limitIn && (hook === "OUTPUT" || hook === "POSTROUTING"));
-    if (bad) {
-      const blame = via ?? rule;
-      throw new RuleError(file, blame.origin.line, `RULE_APPEND failed (Invalid argument): rule in chain ${blame.chain} (-m ${name} cannot be used in the ${hook} hook)`);
-    }
+    if (bad) return name;
   }
+  return undefined;
 }
 

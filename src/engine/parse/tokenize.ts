@@ -3,6 +3,9 @@
  *
  * Why: iptables-save quotes strings (`--comment "a b"`, backslash-escaped quotes inside); errors
  * must point at the exact column of a word, so each token keeps its 1-based column.
+ * Measured (docs/kernel-notes/save-and-restore.md): a `"` opens a quote anywhere in a word, a
+ * closing `"` ends the word, a backslash escapes only inside quotes, single quotes are plain.
+ * An unterminated quote is refused here (iptables would swallow the rest of the line).
  */
 import { ParseError } from "./errors.js";
 
@@ -31,9 +34,13 @@ export function tokenizeLine(line: string, file: string, lineNo: number): Token[
         continue;
       }
       if (ch === '"') {
-        inQuote = !inQuote;
         quoted = true;
         i++;
+        if (inQuote) {
+          inQuote = false;
+          break; // a closing quote ends the word; text glued after it is a new word
+        }
+        inQuote = true;
         continue;
       }
       text += ch;

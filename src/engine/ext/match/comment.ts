@@ -16,9 +16,8 @@ const comment: MatchModule<{ text: string }> = {
   build(uses: OptionUse[], ctx: BuildCtx) {
     const u = uniqueUses(uses, ctx).get("comment");
     if (!u) ctx.reject("comment: --comment is required");
-    const text = arg(u, ctx);
-    if (text.length > 255) ctx.fail(u.argTokens[0] ?? u.token, "comment may not exceed 255 characters");
-    return { text };
+    // iptables keeps the first 255 bytes of a longer comment (measured)
+    return { text: arg(u, ctx).slice(0, 255) };
   },
   save: (d) => `--comment ${saveString(d.text)}`,
   test: () => null,

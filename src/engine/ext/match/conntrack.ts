@@ -35,7 +35,7 @@ export function formatBits(v: number, table: [string, number][]): string {
   return names.length ? names.join(",") : (table.find(([, b]) => b === 0)?.[0] ?? "");
 }
 
-type Addr = { cidr: Cidr; neg: boolean };
+type Addr = { cidr: Cidr; neg: boolean; text: string };
 type Port = { range: PortRange; neg: boolean };
 interface CtData {
   state?: { bits: number; neg: boolean };
@@ -76,6 +76,7 @@ const conntrack: MatchModule<CtData> = {
   kind: "match",
   name: "conntrack",
   help: "connection tracking: --ctstate, --ctstatus, --ctdir, --ctorigsrc ...",
+  requiresOption: "conntrack: At least one option is required",
   options: [
     { name: "ctstate", negatable: true, help: "INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED,SNAT,DNAT" },
     { name: "ctproto", negatable: true },
@@ -99,7 +100,7 @@ const conntrack: MatchModule<CtData> = {
     }
     for (const a of ADDRS) {
       const u = m.get(`ct${a}`);
-      if (u) d[a] = { cidr: cidrArg(u, ctx), neg: u.negated };
+      if (u) d[a] = { cidr: cidrArg(u, ctx), neg: u.negated, text: u.args[0]! };
     }
     for (const p of PORTS) {
       const u = m.get(`ct${p}`);
@@ -123,7 +124,7 @@ const conntrack: MatchModule<CtData> = {
     if (d.proto) p.push(`${bang(d.proto.neg)}--ctproto ${d.proto.num}`);
     for (const a of ADDRS) {
       const v = d[a];
-      if (v) p.push(`${bang(v.neg)}--ct${a} ${v.cidr.prefix === 32 ? formatIp(v.cidr.addr) : formatCidr(v.cidr)}`);
+      if (v) p.push(`${bang(v.neg)}--ct${a} ${v.text}`); // printed as given (measured)
     }
     for (const a of PORTS) {
       const v = d[a];

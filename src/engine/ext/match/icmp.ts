@@ -8,6 +8,7 @@ import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { arg, bang, uniqueUses } from "../util.js";
 
 interface IcmpData {
+  given: boolean;
   type: number;
   codeMin: number;
   codeMax: number;
@@ -25,7 +26,7 @@ export const ICMP_NAMES: [string, number, number?][] = [
   ["timestamp-request", 13], ["timestamp-reply", 14], ["address-mask-request", 17], ["address-mask-reply", 18],
 ];
 
-function parseIcmpType(text: string): IcmpData | undefined {
+function parseIcmpType(text: string): Omit<IcmpData, "given"> | undefined {
   const named = ICMP_NAMES.find(([n]) => n.toLowerCase() === text.toLowerCase());
   if (named) {
     const [, type, code] = named;
@@ -40,7 +41,7 @@ function parseIcmpType(text: string): IcmpData | undefined {
   return code > 255 ? undefined : { type, codeMin: code, codeMax: code, neg: false };
 }
 
-function fmt(d: IcmpData): string {
+function fmt(d: Omit<IcmpData, "given">): string {
   if (d.type === 255) return "any";
   return d.codeMin === 0 && d.codeMax === 255 ? String(d.type) : `${d.type}/${d.codeMin}`;
 }
@@ -50,15 +51,16 @@ const icmp: MatchModule<IcmpData> = {
   name: "icmp",
   help: "--icmp-type TYPE[/CODE] or a name (echo-request, port-unreachable...)",
   needsProto: [1],
+  requiresOption: 'icmp: option "--icmp-type" must be specified',
   options: [{ name: "icmp-type", negatable: true }],
   build(uses: OptionUse[], ctx: BuildCtx) {
     const u = uniqueUses(uses, ctx).get("icmp-type");
-    if (!u) return { type: 255, codeMin: 0, codeMax: 255, neg: false };
+    if (!u) return { given: false, type: 255, codeMin: 0, codeMax: 255, neg: false };
     const d = parseIcmpType(arg(u, ctx));
     if (!d) ctx.fail(u.argTokens[0] ?? u.token, `Invalid ICMP type \`${u.args[0]}'`);
-    return { ...d, neg: u.negated };
+    return { ...d, given: true, neg: u.negated };
   },
-  save: (d) => (d.type === 255 && !d.neg ? "" : `${bang(d.neg)}--icmp-type ${fmt(d)}`),
+  save: (d) => (d.given ? `${bang(d.neg)}--icmp-type ${fmt(d)}` : ""),
   test(d, { pkt }) {
     if (pkt.proto !== "icmp") return { clause: "-m icmp", why: `protocol is ${pkt.proto}` };
     const ok = d.type === 255 || (pkt.icmpType === d.type && pkt.icmpCode >= d.codeMin && pkt.icmpCode <= d.codeMax);

@@ -13,15 +13,29 @@ interface LimitData {
   burst: number;
 }
 
-const UNITS: [string, number][] = [["second", 1], ["minute", 60], ["hour", 3600], ["day", 86400]];
+/** Linux/iptables: XT_LIMIT_SCALE; the kernel keeps the average interval, not the rate. */
+const SCALE = 10000;
+const RATES: [string, number][] = [["day", SCALE * 86400], ["hour", SCALE * 3600], ["min", SCALE * 60], ["sec", SCALE]];
 
 function parseRate(text: string): { perSecond: number; text: string } | undefined {
   const m = /^(\d+)(?:\/(s|sec|second|m|min|minute|h|hour|d|day))?$/.exec(text);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = UNITS.find(([u]) => u.startsWith((m[2] ?? "s")[0]!))!;
-  const short = unit[0] === "second" ? "sec" : unit[0] === "minute" ? "min" : unit[0];
-  return { perSecond: n / unit[1], text: `${n}/${short}` };
+  if (!m || Number(m[1]) === 0) return undefined;
+  const unit = (m[2] ?? "s")[0]!;
+  const mult = unit === "d" ? SCALE * 86400 : unit === "h" ? SCALE * 3600 : unit === "m" ? SCALE * 60 : SCALE;
+  const avg = Math.floor(mult / Number(m[1]));
+  if (avg === 0) return undefined;
+  return { perSecond: SCALE / avg, text: printRate(avg) };
+}
+
+/** libxt_limit print_rate: the largest unit that shows the interval exactly enough. */
+function printRate(period: number): string {
+  let i = 1;
+  for (; i < RATES.length; i++) {
+    const mult = RATES[i]![1];
+    if (period > mult || Math.floor(mult / period) < mult % period) break;
+  }
+  const [name, mult] = RATES[i - 1]!;
+  return `${Math.floor(mult / period)}/${name}`;
 }
 
 const limit: MatchModule<LimitData> = {
@@ -33,7 +47,7 @@ const limit: MatchModule<LimitData> = {
     const m = uniqueUses(uses, ctx);
     const l = m.get("limit");
     const rate = l ? parseRate(arg(l, ctx)) : { perSecond: 3 / 3600, text: "3/hour" };
-    if (!rate) ctx.fail(l!.argTokens[0] ?? l!.token, `bad rate "${l!.args[0]}"`);
+    if (!rate) ctx.fail(l!.argTokens[0] ?? l!.token, /^\d+/.test(l!.args[0] ?? "") ? `Rate too fast "${l!.args[0]}"` : `bad rate "${l!.args[0]}"`);
     const b = m.get("limit-burst");
     return { ...rate, burst: b ? uintArg(b, ctx, 10000) : 5 };
   },

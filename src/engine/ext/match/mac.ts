@@ -16,11 +16,11 @@ const mac: MatchModule<{ mac: string; neg: boolean }> = {
     if (!u) ctx.reject("mac: --mac-source is required");
     const v = arg(u, ctx);
     if (!/^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(v)) ctx.fail(u.argTokens[0] ?? u.token, `Bad mac address "${v}"`);
-    return { mac: v.split(":").map((x) => x.padStart(2, "0").toUpperCase()).join(":"), neg: u.negated };
+    return { mac: v.split(":").map((x) => x.padStart(2, "0").toLowerCase()).join(":"), neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--mac-source ${d.mac}`,
   test(d, { pkt }) {
-    const ok = pkt.macSrc !== undefined && pkt.macSrc.toUpperCase() === d.mac;
+    const ok = pkt.macSrc !== undefined && pkt.macSrc.toLowerCase() === d.mac;
     return ok !== d.neg ? null : { clause: `--mac-source ${d.mac}`, why: pkt.macSrc ? `source MAC is ${pkt.macSrc}` : "no MAC header (locally generated)" };
   },
 };

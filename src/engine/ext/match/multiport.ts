@@ -30,8 +30,11 @@ const multiport: MatchModule<MpData> = {
     const ranges: PortRange[] = [];
     let slots = 0;
     for (const part of arg(u, ctx).split(",")) {
+      const [a, b] = part.split(":");
+      if (a === "" || b === "") ctx.fail(u.argTokens[0] ?? u.token, `invalid port/service \`' specified`);
       const r = parsePortRange(part);
-      if (!r) ctx.fail(u.argTokens[0] ?? u.token, `invalid port/service "${part}" specified`);
+      if (!r) ctx.fail(u.argTokens[0] ?? u.token, `invalid port/service \`${part}' specified`);
+      if (b !== undefined && r.min >= r.max) ctx.fail(u.argTokens[0] ?? u.token, "invalid portrange specified");
       ranges.push(r);
       slots += r.min === r.max ? 1 : 2;
     }

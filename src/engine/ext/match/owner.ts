@@ -7,10 +7,22 @@
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { bang, uintArg, uniqueUses } from "../util.js";
 
+type IdRange = { id: number; to: number; neg: boolean };
 interface OwnerData {
-  uid?: { id: number; neg: boolean };
-  gid?: { id: number; neg: boolean };
+  uid?: IdRange;
+  gid?: IdRange;
   socketExists?: { neg: boolean };
+}
+
+const fmtRange = (r: IdRange) => (r.id === r.to ? String(r.id) : `${r.id}-${r.to}`);
+
+/** A numeric id, a range a-b, or "root" (ktrace has no passwd database; other names are refused). */
+function idRange(u: OptionUse, ctx: BuildCtx): IdRange {
+  const t = u.args[0] ?? "";
+  if (t === "root") return { id: 0, to: 0, neg: u.negated };
+  const m = /^(\d+)(?:-(\d+))?$/.exec(t);
+  if (!m) ctx.fail(u.argTokens[0] ?? u.token, `owner: unknown user or group "${t}" (ktrace knows numeric ids and root)`);
+  return { id: Number(m[1]), to: Number(m[2] ?? m[1]), neg: u.negated };
 }
 
 const owner: MatchModule<OwnerData> = {
@@ -26,9 +38,9 @@ const owner: MatchModule<OwnerData> = {
     const m = uniqueUses(uses, ctx);
     const d: OwnerData = {};
     const u = m.get("uid-owner");
-    if (u) d.uid = { id: uintArg(u, ctx), neg: u.negated };
+    if (u) d.uid = idRange(u, ctx);
     const g = m.get("gid-owner");
-    if (g) d.gid = { id: uintArg(g, ctx), neg: g.negated };
+    if (g) d.gid = idRange(g, ctx);
     const s = m.get("socket-exists");
     if (s) d.socketExists = { neg: s.negated };
     if (!u && !g && !s) ctx.reject("owner: one of --uid-owner, --gid-owner, --socket-exists is required");
@@ -36,16 +48,17 @@ const owner: MatchModule<OwnerData> = {
   },
   save(d) {
     const p: string[] = [];
-    if (d.uid) p.push(`${bang(d.uid.neg)}--uid-owner ${d.uid.id}`);
-    if (d.gid) p.push(`${bang(d.gid.neg)}--gid-owner ${d.gid.id}`);
+    if (d.uid) p.push(`${bang(d.uid.neg)}--uid-owner ${fmtRange(d.uid)}`);
+    if (d.gid) p.push(`${bang(d.gid.neg)}--gid-owner ${fmtRange(d.gid)}`);
     if (d.socketExists) p.push(`${bang(d.socketExists.neg)}--socket-exists`);
     return p.join(" ");
   },
   test(d, { pkt }) {
     const local = pkt.uid !== undefined;
     if (d.socketExists && local === d.socketExists.neg) return { clause: "--socket-exists", why: local ? "packet has a socket" : "no local socket" };
-    if (d.uid && (local && pkt.uid === d.uid.id) === d.uid.neg) return { clause: `${bang(d.uid.neg)}--uid-owner ${d.uid.id}`, why: local ? `uid is ${pkt.uid}` : "no local socket" };
-    if (d.gid && (local && pkt.gid === d.gid.id) === d.gid.neg) return { clause: `${bang(d.gid.neg)}--gid-owner ${d.gid.id}`, why: local ? `gid is ${pkt.gid}` : "no local socket" };
+    const inR = (v: number | undefined, r: IdRange) => v !== undefined && v >= r.id && v <= r.to;
+    if (d.uid && (local && inR(pkt.uid, d.uid)) === d.uid.neg) return { clause: `${bang(d.uid.neg)}--uid-owner ${fmtRange(d.uid)}`, why: local ? `uid is ${pkt.uid}` : "no local socket" };
+    if (d.gid && (local && inR(pkt.gid, d.gid)) === d.gid.neg) return { clause: `${bang(d.gid.neg)}--gid-owner ${fmtRange(d.gid)}`, why: local ? `gid is ${pkt.gid}` : "no local socket" };
     return null;
   },
 };

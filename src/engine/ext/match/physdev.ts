@@ -23,6 +23,7 @@ const physdev: MatchModule<PhysData> = {
   kind: "match",
   name: "physdev",
   help: "--physdev-in/--physdev-out NAME, --physdev-is-in/-is-out/-is-bridged",
+  requiresOption: "PHYSDEV: no physdev option specified",
   options: [
     { name: "physdev-in", negatable: true },
     { name: "physdev-out", negatable: true },

@@ -18,7 +18,7 @@ const pkttype: MatchModule<{ type: T; neg: boolean }> = {
     if (!u) ctx.reject("pkttype: --pkt-type is required");
     const t = arg(u, ctx).toLowerCase();
     if (!["unicast", "broadcast", "multicast", "host", "otherhost"].includes(t)) ctx.fail(u.argTokens[0] ?? u.token, `Bad packet type '${u.args[0]}'`);
-    return { type: t as T, neg: u.negated };
+    return { type: (t === "host" ? "unicast" : t) as T, neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--pkt-type ${d.type}`,
   test(d, { pkt }) {

@@ -4,7 +4,7 @@
  * Why: kube-proxy writes `-p sctp -m sctp --dport N` for SCTP Service ports. Linux: xt_sctp.c.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
-import { bang, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
+import { fullRangeDropped, bang, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 
 interface SctpData {
   sport?: { range: PortRange; neg: boolean };
@@ -24,9 +24,9 @@ const sctp: MatchModule<SctpData> = {
     const m = uniqueUses(uses, ctx);
     const d: SctpData = {};
     const sp = m.get("sport");
-    if (sp) d.sport = { range: portRangeArg(sp, ctx), neg: sp.negated };
+    if (sp) d.sport = fullRangeDropped(portRangeArg(sp, ctx), sp.negated);
     const dp = m.get("dport");
-    if (dp) d.dport = { range: portRangeArg(dp, ctx), neg: dp.negated };
+    if (dp) d.dport = fullRangeDropped(portRangeArg(dp, ctx), dp.negated);
     return d;
   },
   save(d) {

@@ -22,7 +22,7 @@ const set: MatchModule<SetData> = {
   name: "set",
   help: "--match-set NAME src|dst[,src|dst...]",
   options: [
-    { name: "match-set", args: 2, negatable: true },
+    { name: "match-set", aliases: ["set"], args: 2, negatable: true },
     { name: "return-nomatch", args: 0 },
     { name: "update-counters", args: 0, negatable: true },
     { name: "update-subcounters", args: 0, negatable: true },

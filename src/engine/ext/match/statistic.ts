@@ -48,7 +48,8 @@ const statistic: MatchModule<StatData> = {
       const every = uintArg(e, ctx);
       if (every === 0) ctx.fail(e.argTokens[0] ?? e.token, "--every must be > 0");
       const pk = m.get("packet");
-      const packet = pk ? uintArg(pk, ctx) : 0;
+      if (!pk) ctx.fail(e.token, `statistic: option "--every" also requires "--packet".`);
+      const packet = uintArg(pk, ctx);
       if (packet > every - 1) ctx.fail(pk!.argTokens[0] ?? pk!.token, "--packet must be between 0 and every - 1");
       return { mode: "nth", every, packet, neg: e.negated };
     }

@@ -7,7 +7,7 @@
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { TCP_FLAG_BIT, type TcpFlag } from "../../model/packet.js";
-import { arg, bang, formatPortRange, inRange, portRangeArg, uintArg, uniqueUses, type PortRange } from "../util.js";
+import { arg, bang, formatPortRange, fullRangeDropped, inRange, portRangeArg, uintArg, uniqueUses, type PortRange } from "../util.js";
 
 interface TcpData {
   sport?: { range: PortRange; neg: boolean };
@@ -68,9 +68,9 @@ const tcp: MatchModule<TcpData> = {
     const m = uniqueUses(uses, ctx);
     const d: TcpData = {};
     const sp = m.get("sport");
-    if (sp) d.sport = { range: portRangeArg(sp, ctx), neg: sp.negated };
+    if (sp) d.sport = fullRangeDropped(portRangeArg(sp, ctx), sp.negated);
     const dp = m.get("dport");
-    if (dp) d.dport = { range: portRangeArg(dp, ctx), neg: dp.negated };
+    if (dp) d.dport = fullRangeDropped(portRangeArg(dp, ctx), dp.negated);
     const syn = m.get("syn");
     const fl = m.get("tcp-flags");
     if (syn && fl) ctx.fail(fl.token, "Only one of `--syn' or `--tcp-flags' may be specified");

@@ -5,7 +5,7 @@
  * Linux: xt_tcpudp.c udp_mt.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
-import { bang, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
+import { fullRangeDropped, bang, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 
 interface UdpData {
   sport?: { range: PortRange; neg: boolean };
@@ -25,9 +25,9 @@ const udp: MatchModule<UdpData> = {
     const m = uniqueUses(uses, ctx);
     const d: UdpData = {};
     const sp = m.get("sport");
-    if (sp) d.sport = { range: portRangeArg(sp, ctx), neg: sp.negated };
+    if (sp) d.sport = fullRangeDropped(portRangeArg(sp, ctx), sp.negated);
     const dp = m.get("dport");
-    if (dp) d.dport = { range: portRangeArg(dp, ctx), neg: dp.negated };
+    if (dp) d.dport = fullRangeDropped(portRangeArg(dp, ctx), dp.negated);
     return d;
   },
   save(d) {

@@ -16,7 +16,7 @@ const DNAT: TargetModule<NatRange> = {
   tables: ["nat"],
   hooks: ["PREROUTING", "OUTPUT"],
   options: [
-    { name: "to-destination" },
+    { name: "to-destination", aliases: ["to"] },
     { name: "random", args: 0 },
     { name: "persistent", args: 0 },
   ],

@@ -29,11 +29,13 @@ const LOG: TargetModule<LogData> = {
     let level = 4;
     if (l) {
       const t = arg(l, ctx);
-      const named = LEVELS.indexOf(t === "warn" ? "warning" : t === "err" ? "error" : t);
+      const named = LEVELS.indexOf(t);
+      if (named < 0 && !/^[0-7]$/.test(t)) ctx.fail(l.argTokens[0] ?? l.token, `log level "${t}" unknown`);
       level = named >= 0 ? named : uintArg(l, ctx, 7);
     }
-    const prefix = p ? arg(p, ctx) : undefined;
-    if (prefix !== undefined && prefix.length > 29) ctx.fail(p!.argTokens[0] ?? p!.token, "Maximum prefix length 29 for --log-prefix");
+    if (p && p.args[0] === "") ctx.fail(p.argTokens[0] ?? p.token, "Argument must have a minimum length of 1 characters");
+    // iptables keeps the first 29 characters of a longer prefix (measured)
+    const prefix = p ? arg(p, ctx).slice(0, 29) : undefined;
     return { prefix, level, flags: FLAGS.filter((f) => m.has(f)) };
   },
   save(d) {

@@ -37,9 +37,8 @@ const NFLOG: TargetModule<NflogData> = {
   },
   save(d) {
     const p: string[] = [];
-    if (d.group) p.push(`--nflog-group ${d.group}`);
     if (d.prefix !== undefined) p.push(`--nflog-prefix ${saveString(d.prefix)}`);
-    if (d.range !== undefined) p.push(`--nflog-range ${d.range}`);
+    if (d.group) p.push(`--nflog-group ${d.group}`);
     if (d.size !== undefined) p.push(`--nflog-size ${d.size}`);
     if (d.threshold !== undefined) p.push(`--nflog-threshold ${d.threshold}`);
     return p.join(" ");

@@ -31,7 +31,7 @@ const REJECT: TargetModule<{ with: string }> = {
     if (!u) return { with: "icmp-port-unreachable" };
     const kind = REJECT_TYPES[arg(u, ctx)];
     if (!kind) ctx.fail(u.argTokens[0] ?? u.token, `unknown reject type "${u.args[0]}"`);
-    if (kind === "tcp-reset" && (ctx.proto !== 6 || ctx.protoNegated)) ctx.reject("REJECT: TCP_RESET invalid for non-tcp");
+    if (kind === "tcp-reset" && (ctx.proto !== 6 || ctx.protoNegated)) ctx.kernelReject("REJECT --reject-with tcp-reset needs -p tcp");
     return { with: kind };
   },
   save: (d) => `--reject-with ${d.with}`,

@@ -15,7 +15,7 @@ const SNAT: TargetModule<NatRange> = {
   tables: ["nat"],
   hooks: ["POSTROUTING", "INPUT"],
   options: [
-    { name: "to-source" },
+    { name: "to-source", aliases: ["to"] },
     { name: "random", args: 0 },
     { name: "random-fully", args: 0 },
     { name: "persistent", args: 0 },

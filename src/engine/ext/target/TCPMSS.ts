@@ -10,12 +10,11 @@ const TCPMSS: TargetModule<{ clamp: boolean; mss?: number }> = {
   kind: "target",
   name: "TCPMSS",
   help: "--set-mss N | --clamp-mss-to-pmtu (needs -p tcp and SYN)",
-  tables: ["mangle"],
   options: [{ name: "set-mss" }, { name: "clamp-mss-to-pmtu", args: 0 }],
   build(uses: OptionUse[], ctx: BuildCtx) {
     const m = uniqueUses(uses, ctx);
     if (m.size !== 1) ctx.reject("TCPMSS target: exactly one of --set-mss or --clamp-mss-to-pmtu is required");
-    if (ctx.proto !== 6) ctx.reject("TCPMSS: only works on TCP SYN packets (need -p tcp)");
+    if (ctx.proto !== 6) ctx.kernelReject("TCPMSS only works on TCP packets: the rule needs -p tcp");
     return m.has("set-mss") ? { clamp: false, mss: uintArg(m.get("set-mss")!, ctx, 65535) } : { clamp: true };
   },
   save: (d) => (d.clamp ? "--clamp-mss-to-pmtu" : `--set-mss ${d.mss}`),

@@ -11,7 +11,6 @@ const TRACE: TargetModule<Record<string, never>> = {
   kind: "target",
   name: "TRACE",
   help: "start tracing this packet (raw table)",
-  tables: ["raw"],
   options: [],
   build: () => ({}),
   save: () => "",

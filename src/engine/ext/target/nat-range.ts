@@ -33,7 +33,7 @@ export function parsePortsOnly(text: string, u: OptionUse, ctx: BuildCtx): NatRa
   const [a, b] = text.split("-");
   const minPort = Number(a);
   const maxPort = b === undefined ? minPort : Number(b);
-  if (!/^\d+$/.test(a ?? "") || (b !== undefined && !/^\d+$/.test(b)) || minPort > 65535 || maxPort > 65535 || minPort > maxPort || minPort === 0)
+  if (!/^\d+$/.test(a ?? "") || (b !== undefined && !/^\d+$/.test(b)) || minPort > 65535 || maxPort > 65535 || minPort > maxPort)
     ctx.fail(u.argTokens[0] ?? u.token, `Port "${text}" not valid`);
   return { minPort, maxPort };
 }
