@@ -143,7 +143,9 @@ function runHook(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | 
     }
     const tname = stage.table!;
     const table = rs.tables.get(tname);
-    if (!table || !table.chains.has(hook)) continue;
+    // Linux: once any nat chain exists, the NAT core hooks every hook (nf_nat_register_fn), so
+    // bindings are applied even where the nat table has no chain of its own
+    if (!table || (!table.chains.has(hook) && tname !== "nat")) continue;
     const before = clonePacket(w.pkt);
     const run: TableRun | undefined = tname === "nat" ? natStage(w, hook, inIf, outIf) : runTable(table, chainEnv(w, hook, inIf, outIf, tname));
     if (run) w.events.push({ kind: "table-done", hook, table: tname, pkt: clonePacket(w.pkt), outIf, verdict: run.verdict });
@@ -190,7 +192,7 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
   let run: TableRun | undefined;
   if (w.ct!.dir === "ORIGINAL" && w.ct!.state === "NEW" && !natInitialized(e, manip)) {
     const table = w.eng.ruleset.tables.get("nat")!;
-    run = runTable(table, chainEnv(w, hook, inIf, outIf, "nat"));
+    if (table.chains.has(hook)) run = runTable(table, chainEnv(w, hook, inIf, outIf, "nat"));
     if (!natInitialized(e, manip)) setupNat(w.eng.conntrack, e, manip, undefined, w.eng.rng);
   } else {
     w.events.push({ kind: "nat-skip", hook, reason: w.ct!.dir === "REPLY" ? "a reply: translated from the conntrack entry" : "not the connection's first packet: translated from the conntrack entry" });
