@@ -9,6 +9,7 @@ import { formatIp } from "../engine/model/ipv4.js";
 import { packetFlagNames } from "../engine/ext/match/tcp.js";
 import type { CtView } from "../engine/conntrack/entry.js";
 import { statusNames } from "../engine/conntrack/entry.js";
+import type { Fate } from "../engine/trace/events.js";
 
 export function endpoint(ip: number, port: number, proto: string): string {
   return proto === "icmp" ? formatIp(ip) : `${formatIp(ip)}:${port}`;
@@ -28,6 +29,23 @@ export function stateOfPacket(p: Packet, outIf: string | undefined): string[] {
   if (outIf) lines.push(`Output interface: ${outIf}`);
   lines.push(`Mark: ${p.mark ? `0x${p.mark.toString(16)}` : "none"}`);
   return lines;
+}
+
+export function fateText(f: Fate): string {
+  switch (f.kind) {
+    case "sent":
+      return `sent out ${f.iface}${f.nexthop ? ` via ${f.nexthop}` : ""}`;
+    case "delivered":
+      return `delivered to a local socket (in on ${f.iface})`;
+    case "dropped":
+      return f.rule ? `dropped by ${f.table} ${f.chain} rule -A ${f.rule.chain} ${f.rule.text}` : `dropped by the ${f.chain} policy of ${f.table}`;
+    case "rejected":
+      return `rejected (${f.with}) by ${f.table} ${f.chain}`;
+    case "unroutable":
+      return `not routable: ${f.reason}`;
+    case "not-forwarded":
+      return `not forwarded: ${f.reason}`;
+  }
 }
 
 export function describeCt(v: CtView | undefined): string {

@@ -11,10 +11,12 @@ import { verdictText } from "../engine/trace/events.js";
 import { describeRoute } from "../engine/route/lookup.js";
 import { formatIp } from "../engine/model/ipv4.js";
 import { formatCtEntry } from "../engine/conntrack/entry.js";
-import { describeCt, describePacket, stateOfPacket } from "./describe.js";
+import { describeCt, describePacket, fateText, stateOfPacket } from "./describe.js";
 import type { Ruleset } from "../engine/model/ruleset.js";
 
 export interface ExplainOptions {
+  /** Where the reader already is (stepping): headers for this hook/table are not repeated. */
+  from?: { hook?: string; table?: string };
   /** Show rules that did not match (default true). */
   misses?: boolean;
   now?: number;
@@ -30,8 +32,8 @@ function ruleNumber(rs: Ruleset | undefined, table: string, chain: string, handl
 export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): string[] {
   const out: string[] = [];
   const misses = opts.misses ?? true;
-  let hook = "";
-  let table = "";
+  let hook = opts.from?.hook ?? "";
+  let table = opts.from?.table ?? "";
   let hiddenNoted = false;
   const pad = (depth: number) => "    " + "  ".repeat(depth);
   for (const e of events) {
@@ -89,28 +91,8 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
         break;
       case "fate": {
         const f = e.fate;
-        let text: string;
-        switch (f.kind) {
-          case "sent":
-            text = `sent out ${f.iface}${f.nexthop ? ` via ${f.nexthop}` : ""} as ${describePacket(e.pkt)}`;
-            break;
-          case "delivered":
-            text = `delivered to a local socket (arrived on ${f.iface}) as ${describePacket(e.pkt)}`;
-            break;
-          case "dropped":
-            text = f.rule ? `dropped by ${f.table} ${f.chain}: -A ${f.rule.chain} ${f.rule.text}` : `dropped by the policy of ${f.table} ${f.chain}`;
-            break;
-          case "rejected":
-            text = `rejected (${f.with}) by ${f.table} ${f.chain}: -A ${f.rule.chain} ${f.rule.text}`;
-            break;
-          case "unroutable":
-            text = `not routable: ${f.reason}`;
-            break;
-          case "not-forwarded":
-            text = `not forwarded: ${f.reason}`;
-            break;
-        }
-        out.push(`FATE: ${text}`);
+        const as = f.kind === "sent" || f.kind === "delivered" ? ` as ${describePacket(e.pkt)}` : "";
+        out.push(`FATE: ${fateText(f)}${as}`);
         break;
       }
     }

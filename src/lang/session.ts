@@ -15,6 +15,7 @@ import { formatXtablesMonitor } from "../format/xtables-monitor.js";
 import { formatExplain } from "../format/explain.js";
 import { buildPacket, type PacketSpec } from "./packet-spec.js";
 import type { TraceEvent } from "../engine/trace/events.js";
+import { Stepper, type Breakpoint } from "./stepper.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -33,6 +34,11 @@ export class Session {
   /** xtables-monitor lines of everything sent so far (the `trace` command). */
   traceEvents: TraceEvent[] = [];
   commandHistory: string[] = [];
+  /** The walk of the last packet, as a cursor (step, next, back...). */
+  stepper?: Stepper;
+  breaks: Breakpoint[] = [];
+  /** REPL: a new packet stops before its first step; scripts: it runs to its fate. */
+  stepByStep = false;
 
   constructor(
     public source: LoadedSource,
@@ -51,6 +57,7 @@ export class Session {
     this.engine = createEngine(this.source.ruleset, this.source.node, this.seed);
     this.sent = [];
     this.traceEvents = [];
+    this.stepper = undefined;
   }
 
   setSeed(seed: number) {
@@ -80,17 +87,23 @@ export class Session {
     this.sent.push(s);
     this.traceEvents.push(...result.events);
     this.engine.now += 1; // a millisecond between packets
+    this.stepper = new Stepper(s);
+    this.stepper.chainIndex = (t, c, h) => {
+      const i = this.engine.ruleset.tables.get(t)?.chains.get(c)?.rules.findIndex((r) => r.handle === h) ?? -1;
+      return i >= 0 ? i + 1 : undefined;
+    };
+    if (!this.stepByStep) this.stepper.step(this.stepper.stops.length);
     return s;
   }
 
-  render(events: TraceEvent[]): string {
+  render(events: TraceEvent[], from?: { hook?: string; table?: string }): string {
     switch (this.format) {
       case "xtables-monitor":
         return formatXtablesMonitor(events, this.dialect).join("\n");
       case "json":
         return JSON.stringify(events, jsonReplacer);
       default:
-        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset }).join("\n");
+        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset, from }).join("\n");
     }
   }
 }

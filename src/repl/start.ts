@@ -1,25 +1,32 @@
 /**
  * Starts the interactive REPL: the ink app in a terminal, or a plain line loop with --plain.
  *
- * Why: one entry point for the CLI; the ink app is loaded only when a terminal is present so
- * script mode and notebooks never pay for React.
+ * Why: one entry point for the CLI; ink and React are loaded only here, so script mode and
+ * notebooks never pay for them.
  */
 import { createInterface } from "node:readline";
 import type { Session } from "../lang/session.js";
 import { completeLine, runLine } from "../lang/commands/index.js";
+import { appendHistory, loadHistory } from "./history-file.js";
 
 export async function startRepl(session: Session, opts: { plain: boolean }): Promise<number> {
-  return lineRepl(session);
-  void opts;
+  session.stepByStep = true;
+  if (session.format === "explain" || !session.format) session.format = "explain";
+  if (opts.plain) return lineRepl(session);
+  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("./app.js")]);
+  const app = render(React.createElement(App, { session, history: loadHistory() }), { exitOnCtrlC: false });
+  await app.waitUntilExit();
+  return 0;
 }
 
-/** A readline REPL: history, Tab completion, Ctrl-C cancels the line, Ctrl-D quits. */
+/** A readline REPL (--plain): history, Tab completion, Ctrl-C cancels the line, Ctrl-D quits. */
 export function lineRepl(session: Session): Promise<number> {
   return new Promise((resolve) => {
     const rl = createInterface({
       input: process.stdin,
       output: process.stdout,
       prompt: "ktrace> ",
+      history: loadHistory().reverse(),
       completer: (line: string) => {
         const c = completeLine(session, line);
         const word = /\s$/.test(line) ? "" : (line.split(/\s+/).pop() ?? "");
@@ -29,6 +36,7 @@ export function lineRepl(session: Session): Promise<number> {
     process.stdout.write(`ktrace — ${session.source.title}\n${session.source.hint ? `try: ${session.source.hint}\n` : ""}type help for commands, quit to leave\n`);
     rl.prompt();
     rl.on("line", (line) => {
+      if (line.trim()) appendHistory(line.trim());
       const r = runLine(session, line);
       if (r.error) process.stdout.write(`error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}\n`);
       else if (r.text) process.stdout.write(r.text + "\n");

@@ -32,14 +32,15 @@ interface At {
 
 export type TraceEvent =
   | ({ kind: "packet"; pkt: Packet; inIf?: string; outIf?: string } & At)
-  | ({ kind: "rule"; rule: Rule; verdict: Verdict } & At)
+  /** `after`: the packet after an extension target changed it (MARK, TTL...), for stepping. */
+  | ({ kind: "rule"; rule: Rule; verdict: Verdict; after?: Packet } & At)
   | ({ kind: "nomatch"; rule: Rule; fail: MatchFail } & At)
   | ({ kind: "return" } & At) // implicit return at the end of a chain (user or base)
   | ({ kind: "policy"; policy: "ACCEPT" | "DROP" } & At)
   | { kind: "table-done"; hook: Hook; table: TableName; pkt: Packet; outIf?: string; verdict: "ACCEPT" | "DROP" }
   | { kind: "nat-skip"; hook: Hook; reason: string }
   | { kind: "conntrack"; hook: Hook; view: CtView; created: boolean }
-  | { kind: "nat"; hook: Hook; manip: "SRC" | "DST"; from: Packet; to: Packet; how: "rule" | "conntrack"; rule?: Rule }
+  | { kind: "nat"; hook: Hook; manip: "SRC" | "DST"; from: Packet; to: Packet; how: "rule" | "conntrack"; rule?: Rule; entry: CtEntry }
   | { kind: "route"; why: "output" | "reroute" | "input"; query: RouteQuery; result: RouteResult }
   | { kind: "ttl"; from: number; to: number }
   | { kind: "log"; hook: Hook; table: TableName; target: string; text: string }

@@ -129,7 +129,8 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       verdict = r === "accept" ? { kind: "ACCEPT" } : r === "drop" ? { kind: "DROP" } : r === "return" ? { kind: "RETURN" } : { kind: "CONTINUE" };
       if (!wasTraced && pkt.nfTrace) dump();
     }
-    events.push({ kind: "rule", rule, verdict, ...at(frame.chain.name, stack.length) });
+    const after = t?.kind === "ext" && result === "continue" ? clonePacket(pkt) : undefined;
+    events.push({ kind: "rule", rule, verdict, after, ...at(frame.chain.name, stack.length) });
     if (result === "continue") continue;
     if (result === "accept" || result === "drop") {
       return { verdict: result === "accept" ? "ACCEPT" : "DROP", rule, chain: frame.chain.name, rejectWith: env.rejected };

@@ -19,7 +19,7 @@ import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
 import type { Fate, TraceEvent } from "../trace/events.js";
 import { routeLookup, selectSource, type RouteResult } from "../route/lookup.js";
 import { confirm, conntrackIn, updateProtoState } from "../conntrack/table.js";
-import type { CtView } from "../conntrack/entry.js";
+import type { CtEntry, CtView } from "../conntrack/entry.js";
 import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
 import type { MatchEnv, NatRange, TargetEnv } from "../ext/types.js";
 import { formatIp, parseIp } from "../model/ipv4.js";
@@ -137,7 +137,7 @@ function runHook(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | 
       if (e && w.fresh) {
         confirm(w.eng.conntrack, e);
         w.fresh = false;
-        w.events.push({ kind: "confirm", hook, entry: e });
+        w.events.push({ kind: "confirm", hook, entry: snapshotEntry(e) });
       }
       continue;
     }
@@ -178,7 +178,12 @@ function conntrackStage(w: Walk, hook: Hook) {
   w.ct = view;
   w.fresh = fresh;
   if (view.entry) updateProtoState(view.entry, view.dir, w.pkt, w.eng.now);
-  w.events.push({ kind: "conntrack", hook, view, created: fresh });
+  w.events.push({ kind: "conntrack", hook, view: view.entry ? { ...view, entry: snapshotEntry(view.entry) } : view, created: fresh });
+}
+
+/** Entries change as the connection goes on; events keep the entry as it was at that moment. */
+function snapshotEntry(e: CtEntry): CtEntry {
+  return { ...e, orig: { ...e.orig }, reply: { ...e.reply } };
 }
 
 /** Linux: nf_nat_inet_fn — the nat table runs only for a new connection's first packet. */
@@ -199,7 +204,7 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
   }
   const from = clonePacket(w.pkt);
   if (run?.verdict !== "DROP" && applyNat(e, w.ct!.dir, manip, w.pkt)) {
-    w.events.push({ kind: "nat", hook, manip, from, to: clonePacket(w.pkt), how: run ? "rule" : "conntrack", rule: run?.rule });
+    w.events.push({ kind: "nat", hook, manip, from, to: clonePacket(w.pkt), how: run ? "rule" : "conntrack", rule: run?.rule, entry: snapshotEntry(e) });
   }
   return run;
 }

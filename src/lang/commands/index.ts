@@ -14,6 +14,7 @@ import { connect, reply, send, stats } from "./packets.js";
 import { route, save, show } from "./show.js";
 import { dialect, format, history, load, quit, reset, seed, tick } from "./session-cmds.js";
 import { prefixFilter } from "../complete.js";
+import { back, breakCmd, breaks, cont, deleteCmd, finish, next, step, where } from "./stepping.js";
 
 const help: Command = {
   name: "help",
@@ -36,7 +37,11 @@ const help: Command = {
   complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(COMMANDS.map((c) => c.name), partial) : []),
 };
 
-export const COMMANDS: Command[] = [help, send, reply, connect, stats, show, route, save, load, seed, format, dialect, reset, tick, history, quit];
+export const COMMANDS: Command[] = [
+  help, send, reply, connect, stats,
+  step, next, finish, cont, back, where, breakCmd, breaks, deleteCmd,
+  show, route, save, load, seed, format, dialect, reset, tick, history, quit,
+];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));

@@ -14,9 +14,21 @@ import { formatIp } from "../../engine/model/ipv4.js";
 import { cloneEngine } from "../../engine/state.js";
 import { walkPacket } from "../../engine/walk/packet-walk.js";
 import { completeAddress } from "../complete.js";
+import { describePacket } from "../../format/describe.js";
 
 function out(s: Session, events: TraceEvent[]): CommandOutput {
   return { text: s.render(events), events };
+}
+
+/** A single packet: its whole walk, or — stepping in the REPL — its first step. */
+function walked(s: Session, sent: SentPacket): CommandOutput {
+  if (!s.stepByStep || !s.stepper) return out(s, sent.result.events);
+  const first = s.stepper.step();
+  const from = sent.input.iif ? `arriving on ${sent.input.iif}` : "generated on the node";
+  const head = `▶ ${describePacket(sent.input)} (${from}) — step, next, finish, continue; back undoes a step`;
+  const body = s.render(first);
+  return { text: body ? `${head}
+${body}` : head, events: first };
 }
 
 export const send: Command = {
@@ -33,7 +45,7 @@ export const send: Command = {
   run(s, args) {
     const spec = parsePacketSpec(args);
     const pkt = s.packetFromSpec(spec);
-    return out(s, s.send(pkt, `send ${args.map((a) => a.text).join(" ")}`).result.events);
+    return walked(s, s.send(pkt, `send ${args.map((a) => a.text).join(" ")}`));
   },
   complete: (s, args, partial) => (args.length === 0 ? ["tcp", "udp", "icmp", "sctp"] : args.length === 2 ? ["->"] : args.length >= 4 ? PACKET_OPTIONS : completeAddress(s, partial)),
 };
@@ -89,7 +101,7 @@ export const reply: Command = {
       else throw new CommandError(`unexpected "${k.text}"`, k.col, "usage: reply [flags SYN,ACK] [payload N]");
     }
     const pkt = replyPacket(s, last, flags, payload);
-    return out(s, s.send(pkt, "reply").result.events);
+    return walked(s, s.send(pkt, "reply"));
   },
 };
 

@@ -17,7 +17,9 @@ import { formatCtEntry } from "../../engine/conntrack/entry.js";
 import { describeRoute, routeLookup } from "../../engine/route/lookup.js";
 import { tableName } from "../../engine/model/node.js";
 import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
-import { describeCt, describePacket, stateOfPacket } from "../../format/describe.js";
+import { describeCt, describePacket, fateText, stateOfPacket } from "../../format/describe.js";
+import { verdictText } from "../../engine/trace/events.js";
+import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
 import { completeChain, completeInterface, completeTable, prefixFilter, completeAddress } from "../complete.js";
 
 export function findChain(s: Session, tableWord: Word | undefined, chainWord: Word | undefined): Chain {
@@ -66,7 +68,34 @@ export function listChain(s: Session, table: TableName, c: Chain): string[] {
   return lines;
 }
 
-const SHOW_WHAT = ["state", "chain", "rule", "conntrack", "interfaces", "routes", "rules", "sets", "trace", "source"];
+const SHOW_WHAT = ["state", "chain", "rule", "path", "conntrack", "interfaces", "routes", "rules", "sets", "trace", "source"];
+
+/** The hooks and tables of the packet's path, the ones behind it ticked and the current one marked. */
+function showPath(s: Session): string {
+  const st = s.stepper;
+  if (!st) return "no packet yet";
+  const r = st.sent.result;
+  const local = st.sent.input.iif === undefined;
+  const f = r.fate;
+  const hooks: Hook[] = local ? PATHS.local : f.kind === "delivered" ? PATHS.input : PATHS.forward;
+  const pos = st.position();
+  const seen = new Set<string>();
+  const end = st.pos < 0 ? -1 : st.stops[st.pos]!;
+  r.events.slice(0, end + 1).forEach((e) => {
+    if ("table" in e && "hook" in e) seen.add(`${e.hook} ${e.table}`);
+  });
+  const lines: string[] = [];
+  for (const h of hooks) {
+    const tables = HOOK_STAGES[h].filter((x) => x.kind === "table" && s.engine.ruleset.tables.get(x.table!)?.chains.has(h)).map((x) => {
+      const key = `${h} ${x.table}`;
+      const mark = pos.hook === h && pos.table === x.table ? "▶" : seen.has(key) ? "✓" : "·";
+      return `${mark} ${x.table}`;
+    });
+    lines.push(`${pos.hook === h ? "▶" : " "} ${h.padEnd(12)} ${tables.join("  ") || "(no tables)"}`);
+    if (h === "PREROUTING" || (local && h === "OUTPUT")) lines.push(`  ${"".padEnd(12)} [routing decision]`);
+  }
+  return lines.join("\n");
+}
 
 export const show: Command = {
   name: "show",
@@ -78,14 +107,23 @@ export const show: Command = {
     if (!what) throw new CommandError("show what?", undefined, `show ${SHOW_WHAT.join("|")}`);
     switch (what.text) {
       case "state": {
-        const last = s.sent[s.sent.length - 1];
-        if (!last) return { text: "no packet yet — try: send tcp 192.168.1.88:49058 -> 10.43.156.98:9898" };
-        const r = last.result;
-        const lines = [`packet: ${describePacket(r.pkt)}`, `fate: ${r.fate.kind}`, `conntrack: ${describeCt(r.ct)}`, "state of the packet:"];
-        lines.push(...stateOfPacket(r.pkt, r.pkt.oif).map((l) => "  " + l));
-        if (r.ct?.entry) lines.push(`entry: ${formatCtEntry(r.ct.entry, s.engine.now)}`);
+        const st = s.stepper;
+        if (!st) return { text: "no packet yet — try: send tcp 192.168.1.88:49058 -> 10.43.156.98:9898" };
+        const p = st.position();
+        const at = st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : [p.hook, p.table, p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : ""].filter(Boolean).join(" ▸ ");
+        const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? "(not routed yet)"}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
+        lines.push(...stateOfPacket(p.pkt, p.outIf).map((l) => "  " + l));
+        if (p.ct?.entry) lines.push(`entry: ${formatCtEntry(p.ct.entry, s.engine.now)}`);
         return { text: lines.join("\n") };
       }
+      case "rule": {
+        const e = s.stepper?.position().event;
+        if (!e || (e.kind !== "rule" && e.kind !== "nomatch")) return { text: "the cursor is not on a rule (step to one first)" };
+        const verdict = e.kind === "rule" ? `matched → ${verdictText(e.verdict)}` : `did not match: ${e.fail.clause} — ${e.fail.why}`;
+        return { text: [`${e.table} ${e.chain} rule #${s.stepper!.position().ruleIndex ?? "?"} (handle 0x${e.rule.handle.toString(16)}, from ${e.rule.origin.file}:${e.rule.origin.line})`, `  -A ${e.rule.chain} ${e.rule.text}`, `  ${verdict}`].join("\n") };
+      }
+      case "path":
+        return { text: showPath(s) };
       case "chain": {
         const c = findChain(s, args[1], args[2]);
         const t = args[1]!.text as TableName;

@@ -1,0 +1,21 @@
+// Bundles the CLI (engine, commands, ink REPL) into one file, dist/ktrace-repl.js.
+// Why: Node spends most of a cold start resolving and compiling hundreds of small modules
+// (ink, react and their dependencies); one file brings the REPL to its prompt in about half the
+// time. The per-module build in dist/ stays for notebooks and tests.
+import { build } from "esbuild";
+import { chmodSync } from "node:fs";
+
+const out = "dist/ktrace-repl.js";
+await build({
+  entryPoints: ["dist/cli.js"],
+  outfile: out,
+  bundle: true,
+  platform: "node",
+  format: "esm",
+  target: "node20",
+  logLevel: "warning",
+  // ink only loads react-devtools-core when DEV=true; ktrace never does
+  alias: { "react-devtools-core": "./scripts/no-devtools.js" },
+  banner: { js: "import { createRequire as __ktraceRequire } from 'node:module'; const require = __ktraceRequire(import.meta.url);" },
+});
+chmodSync(out, 0o755);

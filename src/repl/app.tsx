@@ -1,0 +1,203 @@
+/**
+ * The interactive ktrace REPL (ink): scrollback of command output, a status area that always
+ * says where the packet is (hook ▸ table ▸ chain ▸ rule) with its headers and the current chain
+ * around the rule under the cursor, and a prompt with history and Tab completion.
+ *
+ * Why: a thin front end — every line typed is `runLine` on the shared session; this file only
+ * draws and handles keys.
+ */
+import React, { useEffect, useReducer, useRef, useState } from "react";
+import { Box, Static, Text, useApp, useInput } from "ink";
+import TextInput from "ink-text-input";
+import type { Session } from "../lang/session.js";
+import { completeLine, runLine } from "../lang/commands/index.js";
+import { whereLine } from "../lang/commands/stepping.js";
+import { initialLine, lineReducer } from "./line-state.js";
+import { appendHistory } from "./history-file.js";
+import { colorEnabled, styleOf } from "./theme.js";
+
+interface Block {
+  id: number;
+  kind: "echo" | "out" | "error" | "banner";
+  text: string;
+}
+
+const PROMPT = "ktrace› ";
+
+function Lines({ text, kind }: { text: string; kind: Block["kind"] }) {
+  const color = colorEnabled();
+  return (
+    <Box flexDirection="column">
+      {text.split("\n").map((l, i) => {
+        const st = kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : styleOf(l);
+        return (
+          <Text key={i} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="truncate-end">
+            {l === "" ? " " : l}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+/** The chain around the cursor's rule, the rule itself highlighted. */
+function ChainView({ session }: { session: Session }) {
+  const st = session.stepper;
+  if (!st || st.pos < 0 || st.done) return null;
+  const p = st.position();
+  if (!p.table || !p.chain || !p.ruleIndex) return null;
+  const chain = session.engine.ruleset.tables.get(p.table)?.chains.get(p.chain);
+  if (!chain) return null;
+  const i = p.ruleIndex - 1;
+  const from = Math.max(0, i - 2);
+  const rows = chain.rules.slice(from, i + 3);
+  const color = colorEnabled();
+  const matched = p.event?.kind === "rule";
+  return (
+    <Box flexDirection="column" borderStyle="single" borderColor={color ? "gray" : undefined} paddingX={1}>
+      <Text bold>
+        {p.table} {p.chain} ({chain.rules.length} rules)
+      </Text>
+      {rows.map((r, k) => {
+        const n = from + k + 1;
+        const cur = n === p.ruleIndex;
+        return (
+          <Text key={n} inverse={cur} color={color && cur ? (matched ? "green" : "yellow") : undefined} dimColor={!cur && color} wrap="truncate-end">
+            {`${cur ? "▶" : " "} ${String(n).padStart(3)}  ${r.text}`}
+          </Text>
+        );
+      })}
+    </Box>
+  );
+}
+
+function StatusBar({ session }: { session: Session }) {
+  const color = colorEnabled();
+  const text = session.stepper ? whereLine(session) : `${session.source.title} — type help, or: ${session.source.hint ?? "send ..."}`;
+  return (
+    <Text color={color ? "cyan" : undefined} wrap="truncate-end">
+      {session.stepper ? `@ ${text}` : text}
+    </Text>
+  );
+}
+
+export interface AppProps {
+  session: Session;
+  history: string[];
+  persistHistory?: boolean;
+}
+
+export function App({ session, history, persistHistory = true }: AppProps) {
+  const { exit } = useApp();
+  const [line, dispatch] = useReducer(lineReducer, history, initialLine);
+  const [blocks, setBlocks] = useState<Block[]>(() => [
+    { id: 0, kind: "banner", text: `ktrace — ${session.source.title}\ntype help for commands, Tab completes, ↑/↓ history, Ctrl-C cancels the line, Ctrl-D quits${session.source.hint ? `\ntry: ${session.source.hint}` : ""}` },
+  ]);
+  const [busy, setBusy] = useState<string | undefined>();
+  const [, setTick] = useState(0);
+  const nextId = useRef(1);
+  const swallow = useRef(false);
+  // the line as typed so far, updated synchronously: keys typed in one burst ("quit⏎") reach
+  // onSubmit before React re-renders, so its argument can be stale
+  const typed = useRef("");
+  useEffect(() => {
+    typed.current = line.value;
+  }, [line.value, line.revision]);
+
+  const push = (...bs: Omit<Block, "id">[]) => setBlocks((old) => [...old, ...bs.map((b) => ({ ...b, id: nextId.current++ }))]);
+
+  const execute = (text: string) => {
+    const r = runLine(session, text);
+    const out: Omit<Block, "id">[] = [];
+    if (r.error) out.push({ kind: "error", text: `error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}` });
+    else if (r.text) out.push({ kind: "out", text: r.text });
+    push(...out);
+    setBusy(undefined);
+    setTick((t) => t + 1);
+    if (r.quit) exit();
+  };
+
+  const submit = (given: string) => {
+    const value = typed.current || given;
+    typed.current = "";
+    if (busy) return;
+    dispatch({ type: "submitted" });
+    const text = value.trim();
+    push({ kind: "echo", text: `${PROMPT}${value}` });
+    if (!text) return;
+    if (persistHistory) appendHistory(text);
+    if (/^load\b/.test(text)) {
+      // let the terminal show the indicator before the (synchronous) load blocks
+      setBusy(`loading ${text.slice(5)}…`);
+      setTimeout(() => execute(text), 30);
+    } else execute(text);
+  };
+
+  useInput((input, key) => {
+    if (key.ctrl && input === "d") {
+      swallow.current = true;
+      if (line.value === "") exit();
+      return;
+    }
+    if (key.ctrl && input === "c") {
+      if (line.value) dispatch({ type: "cancel" });
+      else push({ kind: "out", text: "(Ctrl-D or quit to leave)" });
+      return;
+    }
+    if (key.upArrow) dispatch({ type: "up" });
+    else if (key.downArrow) dispatch({ type: "down" });
+    else if (key.tab) dispatch({ type: "complete", candidates: completeLine(session, line.value) });
+  });
+
+  const onChange = (v: string) => {
+    if (swallow.current) {
+      swallow.current = false;
+      return;
+    }
+    // ink hands over a whole chunk of input at once: a paste, or keys typed faster than a
+    // render, arrives as "cmd\rcmd2\r"; run each complete line in order
+    if (v.includes("\t")) {
+      // a Tab that arrived glued to typed text: complete what is before it
+      const text = v.replace(/\t/g, "");
+      typed.current = text;
+      dispatch({ type: "change", value: text });
+      dispatch({ type: "complete", candidates: completeLine(session, text) });
+      return;
+    }
+    if (/[\r\n]/.test(v)) {
+      const parts = v.split(/\r\n|\r|\n/);
+      const rest = parts.pop() ?? "";
+      for (const p of parts) {
+        typed.current = p;
+        dispatch({ type: "change", value: p });
+        submit(p);
+      }
+      typed.current = rest;
+      dispatch({ type: "change", value: rest });
+      return;
+    }
+    typed.current = v;
+    dispatch({ type: "change", value: v });
+  };
+
+  return (
+    <Box flexDirection="column">
+      <Static items={blocks}>{(b) => <Lines key={b.id} text={b.text} kind={b.kind} />}</Static>
+      {busy ? <Text color={colorEnabled() ? "yellow" : undefined}>⏳ {busy}</Text> : null}
+      <ChainView session={session} />
+      <StatusBar session={session} />
+      <Box>
+        <Text color={colorEnabled() ? "cyan" : undefined} bold>
+          {PROMPT}
+        </Text>
+        <TextInput key={line.revision} value={line.value} onChange={onChange} onSubmit={submit} />
+      </Box>
+      {line.completions.length > 1 ? (
+        <Text dimColor wrap="wrap">
+          {line.completions.slice(0, 60).join("  ")}
+          {line.completions.length > 60 ? `  … (${line.completions.length - 60} more)` : ""}
+        </Text>
+      ) : null}
+    </Box>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * The REPL's prompt as a pure state machine: the line being typed, history navigation, and Tab
+ * completion.
+ *
+ * Why: keyboard behaviour is where a REPL feels right or wrong; keeping it in a reducer lets the
+ * tests drive every key without rendering a terminal.
+ */
+export interface LineState {
+  value: string;
+  history: string[]; // oldest first
+  /** index into history while browsing with up/down; history.length = the new line */
+  index: number;
+  /** the line being typed before browsing started */
+  draft: string;
+  completions: string[];
+  /** bumped whenever the value is replaced wholesale (the input re-mounts with the cursor at the end) */
+  revision: number;
+}
+
+export type LineAction =
+  | { type: "change"; value: string }
+  | { type: "up" }
+  | { type: "down" }
+  | { type: "cancel" }
+  | { type: "submitted" }
+  | { type: "complete"; candidates: string[] };
+
+export function initialLine(history: string[] = []): LineState {
+  return { value: "", history, index: history.length, draft: "", completions: [], revision: 0 };
+}
+
+function commonPrefix(words: string[]): string {
+  if (!words.length) return "";
+  let p = words[0]!;
+  for (const w of words) while (!w.startsWith(p)) p = p.slice(0, -1);
+  return p;
+}
+
+export function lineReducer(s: LineState, a: LineAction): LineState {
+  switch (a.type) {
+    case "change":
+      return { ...s, value: a.value, completions: [] };
+    case "up": {
+      if (s.index === 0) return s;
+      const draft = s.index === s.history.length ? s.value : s.draft;
+      const index = s.index - 1;
+      return { ...s, index, draft, value: s.history[index]!, completions: [], revision: s.revision + 1 };
+    }
+    case "down": {
+      if (s.index >= s.history.length) return s;
+      const index = s.index + 1;
+      const value = index === s.history.length ? s.draft : s.history[index]!;
+      return { ...s, index, value, completions: [], revision: s.revision + 1 };
+    }
+    case "cancel":
+      return { ...s, value: "", index: s.history.length, draft: "", completions: [], revision: s.revision + 1 };
+    case "submitted": {
+      const line = s.value.trim();
+      const history = line && s.history[s.history.length - 1] !== line ? [...s.history, line] : s.history;
+      return { ...s, value: "", history, index: history.length, draft: "", completions: [], revision: s.revision + 1 };
+    }
+    case "complete": {
+      const c = a.candidates;
+      if (!c.length) return { ...s, completions: [] };
+      const m = /(\S*)$/.exec(s.value)!;
+      const partial = m[1]!;
+      const head = s.value.slice(0, s.value.length - partial.length);
+      if (c.length === 1) return { ...s, value: `${head}${c[0]} `, completions: [], revision: s.revision + 1 };
+      const prefix = commonPrefix(c);
+      if (prefix.length > partial.length) return { ...s, value: head + prefix, completions: c, revision: s.revision + 1 };
+      return { ...s, completions: c };
+    }
+  }
+}

@@ -1,0 +1,75 @@
+// Stepping through the article's packet with commands only (no rendering): step, next, finish,
+// continue with breakpoints, back, where, show state at the cursor.
+import { describe, expect, it } from "vitest";
+import { articleSession, run } from "../helpers/session.js";
+import { runLine } from "../../src/lang/commands/index.js";
+
+function stepping() {
+  const s = articleSession(71508);
+  s.stepByStep = true;
+  run(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+  return s;
+}
+
+describe("stepping", () => {
+  it("starts before the first rule, at the routing decision", () => {
+    const s = stepping();
+    expect(s.stepper!.pos).toBe(0);
+    expect(run(s, "where")).toMatch(/^routing decision \(output\) \| tcp 192\.168\.1\.88:49058 -> 10\.43\.156\.98:9898 SYN len 60 out enp3s0 \| ct not tracked/);
+  });
+
+  it("step goes rule by rule, into jumped chains, with the stack in where", () => {
+    const s = stepping();
+    run(s, "step 2");
+    const w = run(s, "where");
+    expect(w).toContain("OUTPUT ▸ raw ▸ OUTPUT → cali-OUTPUT ▸ rule #1");
+    expect(w).toContain("jump stack:\n  raw OUTPUT\n    ↳ raw cali-OUTPUT");
+    expect(w).toContain('rule: -A cali-OUTPUT -m comment --comment "cali:njdnLwYeGqBJyMxW" -j MARK --set-xmark 0x0/0xf0000');
+  });
+
+  it("continue stops at a chain breakpoint; show state is the packet there", () => {
+    const s = stepping();
+    expect(run(s, "break chain KUBE-SEP-OYNVDBAPYJ623W6H")).toBe("breakpoint 1: chain KUBE-SEP-OYNVDBAPYJ623W6H");
+    const out = run(s, "continue");
+    expect(out).toMatch(/^breakpoint 1: chain KUBE-SEP-OYNVDBAPYJ623W6H/);
+    expect(out).toContain("KUBE-SEP-OYNVDBAPYJ623W6H #1  ✗ -s 10.42.54.194/32 — src is 192.168.1.88");
+    const st = run(s, "show state");
+    expect(st).toContain("where: OUTPUT ▸ nat ▸ KUBE-SEP-OYNVDBAPYJ623W6H ▸ rule #1");
+    expect(st).toContain("Destination IP address: 10.43.156.98"); // DNAT not applied yet
+    expect(st).toContain("Mark: 0x4000"); // KUBE-MARK-MASQ already ran
+    run(s, "step");
+    run(s, "step");
+    expect(run(s, "show state")).toContain("Destination IP address: 10.42.54.194");
+  });
+
+  it("back undoes steps exactly", () => {
+    const s = stepping();
+    run(s, "step 10");
+    const at10 = run(s, "where");
+    run(s, "step 5");
+    run(s, "back 5");
+    expect(run(s, "where")).toBe(at10);
+  });
+
+  it("finish runs to the end of the hook; continue to the fate", () => {
+    const s = stepping();
+    run(s, "step 3");
+    const f = run(s, "finish");
+    expect(f).toContain("policy ACCEPT");
+    expect(run(s, "where")).toMatch(/^OUTPUT ▸ filter/);
+    const c = run(s, "continue");
+    expect(c).toContain("FATE: sent out vxlan.calico via 10.42.54.193");
+    expect(s.stepper!.done).toBe(true);
+  });
+
+  it("errors are one line with a hint and leave the cursor where it was", () => {
+    const s = stepping();
+    run(s, "step 4");
+    const before = run(s, "where");
+    const r = runLine(s, "break chain KUBE-SVC-Y4T5");
+    expect(r.error).toBe("column 13: unknown chain KUBE-SVC-Y4T5");
+    expect(r.hint).toBe("did you mean KUBE-SVC-Y4T5L63IYP3YFEBS?");
+    expect(runLine(s, "delete break 3").error).toBe("column 14: no breakpoint 3");
+    expect(run(s, "where")).toBe(before);
+  });
+});

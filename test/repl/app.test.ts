@@ -1,0 +1,68 @@
+// The ink app rendered with ink-testing-library (fixed 100 columns): typing a command runs it,
+// the status line follows the packet, the chain view highlights the rule under the cursor, Tab
+// completes, errors are one line with a hint.
+import { afterEach, describe, expect, it } from "vitest";
+import React from "react";
+import { render } from "ink-testing-library";
+import { App } from "../../src/repl/app.js";
+import { articleSession } from "../helpers/session.js";
+
+process.env.NO_COLOR = "1";
+const tick = () => new Promise((r) => setTimeout(r, 30));
+let cleanup: (() => void) | undefined;
+afterEach(() => cleanup?.());
+
+async function start() {
+  const s = articleSession(71508);
+  s.stepByStep = true;
+  const r = render(React.createElement(App, { session: s, history: [], persistHistory: false }));
+  cleanup = r.unmount;
+  await tick();
+  const type = async (text: string) => {
+    r.stdin.write(text);
+    await tick();
+  };
+  return { s, r, type, all: () => r.frames.join("\n") };
+}
+
+describe("REPL app", () => {
+  it("shows the banner, the scenario hint and a prompt", async () => {
+    const { r } = await start();
+    expect(r.lastFrame()).toContain("ktrace — The node from");
+    expect(r.lastFrame()).toContain("try: send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+    expect(r.lastFrame()).toContain("ktrace›");
+  });
+
+  it("runs commands; the status line and chain view follow the cursor", async () => {
+    const { r, type } = await start();
+    await type("send tcp 192.168.1.88:49058 -> 10.43.156.98:9898\r");
+    await type("step 2\r");
+    const f = r.lastFrame()!;
+    expect(f).toContain("raw cali-OUTPUT (3 rules)");
+    expect(f).toMatch(/▶ {3}1 {2}-m comment --comment "cali:njdnLwYeGqBJyMxW" -j MARK/);
+    expect(f).toContain("@ OUTPUT ▸ raw ▸ OUTPUT → cali-OUTPUT ▸ rule #1 | tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+  });
+
+  it("Tab completes a chain name", async () => {
+    const { r, type } = await start();
+    await type("show chain nat KUBE-SVC-Y4");
+    await type("\t");
+    expect(r.lastFrame()).toContain("ktrace› show chain nat KUBE-SVC-Y4T5L63IYP3YFEBS");
+  });
+
+  it("a bad command is one error line with a hint, and the session goes on", async () => {
+    const { r, type, all } = await start();
+    await type("shwo state\r");
+    expect(all()).toContain('error: column 1: unknown command "shwo"');
+    expect(all()).toContain("hint: did you mean show?");
+    await type("route get 10.42.54.194\r");
+    expect(r.lastFrame()).toContain("10.42.54.194 via 10.42.54.193 dev vxlan.calico src 10.42.135.130");
+  });
+
+  it("up recalls the previous command", async () => {
+    const { r, type } = await start();
+    await type("help send\r");
+    await type("\u001b[A");
+    expect(r.lastFrame()).toContain("ktrace› help send");
+  });
+});

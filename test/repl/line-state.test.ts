@@ -1,0 +1,33 @@
+// The prompt's keyboard behaviour as a reducer: history browsing keeps the draft, Tab completes
+// a unique candidate and the common prefix of several.
+import { describe, expect, it } from "vitest";
+import { initialLine, lineReducer, type LineAction, type LineState } from "../../src/repl/line-state.js";
+
+const apply = (s: LineState, ...as: LineAction[]) => as.reduce(lineReducer, s);
+
+describe("prompt line", () => {
+  it("up/down browse history and come back to the draft", () => {
+    let s = apply(initialLine(["send a", "show state"]), { type: "change", value: "ste" });
+    s = apply(s, { type: "up" });
+    expect(s.value).toBe("show state");
+    s = apply(s, { type: "up" }, { type: "up" });
+    expect(s.value).toBe("send a");
+    s = apply(s, { type: "down" }, { type: "down" });
+    expect(s.value).toBe("ste");
+  });
+  it("submitting records the line once and clears it", () => {
+    const s = apply(initialLine(["x"]), { type: "change", value: "x" }, { type: "submitted" }, { type: "change", value: "y" }, { type: "submitted" });
+    expect(s.history).toEqual(["x", "y"]);
+    expect(s.value).toBe("");
+  });
+  it("Tab: one candidate completes with a space, several extend to the common prefix", () => {
+    let s = apply(initialLine(), { type: "change", value: "show chain nat KUBE-SV" }, { type: "complete", candidates: ["KUBE-SVC-AAA", "KUBE-SVC-AB"] });
+    expect(s.value).toBe("show chain nat KUBE-SVC-A");
+    expect(s.completions).toEqual(["KUBE-SVC-AAA", "KUBE-SVC-AB"]);
+    s = apply(s, { type: "complete", candidates: ["KUBE-SVC-AB"] });
+    expect(s.value).toBe("show chain nat KUBE-SVC-AB ");
+  });
+  it("Ctrl-C cancels the line", () => {
+    expect(apply(initialLine(), { type: "change", value: "send" }, { type: "cancel" }).value).toBe("");
+  });
+});
