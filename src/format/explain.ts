@@ -86,6 +86,12 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
       case "table-done":
         out.push(`    → state after ${e.table} ${e.hook}: ${stateOfPacket(e.pkt, e.outIf).join(", ")}`);
         break;
+      case "spawned": {
+        out.push(`    ↳ ${e.reason} sends ${describePacket(e.pkt)}:`);
+        const inner = formatExplain(e.events, { ...opts, from: undefined });
+        out.push(...inner.map((l) => `      │ ${l}`));
+        break;
+      }
       case "log":
         out.push(`    ${e.target}: ${e.text}`);
         break;

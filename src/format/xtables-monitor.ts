@@ -69,6 +69,11 @@ export function formatXtablesMonitor(events: TraceEvent[], dialect: Dialect = "m
   let id = 0;
   let pending: string | undefined; // article: PACKET waits for the chain's first rule line
   for (const e of events) {
+    if (e.kind === "spawned") {
+      // the answer's own trace comes before the rejecting rule's line, as the kernel prints it
+      out.push(...formatXtablesMonitor(e.events, dialect));
+      continue;
+    }
     if (e.kind === "packet") {
       if (!e.traced) continue;
       id = e.pkt.traceId;

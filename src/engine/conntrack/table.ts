@@ -73,10 +73,12 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number, zone = 0)
   }
   if (hit) removeEntry(t, hit.entry);
   if (p.proto === "tcp") {
+    // Linux: tcp_new — only a SYN, or (nf_conntrack_tcp_loose=1) an ACK, may start a connection;
+    // a lone SYN-ACK, RST, FIN or flagless segment is INVALID (measured)
     const f = p.tcpFlags;
-    if (f & TCP_FLAG_BIT.RST) return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
-    const syn = (f & TCP_FLAG_BIT.SYN) !== 0 && (f & TCP_FLAG_BIT.ACK) === 0;
-    if (!syn && (f & TCP_FLAG_BIT.SYN) !== 0) return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
+    const syn = (f & TCP_FLAG_BIT.SYN) !== 0 && (f & (TCP_FLAG_BIT.ACK | TCP_FLAG_BIT.RST)) === 0;
+    const ackOnly = (f & TCP_FLAG_BIT.ACK) !== 0 && (f & (TCP_FLAG_BIT.SYN | TCP_FLAG_BIT.RST | TCP_FLAG_BIT.FIN)) === 0;
+    if (!syn && !ackOnly) return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
   }
   if (p.proto === "icmp" && p.icmpType !== 8 && p.icmpType !== 13 && p.icmpType !== 15 && p.icmpType !== 17) {
     // errors are RELATED to the connection they quote; ktrace's packets quote none
@@ -120,10 +122,12 @@ export function updateProtoState(e: CtEntry, dir: CtDir, p: Packet, now: number)
     e.protoState = next;
     e.timeout = TIMEOUTS[next] ?? 120;
   } else if (p.proto === "udp") {
-    if (e.status & CT_STATUS.SEEN_REPLY) {
-      if (dir === "ORIGINAL" || e.timeout === TIMEOUTS.UDP_STREAM) e.status |= CT_STATUS.ASSURED;
+    // Linux: udp_packet — a replied flow becomes a stream (ASSURED, 120 s) only for a packet
+    // more than 2 s after the entry was created (measured)
+    if (e.status & CT_STATUS.SEEN_REPLY && now - e.created > 2000) {
+      e.status |= CT_STATUS.ASSURED;
       e.timeout = TIMEOUTS.UDP_STREAM!;
-    } else e.timeout = TIMEOUTS.UDP!;
+    } else e.timeout = e.status & CT_STATUS.ASSURED ? TIMEOUTS.UDP_STREAM! : TIMEOUTS.UDP!;
   } else if (p.proto === "icmp") {
     e.timeout = TIMEOUTS.ICMP!;
   } else e.timeout = TIMEOUTS.SCTP!;

@@ -132,7 +132,7 @@ export function describeRoute(q: RouteQuery, r: RouteResult): string {
       if (r.dev) parts.push(`dev ${r.dev}`);
       if (r.table !== undefined && r.table !== 254) parts.push(`table ${tableName(r.table)}`);
       if (r.src !== undefined) parts.push(`src ${formatIp(r.src)}`);
-      if (q.mark) parts.push(`mark 0x${q.mark.toString(16)}`);
+      if (q.mark) parts.push(`mark ${q.mark < 16 ? q.mark : `0x${q.mark.toString(16)}`}`); // as iproute2 prints it
       return parts.join(" ");
     }
     case "no-route":

@@ -45,7 +45,9 @@ export type TraceEvent =
   | { kind: "ttl"; from: number; to: number }
   | { kind: "log"; hook: Hook; table: TableName; target: string; text: string }
   | { kind: "confirm"; hook: Hook; entry: CtEntry }
-  | { kind: "fate"; fate: Fate; pkt: Packet };
+  | { kind: "fate"; fate: Fate; pkt: Packet }
+  /** A packet the node sent because of this one (REJECT's reset or ICMP error), with its own walk. */
+  | { kind: "spawned"; reason: string; pkt: Packet; events: TraceEvent[]; fate: Fate };
 
 export type Fate =
   | { kind: "delivered"; iface: string } // to a local socket

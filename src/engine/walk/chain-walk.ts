@@ -4,7 +4,8 @@
  *
  * Why: this is ipt_do_table / nft_do_chain. The trace flag is read as the kernel reads it: a
  * rule is traced only if the packet already carried nf_trace or the rule itself set it (TRACE),
- * and a PACKET dump precedes the first traced event of each base-chain call.
+ * and a PACKET dump — the packet as it is at that moment — precedes the first traced event of
+ * each base-chain call.
  */
 import type { Chain, Rule, Table, TableName } from "../model/ruleset.js";
 import type { Packet } from "../model/packet.js";
@@ -110,8 +111,6 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       if (env.collectMisses) events.push({ kind: "nomatch", rule, fail, ...at(frame.chain.name, stack.length) });
       continue;
     }
-    const wasTraced = pkt.nfTrace;
-    if (wasTraced) dump();
     const t = rule.target;
     let verdict: Verdict;
     let result: "continue" | "accept" | "drop" | "return" | "jump" = "continue";
@@ -127,8 +126,11 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       const r = t.module.apply(t.data, env.targetEnv);
       result = r;
       verdict = r === "accept" ? { kind: "ACCEPT" } : r === "drop" ? { kind: "DROP" } : r === "return" ? { kind: "RETURN" } : { kind: "CONTINUE" };
-      if (!wasTraced && pkt.nfTrace) dump();
     }
+    // Linux: nft_do_chain traces a rule after its expressions (and target) ran; the first trace
+    // event of a base-chain call carries the packet dump, so a MARK rule shows its own mark and
+    // a REJECT's answer is traced before the rejected packet's PACKET line (measured)
+    dump();
     const after = t?.kind === "ext" && result === "continue" ? clonePacket(pkt) : undefined;
     events.push({ kind: "rule", rule, verdict, after, ...at(frame.chain.name, stack.length) });
     if (result === "continue") continue;

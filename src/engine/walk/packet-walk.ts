@@ -24,10 +24,14 @@ import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat
 import type { MatchEnv, NatRange, TargetEnv } from "../ext/types.js";
 import { formatIp, parseIp } from "../model/ipv4.js";
 import type { TableName } from "../model/ruleset.js";
+import { attachFor, rejectReply } from "./reject-reply.js";
 
 export interface WalkOptions {
   /** Record rules that did not match (explain mode). */
   collectMisses?: boolean;
+  /** A packet the node generated for another (REJECT): its conntrack view is given, not looked up. */
+  attach?: CtView;
+  generated?: boolean;
 }
 
 export interface WalkResult {
@@ -52,7 +56,7 @@ interface Walk {
 const LOOPBACK = parseIp("127.0.0.1")!;
 
 export function walkPacket(eng: EngineState, input: Packet, opts: WalkOptions = {}): WalkResult {
-  const w: Walk = { eng, pkt: clonePacket(input), events: [], fresh: false, notrack: false, zone: 0, opts };
+  const w: Walk = { eng, pkt: clonePacket(input), events: [], fresh: false, notrack: false, zone: 0, opts, ct: opts.attach };
   const fate = input.iif === undefined ? localOut(w) : incoming(w, input.iif);
   w.events.push({ kind: "fate", fate, pkt: clonePacket(w.pkt) });
   return { events: w.events, fate, pkt: w.pkt, ct: w.ct };
@@ -169,6 +173,11 @@ function runHook(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | 
 
 function conntrackStage(w: Walk, hook: Hook) {
   if (!w.eng.conntrackOn) return;
+  if (w.opts.attach) {
+    // nf_ct_attach: the generated packet already carries its conntrack
+    w.events.push({ kind: "conntrack", hook, view: w.opts.attach, created: false });
+    return;
+  }
   if (w.notrack) {
     w.ct = { dir: "ORIGINAL", state: "UNTRACKED" };
     w.events.push({ kind: "conntrack", hook, view: w.ct, created: false });
@@ -243,6 +252,11 @@ function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
     },
     reject(kind) {
       env.rejected = kind;
+      if (w.opts.generated) return;
+      const answer = rejectReply(w.eng.node, w.pkt, kind, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
+      if (!answer) return;
+      const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach: w.eng.conntrackOn ? attachFor(w.ct) : undefined, generated: true });
+      w.events.push({ kind: "spawned", reason: `REJECT --reject-with ${kind}`, pkt: answer, events: r.events, fate: r.fate });
     },
     log(target, text) {
       w.events.push({ kind: "log", hook, table, target, text: `${text}IN=${inIf ?? ""} OUT=${outIf ?? ""} SRC=${formatIp(w.pkt.src)} DST=${formatIp(w.pkt.dst)}` });

@@ -165,7 +165,8 @@ const conntrack: MatchModule<CtData> = {
       if (inRange(port, v.range) === v.neg) return { clause: `${bang(v.neg)}--ct${a} ${formatPortRange(v.range)}`, why: `it is ${port}` };
     }
     if (d.status) {
-      const ok = d.status.bits === 0 ? e.status === 0 : (e.status & d.status.bits) !== 0;
+      // measured: --ctstatus NONE never matches, not even a first packet with no status bits
+      const ok = d.status.bits !== 0 && (e.status & d.status.bits) !== 0;
       if (ok === d.status.neg) return { clause: `${bang(d.status.neg)}--ctstatus ${formatBits(d.status.bits, STATUS_BITS)}`, why: `status is ${formatBits(e.status, STATUS_BITS)}` };
     }
     if (d.expire) {

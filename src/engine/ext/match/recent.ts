@@ -40,6 +40,16 @@ function tableOf(store: Map<unknown, unknown>, name: string): Map<number, Recent
 
 const MAX_STAMPS = 20; // ip_pkt_list_tot default
 
+function reapOne(table: Map<number, RecentEntry>, keep: number, since: number) {
+  let oldest: [number, number] | undefined;
+  for (const [a, e] of table) {
+    if (a === keep) continue;
+    const last = e.stamps[e.stamps.length - 1] ?? 0;
+    if (!oldest || last < oldest[1]) oldest = [a, last];
+  }
+  if (oldest && oldest[1] < since) table.delete(oldest[0]);
+}
+
 const recent: MatchModule<RecentData> = {
   kind: "match",
   name: "recent",
@@ -124,9 +134,11 @@ const recent: MatchModule<RecentData> = {
         }
       }
       if (ret === d.neg) why = d.hitcount ? `${hits} hits of ${d.hitcount} within ${d.seconds}s` : `last seen more than ${d.seconds}s ago`;
-      if (d.reap) e.stamps = e.stamps.filter((s) => s >= since);
+      // Linux: recent_entry_reap drops at most one other stale address (the least recently seen)
+      if (d.reap) reapOne(table, addr, since);
     } else ret = !ret;
-    if (d.op === "set" || d.op === "update") {
+    // --set always records; --update records only when it matched (measured)
+    if (d.op === "set" || (d.op === "update" && ret !== d.neg)) {
       e.stamps.push(now);
       if (e.stamps.length > MAX_STAMPS) e.stamps.shift();
       e.ttl = pkt.ttl;

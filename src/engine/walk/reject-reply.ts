@@ -1,0 +1,58 @@
+/**
+ * The packet REJECT sends back: a TCP reset or an ICMP error, as the kernel builds it.
+ *
+ * Why: the answer is a real packet — it walks OUTPUT and POSTROUTING (and loops through lo when
+ * the rejected packet was our own), and xtables-monitor shows it before the REJECT rule's DROP
+ * line when a TRACE rule catches it. It does not inherit the trace flag, and conntrack sees it
+ * as RELATED to the rejected connection (INVALID when that one was untracked) — measured.
+ * Linux: nf_send_reset (ipv4/netfilter/nf_reject_ipv4.c), icmp_send.
+ */
+import type { Packet } from "../model/packet.js";
+import { TCP_FLAG_BIT } from "../model/packet.js";
+import type { CtView } from "../conntrack/entry.js";
+import type { NodeModel } from "../model/node.js";
+import { addrType } from "../route/addr-type.js";
+
+const ICMP_CODES: Record<string, number> = {
+  "icmp-net-unreachable": 0,
+  "icmp-host-unreachable": 1,
+  "icmp-proto-unreachable": 2,
+  "icmp-port-unreachable": 3,
+  "icmp-net-prohibited": 9,
+  "icmp-host-prohibited": 10,
+  "icmp-admin-prohibited": 13,
+};
+
+export function rejectReply(node: NodeModel, orig: Packet, kind: string, ipId: number, traceId: number): Packet | undefined {
+  const base = {
+    tcpOptions: [],
+    tos: 0,
+    ttl: 64,
+    fragOffset: 0,
+    mark: 0,
+    pktType: "unicast" as const,
+    nfTrace: false,
+    traceId,
+    icmpCode: 0,
+    uid: 0,
+    gid: 0,
+  };
+  if (kind === "tcp-reset") {
+    if (orig.proto !== "tcp" || orig.tcpFlags & TCP_FLAG_BIT.RST) return undefined;
+    const flags = orig.tcpFlags & TCP_FLAG_BIT.ACK ? TCP_FLAG_BIT.RST : TCP_FLAG_BIT.RST | TCP_FLAG_BIT.ACK;
+    return { ...base, proto: "tcp", src: orig.dst, dst: orig.src, sport: orig.dport, dport: orig.sport, tcpFlags: flags, icmpType: 0, len: 40, id: 0, df: true };
+  }
+  const code = ICMP_CODES[kind];
+  if (code === undefined) return undefined;
+  if (orig.proto === "icmp" && orig.icmpType !== 8 && orig.icmpType !== 13) return undefined; // never an error about an error
+  // icmp_send answers from the rejected packet's destination when that is one of ours
+  const src = addrType(node, orig.dst) === "LOCAL" ? orig.dst : 0;
+  return { ...base, proto: "icmp", src, dst: orig.src, sport: 0, dport: 0, tcpFlags: 0, icmpType: 3, icmpCode: code, len: 28 + Math.min(orig.len, 548), id: ipId, df: false };
+}
+
+/** How conntrack sees the answer: RELATED to the rejected connection, in the other direction. */
+export function attachFor(ct: CtView | undefined): CtView | undefined {
+  if (!ct) return undefined;
+  if (!ct.entry) return { dir: "ORIGINAL", state: "INVALID" };
+  return { entry: ct.entry, dir: ct.dir === "ORIGINAL" ? "REPLY" : "ORIGINAL", state: "RELATED" };
+}
