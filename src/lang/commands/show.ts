@@ -17,6 +17,7 @@ import { formatCtEntry } from "../../engine/conntrack/entry.js";
 import { describeRoute, routeLookup } from "../../engine/route/lookup.js";
 import { tableName } from "../../engine/model/node.js";
 import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
+import { annotateCapture } from "../../format/replay.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "../../format/describe.js";
 import { verdictText } from "../../engine/trace/events.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
@@ -204,6 +205,26 @@ export const route: Command = {
     return { text: describeRoute(q, routeLookup(s.engine.node, q)) };
   },
   complete: (s, args, partial) => (args.length === 0 ? ["get"] : args.length === 1 ? completeAddress(s, partial) : args[args.length - 1]?.text === "iif" ? completeInterface(s, partial) : ["from", "iif", "mark"]),
+};
+
+export const replay: Command = {
+  name: "replay",
+  usage: "replay FILE",
+  summary: "read a real xtables-monitor --trace capture against the loaded ruleset, line by line",
+  examples: ["replay test/fixtures/article-trace.txt"],
+  run(s, args) {
+    const f = args[0];
+    if (!f) throw new CommandError("replay needs a capture file", undefined, "capture one with: xtables-monitor --trace > trace.txt");
+    let text: string;
+    try {
+      text = s.io.readFile(f.text);
+    } catch (e) {
+      throw new CommandError(`cannot read ${f.text}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, f.col);
+    }
+    const lines = annotateCapture(text, s.engine.ruleset);
+    if (!lines.some((l) => /^(PACKET| ?TRACE):/.test(l.text))) throw new CommandError(`${f.text} has no xtables-monitor trace lines`, f.col);
+    return { text: lines.map((l) => `${String(l.line).padStart(4)}  ${l.text}\n${l.notes.map((n) => `      ↳ ${n}`).join("\n")}`).join("\n") };
+  },
 };
 
 export const save: Command = {
