@@ -15,7 +15,16 @@ export interface Cidr {
   prefix: number;
 }
 
+const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 export function parseIp(text: string): Ip | undefined {
+  // fast path for the common form; anything else goes through ipaddr.js's validation
+  const m = DOTTED.exec(text);
+  if (m) {
+    const a = +m[1]!, b = +m[2]!, c = +m[3]!, d = +m[4]!;
+    if (a < 256 && b < 256 && c < 256 && d < 256) return ((a << 24) | (b << 16) | (c << 8) | d) >>> 0;
+    return undefined;
+  }
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
   const o = ipaddr.IPv4.parse(text).octets;
   return (((o[0]! << 24) | (o[1]! << 16) | (o[2]! << 8) | o[3]!) >>> 0);

@@ -233,6 +233,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
  * saves as `--dport 23`).
  */
 function mergeProtocolMatches(d: RuleDraft) {
+  if (d.matches.length < 2) return;
   for (const name of ["tcp", "udp"]) {
     const idx = d.matches.flatMap((m, i) => (m.module.name === name ? [i] : []));
     if (idx.length < 2) continue;

@@ -148,9 +148,23 @@ export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
       const draft = parseRuleWords(words, cur.table.name, chain.name, file, lineNo);
       if (counters) draft.counters = counters;
       checkInterfaces(draft, chain, words, file, lineNo);
-      const rule: Rule = { ...draft, handle: allocHandle(cur, pinned), text: saveRuleText(draft) } as Rule;
+      const rule: Rule = {
+        table: draft.table,
+        chain: draft.chain,
+        handle: allocHandle(cur, pinned),
+        src: draft.src,
+        dst: draft.dst,
+        iif: draft.iif,
+        oif: draft.oif,
+        proto: draft.proto,
+        frag: draft.frag,
+        matches: draft.matches,
+        target: draft.target,
+        text: saveRuleText(draft),
+        origin: draft.origin,
+        counters: draft.counters,
+      };
       pinned = undefined;
-      delete (rule as RuleDraft).jumpToken;
       if (insertAt === undefined) chain.rules.push(rule);
       else chain.rules.splice(insertAt++, 0, rule);
       cur.drafts.push({ draft, line: lineNo, chain, rule });
@@ -164,6 +178,9 @@ export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
 const ADDR_FLAGS = new Set(["-s", "--source", "--src", "-d", "--destination", "--dst"]);
 
 function expandAddressLists(words: Token[]): Token[][] {
+  let lists = false;
+  for (let i = 0; i + 1 < words.length; i++) if (ADDR_FLAGS.has(words[i]!.text) && words[i + 1]!.text.includes(",")) lists = true;
+  if (!lists) return [words];
   let out: Token[][] = [[]];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
@@ -343,10 +360,13 @@ interface Violation {
 function findViolation(table: Table, usable: (r: Rule) => boolean): Violation | undefined {
   // A chain already checked for a hook at a depth >= this one needs no second walk.
   const seen = new Map<string, number>();
-  const visit = (chain: Chain, hook: Hook, depth: number, stack: Chain[]): Violation | undefined => {
+  const onStack = new Set<Chain>();
+  const visit = (chain: Chain, hook: Hook, depth: number): Violation | undefined => {
     const key = `${hook} ${chain.name}`;
     if ((seen.get(key) ?? -1) >= depth) return undefined;
     seen.set(key, depth);
+    onStack.add(chain);
+    try {
     for (const rule of chain.rules) {
       if (!usable(rule)) continue;
       const t = rule.target;
@@ -356,18 +376,21 @@ function findViolation(table: Table, usable: (r: Rule) => boolean): Violation | 
       if (m) return { rule, errno: "Invalid argument", detail: `-m ${m} cannot be used in the ${hook} hook` };
       if (t?.kind === "jump" || t?.kind === "goto") {
         const next = table.chains.get(t.chain)!;
-        if (stack.includes(next)) return { rule, errno: "Too many links", detail: `jump loop back to ${next.name}` };
+        if (onStack.has(next)) return { rule, errno: "Too many links", detail: `jump loop back to ${next.name}` };
         if (depth + 1 > MAX_JUMP_DEPTH) return { rule, errno: "Too many links", detail: `more than ${MAX_JUMP_DEPTH} nested jumps from ${hook}` };
-        const v = visit(next, hook, depth + 1, [...stack, next]);
+        const v = visit(next, hook, depth + 1);
         if (v) return v;
       }
     }
     return undefined;
+    } finally {
+      onStack.delete(chain);
+    }
   };
   for (const name of table.order) {
     const chain = table.chains.get(name)!;
     if (!chain.builtin) continue;
-    const v = visit(chain, name as Hook, 0, [chain]);
+    const v = visit(chain, name as Hook, 0);
     if (v) return v;
   }
   return undefined;

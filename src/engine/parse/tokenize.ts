@@ -23,6 +23,18 @@ export function tokenizeLine(line: string, file: string, lineNo: number): Token[
     while (i < n && (line[i] === " " || line[i] === "\t")) i++;
     if (i >= n) break;
     const start = i;
+    // fast path: a plain word (no quotes, no backslashes) is a slice of the line
+    let j = i;
+    while (j < n) {
+      const c = line.charCodeAt(j);
+      if (c === 32 || c === 9 || c === 34 || c === 92) break;
+      j++;
+    }
+    if (j >= n || line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9) {
+      out.push({ text: line.slice(i, j), column: start + 1, quoted: false });
+      i = j;
+      continue;
+    }
     let text = "";
     let quoted = false;
     let inQuote = false;
