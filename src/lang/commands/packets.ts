@@ -74,6 +74,7 @@ export function replyPacket(s: Session, last: SentPacket, flags?: number, payloa
   if (p.proto === "icmp") {
     pkt.sport = p.sport;
     pkt.len = p.len;
+    pkt.df = false; // Linux: icmp_reply sends echo replies with DF clear (measured)
   }
   if (p.proto === "tcp" && tcpFlags & TCP_FLAG_BIT.SYN) {
     pkt.id = 0; // Linux answers a SYN with IP id 0

@@ -66,8 +66,10 @@ const statistic: MatchModule<StatData> = {
       const ok = draw < d.probability;
       return ok !== d.neg ? null : { clause: `--probability ${printProbability(d.probability)}`, why: `random draw ${(draw / 0x80000000).toFixed(4)} ≥ ${printProbability(d.probability)}` };
     }
-    // Linux: the counter starts at --packet and wraps at every-1; a packet matches on the wrap.
-    let count = (env.store.get(d) as number | undefined) ?? d.packet;
+    // Linux: userspace stores every-1 and starts the counter at every-1-packet; the kernel
+    // counts up and matches when it wraps to 0 — so packets packet, packet+every, ... match
+    // (measured: --every 2 --packet 0 matches the 1st, 3rd, 5th packet)
+    let count = (env.store.get(d) as number | undefined) ?? d.every - 1 - d.packet;
     count = count === d.every - 1 ? 0 : count + 1;
     env.store.set(d, count);
     const ok = count === 0;

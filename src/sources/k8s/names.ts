@@ -1,0 +1,188 @@
+/**
+ * kube-proxy's chain names, its probability strings, and decoding KUBE-* names back to Services.
+ *
+ * Why: a learner sees `KUBE-SVC-Y4T5L63IYP3YFEBS` and needs "Service podinfo/frontend-podinfo port
+ * http (tcp)". kube-proxy (pkg/proxy/iptables/proxier.go, v1.28) names a service port's chains
+ * prefix + base32(sha256(servicePortName + protocol))[:16] and an endpoint's chain
+ * KUBE-SEP- + base32(sha256(servicePortName + protocol + "ip:port"))[:16], where servicePortName is
+ * "ns/name:port" ("ns/name" when the port is unnamed) and protocol is lower case. The hashes are
+ * one-way, so a generated ruleset carries its own table of names; a foreign ruleset is decoded
+ * from the comments kube-proxy writes next to each jump.
+ */
+import { createHash } from "node:crypto";
+
+export type Proto = "tcp" | "udp" | "sctp";
+
+/** RFC 4648 base32 with padding, as Go's base32.StdEncoding (we only keep the first 16 chars). */
+function base32(bytes: Uint8Array): string {
+  const A = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let out = "";
+  let bits = 0;
+  let value = 0;
+  for (const b of bytes) {
+    value = (value << 8) | b;
+    bits += 8;
+    while (bits >= 5) {
+      out += A[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  if (bits > 0) out += A[(value << (5 - bits)) & 31];
+  while (out.length % 8) out += "=";
+  return out;
+}
+
+export function portProtoHash(servicePortName: string, protocol: Proto, endpoint = ""): string {
+  return base32(createHash("sha256").update(servicePortName + protocol + endpoint).digest()).slice(0, 16);
+}
+
+/** "ns/name:port", or "ns/name" for an unnamed port (proxy.ServicePortName.String()). */
+export function servicePortName(ns: string, name: string, port: string): string {
+  return port ? `${ns}/${name}:${port}` : `${ns}/${name}`;
+}
+
+export interface PortChains {
+  svc: string;
+  svl: string;
+  ext: string;
+  fw: string;
+}
+
+export function portChains(spn: string, protocol: Proto): PortChains {
+  const h = portProtoHash(spn, protocol);
+  return { svc: `KUBE-SVC-${h}`, svl: `KUBE-SVL-${h}`, ext: `KUBE-EXT-${h}`, fw: `KUBE-FW-${h}` };
+}
+
+export function endpointChain(spn: string, protocol: Proto, endpoint: string): string {
+  return `KUBE-SEP-${portProtoHash(spn, protocol, endpoint)}`;
+}
+
+/**
+ * The probability as iptables-save prints it: kube-proxy writes 1/n with "%0.10f", the kernel keeps
+ * lround(p * 2^31) and iptables prints that / 2^31 with "%.11f" (1/3 -> 0.33333333349).
+ */
+export function savedProbability(n: number): string {
+  const written = Number((1 / n).toFixed(10));
+  const stored = Math.round(written * 0x80000000); // p > 0, so round-half-up == lround
+  return (stored / 0x80000000).toFixed(11);
+}
+
+// ---------------------------------------------------------------------------------------------
+// decoding
+
+export interface ChainNames {
+  /** "KUBE-SVC-Y4T5L63IYP3YFEBS = Service podinfo/frontend-podinfo port http (tcp)", or undefined */
+  decode(chain: string): string | undefined;
+}
+
+const FIXED: Record<string, string> = {
+  "KUBE-SERVICES": "kube-proxy's entry chain: matches Service IPs and ports (ClusterIP, external IPs, load balancer IPs)",
+  "KUBE-NODEPORTS": "kube-proxy's NodePort dispatch (nat), health check node ports (filter)",
+  "KUBE-POSTROUTING": "kube-proxy's SNAT step: masquerades packets that carry the 0x4000 mark",
+  "KUBE-MARK-MASQ": "kube-proxy's mark-for-masquerade chain (sets mark 0x4000)",
+  "KUBE-FORWARD": "kube-proxy's FORWARD rules (drops INVALID, accepts marked and established traffic)",
+  "KUBE-EXTERNAL-SERVICES": "kube-proxy's filter rules for external IPs / NodePorts without usable endpoints",
+  "KUBE-PROXY-FIREWALL": "kube-proxy's loadBalancerSourceRanges firewall (drops what KUBE-FW-* did not accept)",
+  "KUBE-FIREWALL": "blocks non-loopback packets to 127.0.0.0/8 (kube-proxy/kubelet, for localhost NodePorts)",
+  "KUBE-PROXY-CANARY": "empty canary chain kube-proxy watches to notice a flushed table",
+  "KUBE-KUBELET-CANARY": "empty canary chain kubelet watches to notice a flushed table",
+  "KUBE-IPTABLES-HINT": "empty chain kubelet creates so tools can tell which iptables backend is in use",
+};
+
+interface PortInfo {
+  spn: string;
+  protocol: Proto;
+}
+
+function describePort(p: PortInfo): string {
+  const i = p.spn.lastIndexOf(":");
+  const slash = p.spn.indexOf("/");
+  const named = i > slash;
+  return named ? `Service ${p.spn.slice(0, i)} port ${p.spn.slice(i + 1)} (${p.protocol})` : `Service ${p.spn} (${p.protocol})`;
+}
+
+/** A table of chain names learnt from generated Services or from kube-proxy's comments. */
+export class NameTable implements ChainNames {
+  private readonly ports = new Map<string, PortInfo>(); // hash -> port
+  private readonly endpoints = new Map<string, { port: PortInfo; endpoint: string }>(); // SEP chain
+
+  addPort(spn: string, protocol: Proto): void {
+    this.ports.set(portProtoHash(spn, protocol), { spn, protocol });
+  }
+
+  addEndpoint(spn: string, protocol: Proto, endpoint: string): void {
+    this.endpoints.set(endpointChain(spn, protocol, endpoint), { port: { spn, protocol }, endpoint });
+  }
+
+  decode(chain: string): string | undefined {
+    const fixed = FIXED[chain];
+    if (fixed) return `${chain} = ${fixed}`;
+    const m = /^KUBE-(SVC|SVL|EXT|FW|SEP)-([A-Z2-7]{16})$/.exec(chain);
+    if (!m) return undefined;
+    if (m[1] === "SEP") {
+      const e = this.endpoints.get(chain);
+      return e && `${chain} = its endpoint ${e.endpoint} of ${describePort(e.port)}`;
+    }
+    const p = this.ports.get(m[2]!);
+    if (!p) return undefined;
+    const what = describePort(p);
+    switch (m[1]) {
+      case "SVC":
+        return `${chain} = ${what}`;
+      case "SVL":
+        return `${chain} = ${what}, node-local endpoints only (traffic policy Local)`;
+      case "EXT":
+        return `${chain} = ${what}, traffic to its external addresses (NodePort, external IP, load balancer)`;
+      default:
+        return `${chain} = ${what}, loadBalancerSourceRanges firewall`;
+    }
+  }
+}
+
+const PROTOS: readonly Proto[] = ["tcp", "udp", "sctp"];
+
+/**
+ * Learn names from a ruleset kube-proxy wrote: its comments carry the service port name
+ * ("ns/svc:port cluster IP", "ns/svc:port -> 10.0.0.1:80", "ns/svc:port" on KUBE-SEP rules, ...).
+ * Every candidate name is checked against the chain hash it sits next to, so nothing is guessed.
+ */
+export function decodeFromRules(rulesText: string): ChainNames {
+  const table = new NameTable();
+  const known = new Set<string>();
+  const candidates = new Set<string>();
+  const endpoints = new Map<string, Set<string>>(); // candidate spn -> endpoints seen
+  for (const line of rulesText.split("\n")) {
+    for (const m of line.matchAll(/KUBE-(?:SVC|SVL|EXT|FW|SEP)-[A-Z2-7]{16}/g)) known.add(m[0]);
+    for (const m of line.matchAll(/--comment (?:"((?:[^"\\]|\\.)*)"|(\S+))/g)) {
+      const c = (m[1] ?? m[2] ?? "").replace(/\\(.)/g, "$1");
+      const arrow = /^(\S+) -> (\S+)$/.exec(c);
+      if (arrow) {
+        candidates.add(arrow[1]!);
+        if (!endpoints.has(arrow[1]!)) endpoints.set(arrow[1]!, new Set());
+        endpoints.get(arrow[1]!)!.add(arrow[2]!);
+        continue;
+      }
+      const word = /^(?:masquerade traffic for |pod traffic for |masquerade LOCAL traffic for |route LOCAL traffic for |other traffic to )?([^\s/]+\/[^\s]+)/.exec(c);
+      if (word) candidates.add(word[1]!);
+    }
+    const dnat = /--comment (?:"([^"]*)"|(\S+)).*--to-destination (\S+)/.exec(line);
+    if (dnat) {
+      const spn = dnat[1] ?? dnat[2]!;
+      if (!endpoints.has(spn)) endpoints.set(spn, new Set());
+      endpoints.get(spn)!.add(dnat[3]!);
+    }
+  }
+  const hashes = new Set([...known].map((c) => c.slice(c.lastIndexOf("-") + 1)));
+  for (const spn of candidates) {
+    for (const proto of PROTOS) {
+      if (!hashes.has(portProtoHash(spn, proto))) continue;
+      table.addPort(spn, proto);
+      for (const ep of endpoints.get(spn) ?? []) if (known.has(endpointChain(spn, proto, ep))) table.addEndpoint(spn, proto, ep);
+    }
+  }
+  // endpoints whose KUBE-SVC chain is absent (e.g. large-cluster mode drops SVC->SEP comments)
+  for (const [spn, eps] of endpoints) {
+    for (const proto of PROTOS) for (const ep of eps) if (known.has(endpointChain(spn, proto, ep))) table.addEndpoint(spn, proto, ep);
+  }
+  return table;
+}

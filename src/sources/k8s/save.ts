@@ -1,0 +1,96 @@
+/**
+ * Collects rules per table and chain and prints them as `iptables-nft-save` (v1.8.9) prints them
+ * after a restore.
+ *
+ * Why: the generated ruleset must be byte-for-byte what a learner would get from `iptables-save`
+ * on a node, so that diffs, handles and traces line up with the real kernel. Measured on this
+ * machine (see test/k8s/kernel.test.ts): tables print in the order mangle, raw, filter, nat (the
+ * nft backend's table enum), every builtin chain of a present table is printed, user chains follow
+ * in byte order, and rules print chain by chain in that same order. A --comment value is quoted
+ * unless it is made only of letters, digits, "-" and "_".
+ */
+
+export type TableName = "mangle" | "raw" | "filter" | "nat";
+
+const TABLE_ORDER: readonly TableName[] = ["mangle", "raw", "filter", "nat"];
+
+const BUILTINS: Record<TableName, readonly string[]> = {
+  mangle: ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
+  raw: ["PREROUTING", "OUTPUT"],
+  filter: ["INPUT", "FORWARD", "OUTPUT"],
+  nat: ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
+};
+
+/** `--comment` value as iptables-save prints it. */
+export function quote(s: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(s) ? s : `"${s.replace(/(["\\])/g, "\\$1")}"`;
+}
+
+/** `-m comment --comment X` in save form. */
+export const comment = (s: string) => `-m comment --comment ${quote(s)}`;
+
+/** An address or CIDR as save prints it: a prefix length always, host bits cleared. */
+export function cidr(s: string): string {
+  const [ip, len = "32"] = s.split("/");
+  const n = Number(len);
+  const v = ip!.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+  const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
+  const net = (v & mask) >>> 0;
+  return `${[24, 16, 8, 0].map((b) => (net >>> b) & 255).join(".")}/${n}`;
+}
+
+export class TableText {
+  private readonly chainSet = new Set<string>();
+  private readonly rules = new Map<string, string[]>();
+
+  constructor(readonly name: TableName) {}
+
+  chain(name: string): this {
+    if (!BUILTINS[this.name].includes(name)) this.chainSet.add(name);
+    return this;
+  }
+
+  has(name: string): boolean {
+    return this.chainSet.has(name);
+  }
+
+  /** Append a rule (save form without the leading `-A CHAIN `). */
+  add(chain: string, body: string): void {
+    this.chain(chain);
+    let list = this.rules.get(chain);
+    if (!list) this.rules.set(chain, (list = []));
+    list.push(body);
+  }
+
+  /** Put rules in front of a chain's existing rules (another agent's `-I CHAIN 1`). */
+  prepend(chain: string, bodies: string[]): void {
+    this.chain(chain);
+    this.rules.set(chain, [...bodies, ...(this.rules.get(chain) ?? [])]);
+  }
+
+  render(): string {
+    const user = [...this.chainSet].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const order = [...BUILTINS[this.name], ...user];
+    const out = [`*${this.name}`];
+    for (const c of BUILTINS[this.name]) out.push(`:${c} ACCEPT [0:0]`);
+    for (const c of user) out.push(`:${c} - [0:0]`);
+    for (const c of order) for (const r of this.rules.get(c) ?? []) out.push(r ? `-A ${c} ${r}` : `-A ${c}`);
+    out.push("COMMIT");
+    return out.join("\n") + "\n";
+  }
+}
+
+export class Tables {
+  private readonly tables = new Map<TableName, TableText>();
+
+  get(name: TableName): TableText {
+    let t = this.tables.get(name);
+    if (!t) this.tables.set(name, (t = new TableText(name)));
+    return t;
+  }
+
+  render(header: string[]): string {
+    const body = TABLE_ORDER.filter((n) => this.tables.has(n)).map((n) => this.tables.get(n)!.render());
+    return header.map((h) => `# ${h}\n`).join("") + body.join("");
+  }
+}
