@@ -107,7 +107,7 @@ export function App({ session, history, persistHistory = true }: AppProps) {
   useEffect(() => {
     // benchmarks read how long the process took to show its first prompt
     const mark = process.env.KTRACE_STARTUP_MARK;
-    if (mark) writeFileSync(mark, String(performance.now()));
+    if (mark) writeFileSync(mark, `${performance.now()}\n${process.env.KTRACE_STARTUP_DETAIL ?? ""}`);
   }, []);
 
   const push = (...bs: Omit<Block, "id">[]) => setBlocks((old) => [...old, ...bs.map((b) => ({ ...b, id: nextId.current++ }))]);

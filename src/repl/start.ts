@@ -13,7 +13,9 @@ export async function startRepl(session: Session, opts: { plain: boolean }): Pro
   session.stepByStep = true;
   if (session.format === "explain" || !session.format) session.format = "explain";
   if (opts.plain) return lineRepl(session);
+  const t = performance.now();
   const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("./app.js")]);
+  if (process.env.KTRACE_STARTUP_MARK) process.env.KTRACE_STARTUP_DETAIL = `start ${t.toFixed(0)} ink-loaded ${performance.now().toFixed(0)}`;
   const app = render(React.createElement(App, { session, history: loadHistory() }), { exitOnCtrlC: false });
   await app.waitUntilExit();
   return 0;

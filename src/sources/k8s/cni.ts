@@ -15,6 +15,12 @@ import { cidr, type TableName, type Tables } from "./save.js";
 export type Cni = "calico" | "flannel" | "none";
 
 const BUILTIN = /^(PREROUTING|INPUT|FORWARD|OUTPUT|POSTROUTING)$/;
+const CTSTATES = ["INVALID", "NEW", "RELATED", "ESTABLISHED", "UNTRACKED", "SNAT", "DNAT"];
+
+/** iptables 1.8.9 prints --ctstate lists in this fixed order (the article has "DNAT,SNAT"). */
+function canonicalStates(body: string): string {
+  return body.replace(/--ctstate (\S+)/g, (_, list: string) => `--ctstate ${list.split(",").sort((a, b) => CTSTATES.indexOf(a) - CTSTATES.indexOf(b)).join(",")}`);
+}
 
 /** Calico's part of the article ruleset, per table: chains, head/tail jumps, chain rules. */
 function calicoFromArticle() {
@@ -34,7 +40,8 @@ function calicoFromArticle() {
     if (c) cur.chains.push(c[1]!);
     const r = /^-A (\S+) (.*)$/.exec(line);
     if (!r) continue;
-    const [, chain, body] = r as unknown as [string, string, string];
+    const chain = r[1]!;
+    const body = canonicalStates(r[2]!);
     if (chain.startsWith("cali-")) cur.rules.push([chain, body]);
     else if (BUILTIN.test(chain) && body.includes('"cali:')) (seenOther.has(chain) ? cur.tail : cur.head).push([chain, body]);
     else seenOther.add(chain);
