@@ -207,6 +207,14 @@ export const route: Command = {
   complete: (s, args, partial) => (args.length === 0 ? ["get"] : args.length === 1 ? completeAddress(s, partial) : args[args.length - 1]?.text === "iif" ? completeInterface(s, partial) : ["from", "iif", "mark"]),
 };
 
+export const trace: Command = {
+  name: "trace",
+  usage: "trace",
+  summary: "the xtables-monitor --trace lines of everything sent so far (only traced packets appear)",
+  examples: ["trace"],
+  run: (s) => show.run(s, [{ text: "trace", col: 6 }]),
+};
+
 export const replay: Command = {
   name: "replay",
   usage: "replay FILE",
