@@ -5,7 +5,8 @@
  */
 export interface CliArgs {
   command: "run" | "snapshot" | "help" | "version";
-  source: { kind: "canned" | "rules" | "snapshot" | "live"; arg?: string };
+  source: { kind: "canned" | "rules" | "snapshot" | "live" | "k8s"; arg?: string };
+  k8s: { clusterCidr?: string; nodeName?: string; nodeIp?: string; cni?: "calico" | "flannel" | "none" };
   format?: "xtables-monitor" | "explain" | "json";
   dialect?: "modern" | "article";
   seed: number;
@@ -24,13 +25,15 @@ SOURCE (default: --canned article):
   --rules FILE       an iptables-save file, on the article's node
   --snapshot FILE    a snapshot taken with "ktrace-repl snapshot"
   --live             this host, read-only (needs root)
+  --k8s FILE         kube-proxy's rules for the Services/EndpointSlices in FILE (kubectl get svc,endpointslices -A -o yaml)
+                     [--cluster-cidr CIDR] [--node-name NAME] [--node-ip IP] [--cni calico|flannel|none]
 
 With -e, each CMD runs in order in one session and ktrace exits; errors go to stderr (exit 1).
 When standard input is not a terminal, its lines are run the same way.
 Otherwise an interactive REPL starts; type help there.`;
 
 export function parseCliArgs(argv: string[]): CliArgs {
-  const a: CliArgs = { command: "run", source: { kind: "canned", arg: "article" }, seed: 1, exprs: [], plain: false };
+  const a: CliArgs = { command: "run", source: { kind: "canned", arg: "article" }, k8s: {}, seed: 1, exprs: [], plain: false };
   let sourceSet = false;
   const setSource = (kind: CliArgs["source"]["kind"], arg?: string) => {
     if (sourceSet) throw new CliError(`only one source may be given (--canned, --rules, --snapshot or --live)`);
@@ -65,6 +68,24 @@ export function parseCliArgs(argv: string[]): CliArgs {
       case "--live":
         setSource("live");
         break;
+      case "--k8s":
+        setSource("k8s", value());
+        break;
+      case "--cluster-cidr":
+        a.k8s.clusterCidr = value();
+        break;
+      case "--node-name":
+        a.k8s.nodeName = value();
+        break;
+      case "--node-ip":
+        a.k8s.nodeIp = value();
+        break;
+      case "--cni": {
+        const v = value();
+        if (v !== "calico" && v !== "flannel" && v !== "none") throw new CliError(`unknown --cni "${v}" (calico, flannel or none)`);
+        a.k8s.cni = v;
+        break;
+      }
       case "--format": {
         const v = value();
         if (v !== "xtables-monitor" && v !== "explain" && v !== "json") throw new CliError(`unknown --format "${v}" (xtables-monitor, explain or json)`);

@@ -8,7 +8,7 @@ import { parseCliArgs, CliError, USAGE, type CliArgs } from "./cli-args.js";
 import { Session } from "./lang/session.js";
 import { runLine } from "./lang/commands/index.js";
 import { nodeIo } from "./sources/io.js";
-import { loadCanned, loadLive, loadRulesFile, loadSnapshot, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
+import { loadCanned, loadK8s, loadLive, loadRulesFile, loadSnapshot, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
 import { isUserError } from "./engine/parse/errors.js";
 import { SnapshotError } from "./sources/snapshot.js";
 import { readFileSync } from "node:fs";
@@ -23,6 +23,8 @@ function loadSource(a: CliArgs): LoadedSource {
       return loadSnapshot(nodeIo, a.source.arg!);
     case "live":
       return loadLive(nodeIo);
+    case "k8s":
+      return loadK8s(nodeIo, a.source.arg!, a.k8s);
   }
 }
 

@@ -21,6 +21,8 @@ export interface ExplainOptions {
   misses?: boolean;
   now?: number;
   ruleset?: Ruleset;
+  /** Names for KUBE-* chains ("KUBE-SVC-… = Service ns/name port p (tcp)"), shown on jumps into them. */
+  decode?: (chain: string) => string | undefined;
 }
 
 function ruleNumber(rs: Ruleset | undefined, table: string, chain: string, handle: number): string {
@@ -78,6 +80,9 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
           const hidden = !e.traced ? "   [hidden from the kernel trace]" : "";
           if (!e.traced && !hiddenNoted) hiddenNoted = true;
           out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
+          const v = e.verdict;
+          const meaning = (v.kind === "JUMP" || v.kind === "GOTO") && /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(v.chain) ? opts.decode?.(v.chain) : undefined;
+          if (meaning) out.push(`${pad(e.depth)}  ⟶ ${meaning}`);
         } else if (e.kind === "return") {
           if (e.depth > 0) out.push(`${pad(e.depth)}${e.chain}: end of chain, return`);
         } else out.push(`${pad(0)}policy ${e.policy}`);

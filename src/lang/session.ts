@@ -16,6 +16,8 @@ import { formatExplain } from "../format/explain.js";
 import { buildPacket, type PacketSpec } from "./packet-spec.js";
 import type { TraceEvent } from "../engine/trace/events.js";
 import { Stepper, type Breakpoint } from "./stepper.js";
+import { decodeFromRules, type ChainNames } from "../sources/k8s/index.js";
+import { saveRuleset } from "../engine/save/save.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -48,9 +50,18 @@ export class Session {
     this.engine = createEngine(source.ruleset, source.node, seed);
   }
 
+  private decoded?: ChainNames;
+
   load(source: LoadedSource) {
     this.source = source;
+    this.decoded = undefined;
     this.reset();
+  }
+
+  /** What KUBE-* chains are: from the generator, else learned from kube-proxy's comments. */
+  get names(): ChainNames {
+    this.decoded ??= this.source.names ?? decodeFromRules(saveRuleset(this.source.ruleset));
+    return this.decoded;
   }
 
   reset() {
@@ -103,7 +114,7 @@ export class Session {
       case "json":
         return JSON.stringify(events, jsonReplacer);
       default:
-        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset, from }).join("\n");
+        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset, from, decode: (c) => this.names.decode(c) }).join("\n");
     }
   }
 }

@@ -13,15 +13,18 @@ import { CANNED } from "./canned/index.js";
 import { parseSnapshot, parseSysctl, writeSnapshot, type SectionName } from "./snapshot.js";
 import { applyNftHandles } from "./nft-handles.js";
 import type { Io } from "./io.js";
+import { generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
 
 export interface LoadedSource {
-  kind: "canned" | "rules" | "snapshot" | "live";
+  kind: "canned" | "rules" | "snapshot" | "live" | "k8s";
   name: string;
   title: string;
   ruleset: Ruleset;
   node: NodeModel;
   hint?: string;
   notes: string[];
+  /** What KUBE-* chains are; learned from comments when the source does not know better. */
+  names?: ChainNames;
 }
 
 export class SourceError extends Error {}
@@ -56,6 +59,34 @@ export function loadRulesFile(io: Io, path: string): LoadedSource {
     ruleset,
     node: articleNode(),
     notes: [],
+  };
+}
+
+/** Services + EndpointSlices YAML → kube-proxy's rules, on the article's node. */
+export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSource {
+  let text: string;
+  try {
+    text = io.readFile(path);
+  } catch (e) {
+    throw new SourceError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+  let gen;
+  try {
+    gen = generateFromYaml(text, path, opts);
+  } catch (e) {
+    if (e instanceof K8sInputError) throw new SourceError(e.message);
+    throw e;
+  }
+  const ruleset = parseRuleset(gen.rules, { file: `${path} (generated)` });
+  const node = articleNode();
+  return {
+    kind: "k8s",
+    name: path,
+    title: `kube-proxy rules for ${path} (cluster CIDR ${opts.clusterCidr ?? "10.42.0.0/16"}${opts.cni && opts.cni !== "none" ? `, ${opts.cni}` : ""}) on the article's node`,
+    ruleset,
+    node,
+    names: gen.names,
+    notes: ["`save` prints the generated rules"],
   };
 }
 

@@ -7,15 +7,15 @@
 import type { Command } from "../command.js";
 import { CommandError } from "../words.js";
 import { FORMATS, type Format } from "../session.js";
-import { loadCanned, loadLive, loadRulesFile, loadSnapshot } from "../../sources/load.js";
+import { loadCanned, loadK8s, loadLive, loadRulesFile, loadSnapshot } from "../../sources/load.js";
 import { CANNED } from "../../sources/canned/index.js";
 import { prefixFilter } from "../complete.js";
 
 export const load: Command = {
   name: "load",
-  usage: "load canned NAME | rules FILE | snapshot FILE | live",
+  usage: "load canned NAME | rules FILE | snapshot FILE | live | k8s FILE [cidr CIDR] [node NAME] [cni calico|flannel|none]",
   summary: "load another ruleset and node (resets conntrack and history)",
-  examples: ["load canned article", "load rules ./node.rules", "load snapshot ./node.ktrace", "load live"],
+  examples: ["load canned article", "load rules ./node.rules", "load snapshot ./node.ktrace", "load live", "load k8s ./cluster.yaml node worker-1"],
   run(s, args) {
     const kind = args[0];
     const arg = args[1];
@@ -35,6 +35,22 @@ export const load: Command = {
       case "live":
         src = loadLive(s.io);
         break;
+      case "k8s": {
+        if (!arg) throw new CommandError("load k8s needs a YAML file", kind.col, "kubectl get svc,endpointslices -A -o yaml > cluster.yaml");
+        const opts: { clusterCidr?: string; nodeName?: string; nodeIp?: string; cni?: "calico" | "flannel" | "none" } = {};
+        for (let i = 2; i < args.length; i += 2) {
+          const k = args[i]!;
+          const v = args[i + 1];
+          if (!v) throw new CommandError(`"${k.text}" needs a value`, k.col);
+          if (k.text === "cidr") opts.clusterCidr = v.text;
+          else if (k.text === "node") opts.nodeName = v.text;
+          else if (k.text === "node-ip") opts.nodeIp = v.text;
+          else if (k.text === "cni" && (v.text === "calico" || v.text === "flannel" || v.text === "none")) opts.cni = v.text;
+          else throw new CommandError(`unknown option "${k.text} ${v.text}"`, k.col, "cidr CIDR, node NAME, node-ip IP, cni calico|flannel|none");
+        }
+        src = loadK8s(s.io, arg.text, opts);
+        break;
+      }
       default:
         throw new CommandError(`load what? "${kind?.text ?? ""}"`, kind?.col, "load canned NAME | rules FILE | snapshot FILE | live");
     }
@@ -43,7 +59,7 @@ export const load: Command = {
     for (const t of src.ruleset.tables.values()) for (const c of t.chains.values()) rules += c.rules.length;
     return { text: `loaded ${src.title}: ${src.ruleset.tables.size} tables, ${rules} rules${src.hint ? `\ntry: ${src.hint}` : ""}` };
   },
-  complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(["canned", "rules", "snapshot", "live"], partial) : args[0]!.text === "canned" ? prefixFilter(Object.keys(CANNED), partial) : []),
+  complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(["canned", "rules", "snapshot", "live", "k8s"], partial) : args[0]!.text === "canned" ? prefixFilter(Object.keys(CANNED), partial) : []),
 };
 
 export const seed: Command = {

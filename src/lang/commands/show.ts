@@ -245,3 +245,49 @@ export const save: Command = {
     return { text: saveRuleset(s.engine.ruleset).replace(/\n$/, "") };
   },
 };
+
+export const explain: Command = {
+  name: "explain",
+  usage: "explain chain NAME",
+  summary: "what a chain is: a KUBE-* chain's Service and endpoint, kube-proxy's fixed chains, a Calico chain",
+  examples: ["explain chain KUBE-SVC-Y4T5L63IYP3YFEBS", "explain chain KUBE-SEP-OYNVDBAPYJ623W6H"],
+  run(s, args) {
+    if (args[0]?.text !== "chain" || !args[1]) throw new CommandError(`expected "explain chain NAME"`, args[0]?.col ?? 1);
+    const name = args[1].text;
+    const where = [...s.engine.ruleset.tables.values()].filter((t) => t.chains.has(name)).map((t) => `${t.name} (${t.chains.get(name)!.rules.length} rules)`);
+    if (!where.length) {
+      const all = completeChain(s, undefined, "");
+      const starts = all.filter((n) => n.startsWith(name));
+      const hint = starts.length === 1 ? starts[0] : didYouMean(name, all);
+      throw new CommandError(`unknown chain ${name}`, args[1].col, hint ? `did you mean ${hint}?` : undefined);
+    }
+    const meaning = s.names.decode(name) ?? describeCaliChain(name) ?? `${name} is not a chain ktrace can name (no kube-proxy comment or hash points to it)`;
+    return { text: `${meaning}\nin: ${where.join(", ")}` };
+  },
+  complete: (s, args, partial) => (args.length === 0 ? ["chain"] : completeChain(s, undefined, partial)),
+};
+
+/** Calico's chain families by their prefixes (felix names them this way). */
+function describeCaliChain(name: string): string | undefined {
+  const fixed: Record<string, string> = {
+    "cali-PREROUTING": "Calico's PREROUTING entry chain",
+    "cali-INPUT": "Calico's INPUT entry chain: traffic to the host, from workloads or host endpoints",
+    "cali-OUTPUT": "Calico's OUTPUT entry chain: traffic the host sends",
+    "cali-FORWARD": "Calico's FORWARD entry chain: workload-to-workload and routed traffic",
+    "cali-POSTROUTING": "Calico's POSTROUTING entry chain (SNAT for floating IPs and natOutgoing pools)",
+    "cali-nat-outgoing": "Calico's natOutgoing: masquerades pod traffic leaving the IP pools",
+    "cali-fip-dnat": "Calico's floating-IP DNAT chain",
+    "cali-fip-snat": "Calico's floating-IP SNAT chain",
+    "cali-to-host-endpoint": "Calico's host endpoint policy, egress",
+    "cali-from-host-endpoint": "Calico's host endpoint policy, ingress",
+    "cali-wl-to-host": "Calico's policy for workload traffic to the host",
+    "cali-from-wl-dispatch": "Calico's dispatch of traffic from workload interfaces",
+    "cali-to-wl-dispatch": "Calico's dispatch of traffic to workload interfaces",
+    "cali-rpf-skip": "Calico's exceptions to its reverse-path check",
+  };
+  if (fixed[name]) return `${name} = ${fixed[name]}`;
+  if (name.startsWith("cali-fw-")) return `${name} = Calico's policy chain for traffic from workload interface ${name.slice(8)}`;
+  if (name.startsWith("cali-tw-")) return `${name} = Calico's policy chain for traffic to workload interface ${name.slice(8)}`;
+  if (name.startsWith("cali-")) return `${name} = a Calico (felix) chain`;
+  return undefined;
+}

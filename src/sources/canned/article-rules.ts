@@ -236,7 +236,7 @@ COMMIT
 -A cali-OUTPUT -p udp -m comment --comment "cali:92xbDhIoSbPZH7ZS" -m udp --dport 4789 -m set --match-set cali40all-vxlan-net dst -m addrtype --src-type LOCAL -j ACCEPT
 # ktrace:handle 0x8a
 -A cali-OUTPUT -m comment --comment "cali:iC1pSPgbvgQzkUk_" -j MARK --set-xmark 0x0/0xf0000
--A cali-OUTPUT -m comment --comment "cali:4Yp0R0s5RHxNJRuB" -m conntrack ! --ctstate DNAT,SNAT -j cali-to-host-endpoint
+-A cali-OUTPUT -m comment --comment "cali:4Yp0R0s5RHxNJRuB" -m conntrack ! --ctstate SNAT,DNAT -j cali-to-host-endpoint
 -A cali-OUTPUT -m comment --comment "cali:wUaQ7MJ8ps6bXyIi" -m comment --comment "Host endpoint policy accepted packet." -m mark --mark 0x10000/0x10000 -j ACCEPT
 -A cali-from-wl-dispatch -m comment --comment "cali:zTj6P0TIgYvgz-md" -m comment --comment "Unknown interface" -j DROP
 -A cali-to-wl-dispatch -m comment --comment "cali:7KNphB1nNHw80nIO" -m comment --comment "Unknown interface" -j DROP

@@ -1,0 +1,44 @@
+// The Kubernetes source from the command language and the CLI: load k8s, explain chain, names
+// decoded in explain mode, clear errors for YAML that is not Services/EndpointSlices.
+import { describe, expect, it } from "vitest";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Session } from "../../src/lang/session.js";
+import { loadCanned } from "../../src/sources/load.js";
+import { nodeIo } from "../../src/sources/io.js";
+import { runLine } from "../../src/lang/commands/index.js";
+
+const YAML = fileURLToPath(new URL("../k8s/fixtures/cluster.yaml", import.meta.url));
+const BIN = fileURLToPath(new URL("../../dist/ktrace-repl.js", import.meta.url));
+
+describe("load k8s", () => {
+  it("loads generated rules and decodes their chains", () => {
+    const s = new Session(loadCanned("article"), nodeIo, 1);
+    const r = runLine(s, `load k8s ${YAML} node node-a`);
+    expect(r.error).toBeUndefined();
+    expect(r.text).toMatch(/^loaded kube-proxy rules for .*cluster\.yaml \(cluster CIDR 10\.42\.0\.0\/16\) on the article's node: 3 tables, \d+ rules/);
+    expect(runLine(s, "explain chain KUBE-SVC-Y4T5L63IYP3YFEBS").text).toBe("KUBE-SVC-Y4T5L63IYP3YFEBS = Service podinfo/frontend-podinfo port http (tcp)\nin: nat (3 rules)");
+    const out = runLine(s, "send tcp 192.168.1.88:40000 -> 10.43.156.98:9898").text;
+    expect(out).toMatch(/⟶ KUBE-SEP-(OYNVDBAPYJ623W6H|6G2GMHWEBXQ5W3DV) = its endpoint 10\.42\.(54\.194|217\.66):9898 of Service podinfo\/frontend-podinfo port http \(tcp\)/);
+  });
+  it("names the item and field of bad YAML, and the session goes on", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ktk8s-"));
+    const f = join(dir, "svc.yaml");
+    writeFileSync(f, "apiVersion: v1\nkind: Service\nmetadata: {name: web, namespace: default}\nspec:\n  clusterIP: 10.43.0.5\n  ports:\n  - {name: http, port: http, protocol: TCP}\n");
+    const s = new Session(loadCanned("article"), nodeIo, 1);
+    const r = runLine(s, `load k8s ${f}`);
+    expect(r.error).toBe(`${f}: item 1 (Service default/web): spec.ports[0].port: expected a number, got "http"`);
+    expect(runLine(s, "route get 10.42.54.194").error).toBeUndefined();
+  });
+  it("--k8s on the command line", () => {
+    const r = spawnSync(process.execPath, [BIN, "--k8s", YAML, "--cni", "flannel", "-e", "explain chain KUBE-SERVICES"], { encoding: "utf8" });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain("KUBE-SERVICES = kube-proxy's entry chain");
+    const bad = spawnSync(process.execPath, [BIN, "--k8s", YAML, "--cluster-cidr", "10.42.0.0"], { encoding: "utf8" });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('ktrace-repl: --cluster-cidr: expected an IPv4 CIDR such as 10.42.0.0/16, got "10.42.0.0"\n');
+  });
+});
