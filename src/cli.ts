@@ -101,6 +101,12 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `ktrace-repl ... | head`: a closed pipe ends the program quietly, as for any Unix tool
+process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+  if (e.code === "EPIPE") process.exit(0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;

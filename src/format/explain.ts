@@ -23,6 +23,8 @@ export interface ExplainOptions {
   ruleset?: Ruleset;
   /** Names for KUBE-* chains ("KUBE-SVC-… = Service ns/name port p (tcp)"), shown on jumps into them. */
   decode?: (chain: string) => string | undefined;
+  /** Does the ruleset trace at all (a TRACE rule)? If not, nothing is marked "hidden". */
+  tracing?: boolean;
 }
 
 function ruleNumber(rs: Ruleset | undefined, table: string, chain: string, handle: number): string {
@@ -72,12 +74,12 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
           if (e.hook !== hook) out.push(`${e.hook}`);
           hook = e.hook;
           table = e.table;
-          out.push(`  ${e.table} ${e.hook}${e.traced ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
+          out.push(`  ${e.table} ${e.hook}${e.traced || opts.tracing === false ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
         }
         if (e.kind === "nomatch") {
           if (misses) out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
         } else if (e.kind === "rule") {
-          const hidden = !e.traced ? "   [hidden from the kernel trace]" : "";
+          const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";
           if (!e.traced && !hiddenNoted) hiddenNoted = true;
           out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
           const v = e.verdict;

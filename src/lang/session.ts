@@ -15,6 +15,7 @@ import { formatXtablesMonitor } from "../format/xtables-monitor.js";
 import { formatExplain } from "../format/explain.js";
 import { buildPacket, type PacketSpec } from "./packet-spec.js";
 import type { TraceEvent } from "../engine/trace/events.js";
+import type { Chain, Rule } from "../engine/model/ruleset.js";
 import { Stepper, type Breakpoint } from "./stepper.js";
 import { decodeFromRules, type ChainNames } from "../sources/k8s/index.js";
 import { saveRuleset } from "../engine/save/save.js";
@@ -36,6 +37,8 @@ export class Session {
   /** xtables-monitor lines of everything sent so far (the `trace` command). */
   traceEvents: TraceEvent[] = [];
   commandHistory: string[] = [];
+  /** Packet and byte counters per rule and per base chain (its policy), as iptables -v shows them. */
+  counters = new Map<Rule | Chain, [number, number]>();
   /** The walk of the last packet, as a cursor (step, next, back...). */
   stepper?: Stepper;
   breaks: Breakpoint[] = [];
@@ -51,10 +54,18 @@ export class Session {
   }
 
   private decoded?: ChainNames;
+  private tracing?: boolean;
+
+  /** Whether any rule of the loaded ruleset is a TRACE rule. */
+  get hasTraceRule(): boolean {
+    this.tracing ??= [...this.source.ruleset.tables.values()].some((t) => [...t.chains.values()].some((c) => c.rules.some((r) => r.target?.kind === "ext" && r.target.module.name === "TRACE")));
+    return this.tracing;
+  }
 
   load(source: LoadedSource) {
     this.source = source;
     this.decoded = undefined;
+    this.tracing = undefined;
     this.reset();
   }
 
@@ -69,6 +80,7 @@ export class Session {
     this.sent = [];
     this.traceEvents = [];
     this.stepper = undefined;
+    this.counters = new Map();
   }
 
   setSeed(seed: number) {
@@ -97,6 +109,7 @@ export class Session {
     const s = { label, input: pkt, result };
     this.sent.push(s);
     this.traceEvents.push(...result.events);
+    this.count(result.events, pkt.len);
     this.engine.now += 1; // a millisecond between packets
     this.stepper = new Stepper(s);
     this.stepper.chainIndex = (t, c, h) => {
@@ -107,6 +120,20 @@ export class Session {
     return s;
   }
 
+  private count(events: TraceEvent[], len: number) {
+    const bump = (k: Rule | Chain) => {
+      const c = this.counters.get(k) ?? [0, 0];
+      this.counters.set(k, [c[0] + 1, c[1] + len]);
+    };
+    for (const e of events) {
+      if (e.kind === "rule") bump(e.rule);
+      else if (e.kind === "policy") {
+        const chain = this.engine.ruleset.tables.get(e.table)?.chains.get(e.chain);
+        if (chain) bump(chain);
+      } else if (e.kind === "spawned") this.count(e.events, e.pkt.len);
+    }
+  }
+
   render(events: TraceEvent[], from?: { hook?: string; table?: string }): string {
     switch (this.format) {
       case "xtables-monitor":
@@ -114,7 +141,7 @@ export class Session {
       case "json":
         return JSON.stringify(events, jsonReplacer);
       default:
-        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset, from, decode: (c) => this.names.decode(c) }).join("\n");
+        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset, from, decode: (c) => this.names.decode(c), tracing: this.hasTraceRule }).join("\n");
     }
   }
 }

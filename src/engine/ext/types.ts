@@ -93,6 +93,12 @@ export interface ExtensionBase<D> {
   build(uses: OptionUse[], ctx: BuildCtx): D;
   /** Options as iptables-save prints them (no leading "-m name" / "-j NAME"). */
   save(data: D): string;
+  /**
+   * The text `iptables -L -n` prints for this match/target in the rule's last column (its
+   * libxt_*.c print() without the leading space; "" when it prints nothing), e.g.
+   * "tcp dpt:9898", "ctstate NEW", "MARK or 0x4000". Read by src/format/list.ts.
+   */
+  list?(data: D): string;
 }
 
 export interface MatchModule<D> extends ExtensionBase<D> {

@@ -10,7 +10,6 @@ import { CommandError, type Word } from "../words.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { TABLE_NAMES, type Chain, type TableName } from "../../engine/model/ruleset.js";
 import { formatCidr, formatIp, parseIp } from "../../engine/model/ipv4.js";
-import { protocolName } from "../../engine/parse/protocols.js";
 import { saveRuleset } from "../../engine/save/save.js";
 import { saveIpsets } from "../../engine/model/ipset.js";
 import { formatCtEntry } from "../../engine/conntrack/entry.js";
@@ -20,6 +19,7 @@ import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
 import { annotateCapture } from "../../format/replay.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "../../format/describe.js";
 import { verdictText } from "../../engine/trace/events.js";
+import { listChainLikeIptables } from "../../format/list.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
 import { completeChain, completeInterface, completeTable, prefixFilter, completeAddress } from "../complete.js";
 
@@ -39,34 +39,6 @@ export function findChain(s: Session, tableWord: Word | undefined, chainWord: Wo
     throw new CommandError(`unknown chain ${chainWord.text} in ${t}`, chainWord.col, hint ? `did you mean ${hint}?` : undefined);
   }
   return c;
-}
-
-function references(s: Session, table: TableName, chain: string): number {
-  let n = 0;
-  for (const c of s.engine.ruleset.tables.get(table)!.chains.values())
-    for (const r of c.rules) if ((r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === chain) n++;
-  return n;
-}
-
-/** Like `iptables -t T -L CHAIN -n --line-numbers`, with the save form of each rule's options. */
-export function listChain(s: Session, table: TableName, c: Chain): string[] {
-  const head = c.builtin ? `Chain ${c.name} (policy ${c.policy})` : `Chain ${c.name} (${references(s, table, c.name)} references)`;
-  const lines = [head, "num  handle  target                     prot  source               destination          options"];
-  c.rules.forEach((r, i) => {
-    const t = r.target;
-    const target = !t ? "" : t.kind === "verdict" ? t.name : t.kind === "ext" ? t.module.name : t.chain;
-    const prot = r.proto ? `${r.proto.negated ? "!" : ""}${protocolName(r.proto.value)}` : "all";
-    const src = r.src ? `${r.src.negated ? "!" : ""}${formatCidr(r.src.value)}` : "0.0.0.0/0";
-    const dst = r.dst ? `${r.dst.negated ? "!" : ""}${formatCidr(r.dst.value)}` : "0.0.0.0/0";
-    const opts = [
-      r.iif ? `${r.iif.negated ? "! " : ""}-i ${r.iif.value}` : "",
-      r.oif ? `${r.oif.negated ? "! " : ""}-o ${r.oif.value}` : "",
-      ...r.matches.map((m) => `-m ${m.module.name} ${m.module.save(m.data)}`.trim()),
-      t?.kind === "ext" ? t.module.save(t.data) : t?.kind === "goto" ? "(goto)" : "",
-    ].filter(Boolean).join(" ");
-    lines.push(`${String(i + 1).padEnd(5)}${("0x" + r.handle.toString(16)).padEnd(8)}${target.padEnd(27)}${prot.padEnd(6)}${src.padEnd(21)}${dst.padEnd(21)}${opts}`);
-  });
-  return lines;
 }
 
 const SHOW_WHAT = ["state", "chain", "rule", "path", "conntrack", "interfaces", "routes", "rules", "sets", "trace", "source"];
@@ -129,7 +101,8 @@ export const show: Command = {
         const c = findChain(s, args[1], args[2]);
         const t = args[1]!.text as TableName;
         const save = [`:${c.name} ${c.builtin ? c.policy : "-"} [0:0]`, ...c.rules.map((r) => `-A ${c.name} ${r.text}`)];
-        return { text: [...listChain(s, t, c), "", `# iptables-save form (-t ${t})`, ...save].join("\n") };
+        const listed = listChainLikeIptables(s.engine.ruleset, t, c.name, { verbose: true, lineNumbers: true, counters: s.counters });
+        return { text: [`# iptables -t ${t} -L ${c.name} -n -v --line-numbers`, ...listed, "", `# iptables-save form (-t ${t})`, ...save].join("\n") };
       }
       case "conntrack": {
         const es = s.engine.conntrack.entries;

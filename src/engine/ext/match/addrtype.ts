@@ -53,6 +53,15 @@ const addrtype: MatchModule<AddrtypeData> = {
     if (d.limitOut) p.push("--limit-iface-out");
     return p.join(" ");
   },
+  // libxt_addrtype addrtype_print_v1: "ADDRTYPE match src-type !LOCAL limit-out"
+  list(d) {
+    let s = "ADDRTYPE match";
+    if (d.src) s += ` src-type ${d.src.neg ? "!" : ""}${fmt(d.src.types)}`;
+    if (d.dst) s += ` dst-type ${d.dst.neg ? "!" : ""}${fmt(d.dst.types)}`;
+    if (d.limitIn) s += " limit-in";
+    if (d.limitOut) s += " limit-out";
+    return s;
+  },
   test(d, { pkt, node }) {
     const dev = d.limitIn ? pkt.iif : d.limitOut ? pkt.oif : undefined;
     for (const side of ["src", "dst"] as const) {

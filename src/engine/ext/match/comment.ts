@@ -20,6 +20,7 @@ const comment: MatchModule<{ text: string }> = {
     return { text: arg(u, ctx).slice(0, 255) };
   },
   save: (d) => `--comment ${saveString(d.text)}`,
+  list: (d) => `/* ${d.text} */`, // printed raw, no escaping (measured)
   test: () => null,
 };
 export default comment;

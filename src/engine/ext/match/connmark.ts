@@ -20,6 +20,8 @@ const connmark: MatchModule<MarkData> = {
     return { value: (value & mask) >>> 0, mask, neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`,
+  // libxt_connmark: " connmark match " then "!" then print_mark's " 0x..": two spaces unnegated
+  list: (d) => `connmark match ${d.neg ? "!" : ""} ${formatMarkMask(d.value, d.mask)}`,
   test(d, { ct }) {
     const m = ct?.entry?.mark ?? 0;
     const ok = ct?.entry !== undefined && ((m & d.mask) >>> 0) === d.value;

@@ -8,7 +8,7 @@
  */
 import type { BuildCtx, MatchFail, MatchModule, OptionUse } from "../types.js";
 import { CT_STATUS, type CtTuple } from "../../conntrack/entry.js";
-import { formatCidr, formatIp, inCidr, type Cidr } from "../../model/ipv4.js";
+import { formatCidr, formatIp, inCidr, parseIp, type Cidr } from "../../model/ipv4.js";
 import { arg, bang, cidrArg, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 import { PROTO_NUM } from "../../model/packet.js";
 
@@ -72,6 +72,18 @@ function addrOf(t: CtTuple, side: "src" | "dst"): number {
   return side === "src" ? t.src : t.dst;
 }
 
+/**
+ * An address as `iptables -L -n` prints it: the address as given (host bits kept, measured:
+ * "ctorigsrc 10.0.0.1/8"), then the mask — nothing for /32, "/N" when contiguous, else dotted.
+ */
+function listAddr(v: Addr): string {
+  const slash = v.text.indexOf("/");
+  const ip = parseIp(slash < 0 ? v.text : v.text.slice(0, slash));
+  const addr = ip === undefined ? formatIp(v.cidr.addr) : formatIp(ip);
+  if (v.cidr.mask >>> 0 === 0xffffffff) return addr;
+  return v.cidr.prefix >= 0 ? `${addr}/${v.cidr.prefix}` : `${addr}/${formatIp(v.cidr.mask)}`;
+}
+
 const conntrack: MatchModule<CtData> = {
   kind: "match",
   name: "conntrack",
@@ -133,6 +145,24 @@ const conntrack: MatchModule<CtData> = {
     if (d.status) p.push(`${bang(d.status.neg)}--ctstatus ${formatBits(d.status.bits, STATUS_BITS)}`);
     if (d.expire) p.push(`${bang(d.expire.neg)}--ctexpire ${formatPortRange(d.expire.range)}`);
     if (d.dir) p.push(`--ctdir ${d.dir}`);
+    return p.join(" ");
+  },
+  // libxt_conntrack conntrack_dump (numeric): same order as save, "! " before a negated item
+  list(d) {
+    const p: string[] = [];
+    if (d.state) p.push(`${bang(d.state.neg)}ctstate ${formatBits(d.state.bits, STATE_BITS)}`);
+    if (d.proto) p.push(`${bang(d.proto.neg)}ctproto ${d.proto.num}`);
+    for (const a of ADDRS) {
+      const v = d[a];
+      if (v) p.push(`${bang(v.neg)}ct${a} ${listAddr(v)}`);
+    }
+    for (const a of PORTS) {
+      const v = d[a];
+      if (v) p.push(`${bang(v.neg)}ct${a} ${formatPortRange(v.range)}`);
+    }
+    if (d.status) p.push(`${bang(d.status.neg)}ctstatus ${formatBits(d.status.bits, STATUS_BITS)}`);
+    if (d.expire) p.push(`${bang(d.expire.neg)}ctexpire ${formatPortRange(d.expire.range)}`);
+    if (d.dir) p.push(`ctdir ${d.dir}`);
     return p.join(" ");
   },
   test(d, env): MatchFail | null {

@@ -61,6 +61,13 @@ const icmp: MatchModule<IcmpData> = {
     return { ...d, given: true, neg: u.negated };
   },
   save: (d) => (d.given ? `${bang(d.neg)}--icmp-type ${fmt(d)}` : ""),
+  // libxt_icmp print_icmptype (numeric): "icmptype 8", "icmp !type 3 code 1", "any" as 255
+  list(d) {
+    let s = `icmp${d.neg ? " !" : ""}type ${d.type}`;
+    if (d.codeMin === d.codeMax) s += ` code ${d.codeMin}`;
+    else if (d.codeMin !== 0 || d.codeMax !== 255) s += ` codes ${d.codeMin}-${d.codeMax}`;
+    return s;
+  },
   test(d, { pkt }) {
     if (pkt.proto !== "icmp") return { clause: "-m icmp", why: `protocol is ${pkt.proto}` };
     const ok = d.type === 255 || (pkt.icmpType === d.type && pkt.icmpCode >= d.codeMin && pkt.icmpCode <= d.codeMax);

@@ -45,6 +45,12 @@ const iprange: MatchModule<IprangeData> = {
     if (d.dst) p.push(`${bang(d.dst.neg)}--dst-range ${fmt(d.dst)}`);
     return p.join(" ");
   },
+  list(d) {
+    const p: string[] = [];
+    if (d.src) p.push(`source IP range ${bang(d.src.neg)}${fmt(d.src)}`);
+    if (d.dst) p.push(`destination IP range ${bang(d.dst.neg)}${fmt(d.dst)}`);
+    return p.join(" ");
+  },
   test(d, { pkt }) {
     for (const side of ["src", "dst"] as const) {
       const r = d[side];

@@ -17,6 +17,7 @@ const length: MatchModule<{ range: PortRange; neg: boolean }> = {
     return { range: portRangeArg(u, ctx), neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--length ${formatPortRange(d.range)}`,
+  list: (d) => `length ${d.neg ? "!" : ""}${formatPortRange(d.range)}`,
   test: (d, { pkt }) =>
     inRange(pkt.len, d.range) !== d.neg ? null : { clause: `--length ${formatPortRange(d.range)}`, why: `length is ${pkt.len}` },
 };

@@ -52,6 +52,7 @@ const limit: MatchModule<LimitData> = {
     return { ...rate, burst: b ? uintArg(b, ctx, 10000) : 5 };
   },
   save: (d) => `--limit ${d.text}${d.burst !== 5 ? ` --limit-burst ${d.burst}` : ""}`,
+  list: (d) => `limit: avg ${d.text} burst ${d.burst}`,
   test(d, { now, store }) {
     const st = (store.get(d) as { credit: number; last: number } | undefined) ?? { credit: d.burst, last: now };
     st.credit = Math.min(d.burst, st.credit + ((now - st.last) / 1000) * d.perSecond);

@@ -19,6 +19,7 @@ const mac: MatchModule<{ mac: string; neg: boolean }> = {
     return { mac: v.split(":").map((x) => x.padStart(2, "0").toLowerCase()).join(":"), neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--mac-source ${d.mac}`,
+  list: (d) => `MAC ${bang(d.neg)}${d.mac}`,
   test(d, { pkt }) {
     const ok = pkt.macSrc !== undefined && pkt.macSrc.toLowerCase() === d.mac;
     return ok !== d.neg ? null : { clause: `--mac-source ${d.mac}`, why: pkt.macSrc ? `source MAC is ${pkt.macSrc}` : "no MAC header (locally generated)" };

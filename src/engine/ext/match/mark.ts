@@ -29,6 +29,7 @@ const mark: MatchModule<MarkData> = {
     return { value: (value & mask) >>> 0, mask, neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`,
+  list: (d) => `mark match ${bang(d.neg)}${formatMarkMask(d.value, d.mask)}`,
   test(d, { pkt }) {
     const ok = ((pkt.mark & d.mask) >>> 0) === d.value;
     return ok !== d.neg ? null : { clause: `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`, why: `mark is ${hex(pkt.mark)}` };

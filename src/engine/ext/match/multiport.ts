@@ -42,6 +42,8 @@ const multiport: MatchModule<MpData> = {
     return { which: u.name as MpData["which"], ranges, neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--${d.which} ${d.ranges.map(formatPortRange).join(",")}`,
+  // libxt_multiport __multiport_print_v1: "multiport dports " then " !" when negated
+  list: (d) => `multiport ${d.which} ${d.neg ? " !" : ""}${d.ranges.map(formatPortRange).join(",")}`,
   test(d, { pkt }) {
     if (pkt.proto === "icmp") return { clause: "-m multiport", why: "packet has no ports" };
     const hit = (p: number) => d.ranges.some((r) => inRange(p, r));

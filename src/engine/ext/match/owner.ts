@@ -53,6 +53,14 @@ const owner: MatchModule<OwnerData> = {
     if (d.socketExists) p.push(`${bang(d.socketExists.neg)}--socket-exists`);
     return p.join(" ");
   },
+  // libxt_owner owner_mt_print: socket, then uid, then gid (measured)
+  list(d) {
+    const p: string[] = [];
+    if (d.socketExists) p.push(`${bang(d.socketExists.neg)}owner socket exists`);
+    if (d.uid) p.push(`${bang(d.uid.neg)}owner UID match ${fmtRange(d.uid)}`);
+    if (d.gid) p.push(`${bang(d.gid.neg)}owner GID match ${fmtRange(d.gid)}`);
+    return p.join(" ");
+  },
   test(d, { pkt }) {
     const local = pkt.uid !== undefined;
     if (d.socketExists && local === d.socketExists.neg) return { clause: "--socket-exists", why: local ? "packet has a socket" : "no local socket" };

@@ -56,6 +56,16 @@ const physdev: MatchModule<PhysData> = {
     if (d.isBridged) p.push(`${bang(!!d.negIsBridged)}--physdev-is-bridged`);
     return p.join(" ");
   },
+  // libxt_physdev physdev_print: is-in, in, is-out, out, is-bridged
+  list(d) {
+    let s = "PHYSDEV match";
+    if (d.isIn) s += `${d.negIsIn ? " !" : ""} --physdev-is-in`;
+    if (d.in) s += `${d.in.neg ? " !" : ""} --physdev-in ${d.in.name}`;
+    if (d.isOut) s += `${d.negIsOut ? " !" : ""} --physdev-is-out`;
+    if (d.out) s += `${d.out.neg ? " !" : ""} --physdev-out ${d.out.name}`;
+    if (d.isBridged) s += `${d.negIsBridged ? " !" : ""} --physdev-is-bridged`;
+    return s;
+  },
   test(d) {
     // Not bridged: every positive clause fails, every negated one holds.
     const positive = (d.in && !d.in.neg) || (d.out && !d.out.neg) || (d.isIn && !d.negIsIn) || (d.isOut && !d.negIsOut) || (d.isBridged && !d.negIsBridged);

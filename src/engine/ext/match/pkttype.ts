@@ -21,6 +21,7 @@ const pkttype: MatchModule<{ type: T; neg: boolean }> = {
     return { type: (t === "host" ? "unicast" : t) as T, neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--pkt-type ${d.type}`,
+  list: (d) => `PKTTYPE ${d.neg ? "!=" : "="} ${d.type}`,
   test(d, { pkt }) {
     const actual = (pkt.dst >>> 28) === 0xe ? "multicast" : pkt.pktType;
     const ok = d.type === "host" ? actual === "unicast" : actual === d.type;

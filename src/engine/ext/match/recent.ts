@@ -105,6 +105,17 @@ const recent: MatchModule<RecentData> = {
     p.push(`--name ${d.name}`, `--mask ${formatIp(d.mask)}`, `--${d.side}`);
     return p.join(" ");
   },
+  // libxt_recent recent_print
+  list(d) {
+    const op = { set: "SET", rcheck: "CHECK", update: "UPDATE", remove: "REMOVE" }[d.op];
+    let s = `${d.neg ? "! " : ""}recent: ${op}`;
+    if (d.seconds) s += ` seconds: ${d.seconds}`;
+    if (d.reap) s += " reap";
+    if (d.hitcount) s += ` hit_count: ${d.hitcount}`;
+    if (d.rttl) s += " TTL-Match";
+    s += ` name: ${d.name} side: ${d.side === "rsource" ? "source" : "dest"} mask: ${formatIp(d.mask)}`;
+    return s;
+  },
   test(d, env) {
     const { pkt, now, store } = env;
     const addr = ((d.side === "rsource" ? pkt.src : pkt.dst) & d.mask) >>> 0;

@@ -33,6 +33,9 @@ const rpfilter: MatchModule<RpData> = {
   save(d) {
     return [d.loose && "--loose", d.validmark && "--validmark", d.acceptLocal && "--accept-local", d.invert && "--invert"].filter(Boolean).join(" ");
   },
+  list(d) {
+    return ["rpfilter", d.loose && "loose", d.validmark && "validmark", d.acceptLocal && "accept-local", d.invert && "invert"].filter(Boolean).join(" ");
+  },
   test(d, { pkt, node }) {
     let ok: boolean;
     if (pkt.iif === undefined || pkt.iif === "lo") ok = true;

@@ -4,6 +4,7 @@
  * Why: kube-proxy writes `-p sctp -m sctp --dport N` for SCTP Service ports. Linux: xt_sctp.c.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
+import { listPorts } from "./tcp.js";
 import { fullRangeDropped, bang, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 
 interface SctpData {
@@ -35,6 +36,7 @@ const sctp: MatchModule<SctpData> = {
     if (d.dport) parts.push(`${bang(d.dport.neg)}--dport ${formatPortRange(d.dport.range)}`);
     return parts.join(" ");
   },
+  list: (d) => `sctp${listPorts("spt", d.sport)}${listPorts("dpt", d.dport)}`,
   test(d, { pkt }) {
     if (pkt.proto !== "sctp") return { clause: "-m sctp", why: `protocol is ${pkt.proto}` };
     if (d.sport && inRange(pkt.sport, d.sport.range) === d.sport.neg) return { clause: `--sport ${formatPortRange(d.sport.range)}`, why: `sport is ${pkt.sport}` };

@@ -50,6 +50,13 @@ const set: MatchModule<SetData> = {
     if (d.noSubcounters) s += " ! --update-subcounters";
     return s;
   },
+  list(d) {
+    let s = `${bang(d.neg)}match-set ${d.name} ${d.dirs.join(",")}`;
+    if (d.returnNomatch) s += " return-nomatch";
+    if (d.noCounters) s += " ! update-counters";
+    if (d.noSubcounters) s += " ! update-subcounters";
+    return s;
+  },
   test(d, { pkt, node }) {
     const s = node.ipsets.get(d.name);
     const r = s ? ipsetTest(node, s, pkt, d.dirs) : { hit: false, member: undefined };

@@ -20,6 +20,7 @@ const state: MatchModule<{ bits: number; neg: boolean }> = {
     return { bits: parseBits(u, ctx, STATES, "state"), neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--state ${formatBits(d.bits, STATES)}`,
+  list: (d) => `${bang(d.neg)}state ${formatBits(d.bits, STATES)}`,
   test(d, env) {
     const bits = packetStateBits(env) & 31;
     const ok = (bits & d.bits) !== 0;

@@ -60,6 +60,12 @@ const statistic: MatchModule<StatData> = {
       ? `--mode random ${bang(d.neg)}--probability ${printProbability(d.probability)}`
       : `--mode nth ${bang(d.neg)}--every ${d.every} --packet ${d.packet}`;
   },
+  // libxt_statistic print_match: "packet P" only when P is not 0
+  list(d) {
+    return d.mode === "random"
+      ? `statistic mode random ${bang(d.neg)}probability ${printProbability(d.probability)}`
+      : `statistic mode nth ${bang(d.neg)}every ${d.every}${d.packet ? ` packet ${d.packet}` : ""}`;
+  },
   test(d, env) {
     if (d.mode === "random") {
       const draw = env.rng.u32() & 0x7fffffff;

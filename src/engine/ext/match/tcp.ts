@@ -48,6 +48,18 @@ export function formatTcpFlags(flags: number): string {
   return out.join(",");
 }
 
+/**
+ * A port clause as libxt_tcp/udp/sctp print_ports shows it in `iptables -L`: " spt:80",
+ * " spts:1024:65535", " dpt:!22" ("" when absent). Shared by udp and sctp.
+ */
+export function listPorts(name: "spt" | "dpt", p: { range: PortRange; neg: boolean } | undefined): string {
+  if (!p) return "";
+  const inv = p.neg ? "!" : "";
+  return p.range.min === p.range.max ? ` ${name}:${inv}${p.range.min}` : ` ${name}s:${inv}${p.range.min}:${p.range.max}`;
+}
+
+const hex2 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, "0")}`;
+
 export function packetFlagNames(flags: number): string[] {
   return (Object.keys(TCP_FLAG_BIT) as TcpFlag[]).filter((f) => (flags & TCP_FLAG_BIT[f]) !== 0);
 }
@@ -93,6 +105,13 @@ const tcp: MatchModule<TcpData> = {
     if (d.option) parts.push(`${bang(d.option.neg)}--tcp-option ${d.option.kind}`);
     if (d.flags) parts.push(`${bang(d.flags.neg)}--tcp-flags ${formatTcpFlags(d.flags.mask)} ${formatTcpFlags(d.flags.cmp)}`);
     return parts.join(" ");
+  },
+  // libxt_tcp tcp_print (numeric): "tcp spt:1 dpts:!3:4 option=!8 flags:0x17/0x02"
+  list(d) {
+    let s = `tcp${listPorts("spt", d.sport)}${listPorts("dpt", d.dport)}`;
+    if (d.option) s += ` option=${d.option.neg ? "!" : ""}${d.option.kind}`;
+    if (d.flags) s += ` flags:${d.flags.neg ? "!" : ""}${hex2(d.flags.mask)}/${hex2(d.flags.cmp)}`;
+    return s;
   },
   test(d, { pkt }) {
     if (pkt.proto !== "tcp") return { clause: "-m tcp", why: `protocol is ${pkt.proto}` };

@@ -19,6 +19,7 @@ const ttl: MatchModule<{ op: Op; value: number; neg: boolean }> = {
     return { op: u.name.slice(4) as Op, value: uintArg(u, ctx, 255), neg: u.negated };
   },
   save: (d) => (d.neg ? `! --ttl-eq ${d.value}` : `--ttl-${d.op} ${d.value}`),
+  list: (d) => `TTL match TTL ${d.neg ? "!=" : { eq: "==", lt: "<", gt: ">" }[d.op]} ${d.value}`,
   test(d, { pkt }) {
     const ok = d.op === "eq" ? pkt.ttl === d.value : d.op === "lt" ? pkt.ttl < d.value : pkt.ttl > d.value;
     return ok !== d.neg ? null : { clause: `--ttl-${d.op} ${d.value}`, why: `ttl is ${pkt.ttl}` };

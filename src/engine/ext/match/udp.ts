@@ -5,6 +5,7 @@
  * Linux: xt_tcpudp.c udp_mt.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
+import { listPorts } from "./tcp.js";
 import { fullRangeDropped, bang, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 
 interface UdpData {
@@ -36,6 +37,7 @@ const udp: MatchModule<UdpData> = {
     if (d.dport) parts.push(`${bang(d.dport.neg)}--dport ${formatPortRange(d.dport.range)}`);
     return parts.join(" ");
   },
+  list: (d) => `udp${listPorts("spt", d.sport)}${listPorts("dpt", d.dport)}`,
   test(d, { pkt }) {
     if (pkt.proto !== "udp") return { clause: "-m udp", why: `protocol is ${pkt.proto}` };
     if (pkt.fragOffset) return { clause: "-m udp", why: "non-first fragment" };

@@ -17,6 +17,7 @@ const CHECKSUM: TargetModule<Record<string, never>> = {
     return {};
   },
   save: () => "--checksum-fill",
+  list: () => "CHECKSUM fill",
   apply: () => "continue",
 };
 export default CHECKSUM;

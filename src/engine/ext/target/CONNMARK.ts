@@ -6,7 +6,7 @@
  */
 import type { TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { hex, parseValueMask, uniqueUses } from "../util.js";
-import { applyXMark, buildXMark, MARK_OPTIONS, type XMark } from "./MARK.js";
+import { applyXMark, buildXMark, listXMark, MARK_OPTIONS, type XMark } from "./MARK.js";
 
 type CmData = { mode: "set"; x: XMark } | { mode: "save" | "restore"; nfmask: number; ctmask: number };
 
@@ -37,6 +37,19 @@ const CONNMARK: TargetModule<CmData> = {
   save(d) {
     if (d.mode === "set") return `--set-xmark ${hex(d.x.value)}/${hex(d.x.mask)}`;
     return `--${d.mode}-mark --nfmask ${hex(d.nfmask)} --ctmask ${hex(d.ctmask)}`;
+  },
+  // libxt_CONNMARK connmark_tg_print
+  list(d) {
+    if (d.mode === "set") return `CONNMARK ${listXMark(d.x)}`;
+    const full = 0xffffffff;
+    if (d.mode === "save") {
+      if (d.nfmask === full && d.ctmask === full) return "CONNMARK save";
+      if (d.nfmask === d.ctmask) return `CONNMARK save mask ${hex(d.nfmask)}`;
+      return `CONNMARK save nfmask ${hex(d.nfmask)} ctmask ~${hex(d.ctmask)}`;
+    }
+    if (d.nfmask === full && d.ctmask === full) return "CONNMARK restore";
+    if (d.nfmask === d.ctmask) return `CONNMARK restore mask ${hex(d.ctmask)}`;
+    return `CONNMARK restore ctmask ${hex(d.ctmask)} nfmask ~${hex(d.nfmask)}`;
   },
   apply(d, env) {
     const e = env.ct?.entry;

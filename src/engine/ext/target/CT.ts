@@ -33,6 +33,14 @@ const CT: TargetModule<CtData> = {
     if (d.zone !== undefined) p.push(`--zone ${d.zone}`);
     return p.join(" ");
   },
+  // libxt_CT ct_print: zone 0 is not printed
+  list(d) {
+    let s = "CT";
+    if (d.notrack) s += " notrack";
+    if (d.helper) s += ` helper ${d.helper}`;
+    if (d.zone) s += ` zone ${d.zone}`;
+    return s;
+  },
   apply(d, env) {
     if (d.notrack) env.notrack();
     else if (d.zone !== undefined) env.setZone(d.zone);

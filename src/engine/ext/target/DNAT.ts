@@ -7,7 +7,7 @@
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { uniqueUses } from "../util.js";
-import { formatNatTo, natFlags, parseNatTo, ruleHasPorts } from "./nat-range.js";
+import { formatNatTo, listNatFlags, natFlags, parseNatTo, ruleHasPorts } from "./nat-range.js";
 
 const DNAT: TargetModule<NatRange> = {
   kind: "target",
@@ -30,6 +30,7 @@ const DNAT: TargetModule<NatRange> = {
     return r;
   },
   save: (r) => `--to-destination ${formatNatTo(r)}${natFlags(r, ["random", "persistent"])}`,
+  list: (r) => `to:${formatNatTo(r)}${listNatFlags(r)}`,
   apply: (r, env) => env.nat("dnat", r),
 };
 export default DNAT;

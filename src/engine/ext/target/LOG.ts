@@ -17,6 +17,11 @@ interface LogData {
 const LEVELS = ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"];
 const FLAGS = ["log-tcp-sequence", "log-tcp-options", "log-ip-options", "log-uid", "log-macdecode"];
 
+/** Linux: XT_LOG_TCPSEQ, XT_LOG_TCPOPT, XT_LOG_IPOPT, XT_LOG_UID, XT_LOG_MACDECODE. */
+const LOG_FLAG_BITS: Record<string, number> = {
+  "log-tcp-sequence": 0x01, "log-tcp-options": 0x02, "log-ip-options": 0x04, "log-uid": 0x08, "log-macdecode": 0x20,
+};
+
 const LOG: TargetModule<LogData> = {
   kind: "target",
   name: "LOG",
@@ -44,6 +49,11 @@ const LOG: TargetModule<LogData> = {
     if (d.level !== 4) p.push(`--log-level ${d.level}`);
     for (const f of d.flags) p.push(`--${f}`);
     return p.join(" ");
+  },
+  // libxt_LOG print: the flags as the kernel's bit mask, the prefix raw in quotes
+  list(d) {
+    const flags = d.flags.reduce((a, f) => a | LOG_FLAG_BITS[f]!, 0);
+    return `LOG flags ${flags} level ${d.level}${d.prefix !== undefined ? ` prefix "${d.prefix}"` : ""}`;
   },
   apply(d, env) {
     env.log("LOG", d.prefix ?? "");

@@ -41,6 +41,15 @@ export function buildXMark(uses: Parameters<TargetModule<XMark>["build"]>[0], ct
   }
 }
 
+/** libxt_MARK mark_tg_print / libxt_CONNMARK: the operation the (value, mask) pair amounts to. */
+export function listXMark(x: XMark): string {
+  if (x.value === 0) return `and ${hex(~x.mask)}`;
+  if (x.value === x.mask) return `or ${hex(x.value)}`;
+  if (x.mask === 0) return `xor ${hex(x.value)}`;
+  if (x.mask === 0xffffffff) return `set ${hex(x.value)}`;
+  return `xset ${hex(x.value)}/${hex(x.mask)}`;
+}
+
 export const applyXMark = (old: number, x: XMark) => (((old & ~x.mask) ^ x.value) >>> 0);
 
 const MARK: TargetModule<XMark> = {
@@ -50,6 +59,7 @@ const MARK: TargetModule<XMark> = {
   options: MARK_OPTIONS,
   build: (uses: OptionUse[], ctx: BuildCtx) => buildXMark(uses, ctx, "MARK"),
   save: (x) => `--set-xmark ${hex(x.value)}/${hex(x.mask)}`,
+  list: (x) => `MARK ${listXMark(x)}`,
   apply(x, env) {
     env.pkt.mark = applyXMark(env.pkt.mark, x);
     return "continue";

@@ -7,7 +7,7 @@
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { arg, uniqueUses } from "../util.js";
-import { formatPorts, natFlags, parsePortsOnly, ruleHasPorts } from "./nat-range.js";
+import { formatPorts, listNatFlags, natFlags, parsePortsOnly, ruleHasPorts } from "./nat-range.js";
 
 const MASQUERADE: TargetModule<NatRange> = {
   kind: "target",
@@ -33,6 +33,7 @@ const MASQUERADE: TargetModule<NatRange> = {
     return r;
   },
   save: (r) => `${r.minPort !== undefined ? `--to-ports ${formatPorts(r)}` : ""}${natFlags(r, ["random", "random-fully"])}`.trim(),
+  list: (r) => `${r.minPort !== undefined ? `masq ports: ${formatPorts(r)}` : ""}${listNatFlags(r)}`.trim(),
   apply: (r, env) => env.nat("masquerade", r),
 };
 export default MASQUERADE;

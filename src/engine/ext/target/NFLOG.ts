@@ -43,6 +43,15 @@ const NFLOG: TargetModule<NflogData> = {
     if (d.threshold !== undefined) p.push(`--nflog-threshold ${d.threshold}`);
     return p.join(" ");
   },
+  // libxt_NFLOG nflog_print: threshold only when not the default 1
+  list(d) {
+    const p: string[] = [];
+    if (d.prefix) p.push(`nflog-prefix ${saveString(d.prefix)}`);
+    if (d.group) p.push(`nflog-group ${d.group}`);
+    if (d.size !== undefined) p.push(`nflog-size ${d.size}`);
+    if (d.threshold !== undefined && d.threshold !== 1) p.push(`nflog-threshold ${d.threshold}`);
+    return p.join(" ");
+  },
   apply(d, env) {
     env.log("NFLOG", `group ${d.group}${d.prefix ? ` prefix "${d.prefix}"` : ""}`);
     return "continue";

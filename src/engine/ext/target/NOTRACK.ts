@@ -13,6 +13,7 @@ const NOTRACK: TargetModule<Record<string, never>> = {
   options: [],
   build: () => ({}),
   save: () => "",
+  list: () => "NOTRACK", // listed with target "CT": iptables-nft loads NOTRACK as CT's alias
   apply(_d, env) {
     env.notrack();
     return "continue";

@@ -6,7 +6,7 @@
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { arg, uniqueUses } from "../util.js";
-import { formatPorts, natFlags, parsePortsOnly, ruleHasPorts } from "./nat-range.js";
+import { formatPorts, listNatFlags, natFlags, parsePortsOnly, ruleHasPorts } from "./nat-range.js";
 
 const REDIRECT: TargetModule<NatRange> = {
   kind: "target",
@@ -27,6 +27,7 @@ const REDIRECT: TargetModule<NatRange> = {
     return r;
   },
   save: (r) => `${r.minPort !== undefined ? `--to-ports ${formatPorts(r)}` : ""}${natFlags(r, ["random"])}`.trim(),
+  list: (r) => `${r.minPort !== undefined ? `redir ports ${formatPorts(r)}` : ""}${listNatFlags(r)}`.trim(),
   apply: (r, env) => env.nat("redirect", r),
 };
 export default REDIRECT;

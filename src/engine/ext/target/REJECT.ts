@@ -35,6 +35,7 @@ const REJECT: TargetModule<{ with: string }> = {
     return { with: kind };
   },
   save: (d) => `--reject-with ${d.with}`,
+  list: (d) => `reject-with ${d.with}`,
   apply(d, env) {
     env.reject(d.with);
     return "drop";

@@ -6,7 +6,7 @@
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { uniqueUses } from "../util.js";
-import { formatNatTo, natFlags, parseNatTo, ruleHasPorts } from "./nat-range.js";
+import { formatNatTo, listNatFlags, natFlags, parseNatTo, ruleHasPorts } from "./nat-range.js";
 
 const SNAT: TargetModule<NatRange> = {
   kind: "target",
@@ -31,6 +31,7 @@ const SNAT: TargetModule<NatRange> = {
     return r;
   },
   save: (r) => `--to-source ${formatNatTo(r)}${natFlags(r, ["random", "random-fully", "persistent"])}`,
+  list: (r) => `to:${formatNatTo(r)}${listNatFlags(r)}`,
   apply: (r, env) => env.nat("snat", r),
 };
 export default SNAT;

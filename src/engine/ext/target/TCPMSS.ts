@@ -18,6 +18,7 @@ const TCPMSS: TargetModule<{ clamp: boolean; mss?: number }> = {
     return m.has("set-mss") ? { clamp: false, mss: uintArg(m.get("set-mss")!, ctx, 65535) } : { clamp: true };
   },
   save: (d) => (d.clamp ? "--clamp-mss-to-pmtu" : `--set-mss ${d.mss}`),
+  list: (d) => (d.clamp ? "TCPMSS clamp to PMTU" : `TCPMSS set ${d.mss}`),
   apply: () => "continue",
 };
 export default TCPMSS;

@@ -14,6 +14,7 @@ const TRACE: TargetModule<Record<string, never>> = {
   options: [],
   build: () => ({}),
   save: () => "",
+  list: () => "",
   apply(_d, env) {
     env.pkt.nfTrace = true;
     return "continue";

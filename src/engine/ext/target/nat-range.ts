@@ -56,6 +56,11 @@ export function natFlags(r: NatRange, order: ("random" | "random-fully" | "persi
     .join("");
 }
 
+/** The flags as `iptables -L` prints them after the range: " random random-fully persistent". */
+export function listNatFlags(r: NatRange): string {
+  return `${r.random ? " random" : ""}${r.randomFully ? " random-fully" : ""}${r.persistent ? " persistent" : ""}`;
+}
+
 /** Ports need a protocol with ports on the rule: -p tcp/udp/sctp/dccp. */
 export function ruleHasPorts(ctx: BuildCtx): boolean {
   return !ctx.protoNegated && (ctx.proto === 6 || ctx.proto === 17 || ctx.proto === 132 || ctx.proto === 33);
