@@ -102,6 +102,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
         const a = next(tok);
         const p = parseProtocol(a.text);
         if (p === undefined) fail(a, `unknown protocol "${a.text}" specified`);
+        if (neg && p === 0) fail(a, `rule would never match protocol`);
         setOnce("proto", tok, { value: p!, negated: neg });
         continue;
       }
@@ -182,8 +183,9 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
     const args: string[] = [];
     const argTokens: Token[] = [];
     for (let a = 0; a < argc; a++) {
+      // like getopt, the next word is the argument whatever it looks like (iptables-save writes
+      // `--comment -j` unquoted); the extension then says whether it makes sense
       const t = next(tok);
-      if (t.text.startsWith("-") && t.text.length > 1 && !/^-\d/.test(t.text) && !t.quoted) fail(t, `option "${w}" requires an argument`);
       args.push(t.text);
       argTokens.push(t);
     }

@@ -7,11 +7,10 @@
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { TCP_FLAG_BIT, type TcpFlag } from "../../model/packet.js";
-import { arg, bang, formatPortRange, fullRangeDropped, inRange, portRangeArg, uintArg, uniqueUses, type PortRange } from "../util.js";
+import { arg, bang, uintArg, uniqueUses } from "../util.js";
+import { buildPorts, listPorts, PORT_OPTIONS, savePorts, testPorts, type PortClauses } from "../ports.js";
 
-interface TcpData {
-  sport?: { range: PortRange; neg: boolean };
-  dport?: { range: PortRange; neg: boolean };
+interface TcpData extends PortClauses {
   option?: { kind: number; neg: boolean };
   flags?: { mask: number; cmp: number; neg: boolean };
 }
@@ -52,11 +51,6 @@ export function formatTcpFlags(flags: number): string {
  * A port clause as libxt_tcp/udp/sctp print_ports shows it in `iptables -L`: " spt:80",
  * " spts:1024:65535", " dpt:!22" ("" when absent). Shared by udp and sctp.
  */
-export function listPorts(name: "spt" | "dpt", p: { range: PortRange; neg: boolean } | undefined): string {
-  if (!p) return "";
-  const inv = p.neg ? "!" : "";
-  return p.range.min === p.range.max ? ` ${name}:${inv}${p.range.min}` : ` ${name}s:${inv}${p.range.min}:${p.range.max}`;
-}
 
 const hex2 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, "0")}`;
 
@@ -70,19 +64,14 @@ const tcp: MatchModule<TcpData> = {
   help: "TCP ports, flags and options (needs -p tcp)",
   needsProto: [6],
   options: [
-    { name: "sport", aliases: ["source-port"], negatable: true, help: "source port or range a:b" },
-    { name: "dport", aliases: ["destination-port"], negatable: true, help: "destination port or range a:b" },
+    ...PORT_OPTIONS,
     { name: "syn", args: 0, negatable: true, help: "SYN set, ACK/RST/FIN clear" },
     { name: "tcp-flags", args: 2, negatable: true, help: "MASK COMP, e.g. SYN,ACK SYN" },
     { name: "tcp-option", negatable: true, help: "option kind number present" },
   ],
   build(uses: OptionUse[], ctx: BuildCtx) {
     const m = uniqueUses(uses, ctx);
-    const d: TcpData = {};
-    const sp = m.get("sport");
-    if (sp) d.sport = fullRangeDropped(portRangeArg(sp, ctx), sp.negated);
-    const dp = m.get("dport");
-    if (dp) d.dport = fullRangeDropped(portRangeArg(dp, ctx), dp.negated);
+    const d: TcpData = buildPorts(m, ctx);
     const syn = m.get("syn");
     const fl = m.get("tcp-flags");
     if (syn && fl) ctx.fail(fl.token, "Only one of `--syn' or `--tcp-flags' may be specified");
@@ -99,9 +88,7 @@ const tcp: MatchModule<TcpData> = {
     return d;
   },
   save(d) {
-    const parts: string[] = [];
-    if (d.sport) parts.push(`${bang(d.sport.neg)}--sport ${formatPortRange(d.sport.range)}`);
-    if (d.dport) parts.push(`${bang(d.dport.neg)}--dport ${formatPortRange(d.dport.range)}`);
+    const parts = savePorts(d);
     if (d.option) parts.push(`${bang(d.option.neg)}--tcp-option ${d.option.kind}`);
     if (d.flags) parts.push(`${bang(d.flags.neg)}--tcp-flags ${formatTcpFlags(d.flags.mask)} ${formatTcpFlags(d.flags.cmp)}`);
     return parts.join(" ");
@@ -116,10 +103,8 @@ const tcp: MatchModule<TcpData> = {
   test(d, { pkt }) {
     if (pkt.proto !== "tcp") return { clause: "-m tcp", why: `protocol is ${pkt.proto}` };
     if (pkt.fragOffset) return { clause: "-m tcp", why: "non-first fragment" };
-    if (d.sport && inRange(pkt.sport, d.sport.range) === d.sport.neg)
-      return { clause: `${bang(d.sport.neg)}--sport ${formatPortRange(d.sport.range)}`, why: `sport is ${pkt.sport}` };
-    if (d.dport && inRange(pkt.dport, d.dport.range) === d.dport.neg)
-      return { clause: `${bang(d.dport.neg)}--dport ${formatPortRange(d.dport.range)}`, why: `dport is ${pkt.dport}` };
+    const ports = testPorts(d, pkt);
+    if (ports) return ports;
     if (d.flags && (((pkt.tcpFlags & d.flags.mask) === d.flags.cmp) === d.flags.neg))
       return {
         clause: `${bang(d.flags.neg)}--tcp-flags ${formatTcpFlags(d.flags.mask)} ${formatTcpFlags(d.flags.cmp)}`,

@@ -6,8 +6,8 @@
  * Linux: nf_nat_masquerade_ipv4 — source = inet_select_addr(out, nexthop, RT_SCOPE_UNIVERSE).
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
-import { arg, uniqueUses } from "../util.js";
-import { formatPorts, listNatFlags, natFlags, parsePortsOnly, ruleHasPorts } from "./nat-range.js";
+import { uniqueUses } from "../util.js";
+import { formatPorts, listNatFlags, natFlags, toPorts } from "./nat-range.js";
 
 const MASQUERADE: TargetModule<NatRange> = {
   kind: "target",
@@ -22,15 +22,7 @@ const MASQUERADE: TargetModule<NatRange> = {
   ],
   build(uses: OptionUse[], ctx: BuildCtx) {
     const m = uniqueUses(uses, ctx);
-    const tp = m.get("to-ports");
-    let r: NatRange = {};
-    if (tp) {
-      if (!ruleHasPorts(ctx)) ctx.fail(tp.token, "Need TCP, UDP, SCTP or DCCP with port specification");
-      r = parsePortsOnly(arg(tp, ctx), tp, ctx);
-    }
-    r.random = m.has("random");
-    r.randomFully = m.has("random-fully");
-    return r;
+    return { ...toPorts(m, ctx), random: m.has("random"), randomFully: m.has("random-fully") };
   },
   save: (r) => `${r.minPort !== undefined ? `--to-ports ${formatPorts(r)}` : ""}${natFlags(r, ["random", "random-fully"])}`.trim(),
   list: (r) => `${r.minPort !== undefined ? `masq ports: ${formatPorts(r)}` : ""}${listNatFlags(r)}`.trim(),

@@ -5,8 +5,8 @@
  * Linux: nf_nat_redirect_ipv4.
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
-import { arg, uniqueUses } from "../util.js";
-import { formatPorts, listNatFlags, natFlags, parsePortsOnly, ruleHasPorts } from "./nat-range.js";
+import { uniqueUses } from "../util.js";
+import { formatPorts, listNatFlags, natFlags, toPorts } from "./nat-range.js";
 
 const REDIRECT: TargetModule<NatRange> = {
   kind: "target",
@@ -17,14 +17,7 @@ const REDIRECT: TargetModule<NatRange> = {
   options: [{ name: "to-ports" }, { name: "random", args: 0 }],
   build(uses: OptionUse[], ctx: BuildCtx) {
     const m = uniqueUses(uses, ctx);
-    const tp = m.get("to-ports");
-    let r: NatRange = {};
-    if (tp) {
-      if (!ruleHasPorts(ctx)) ctx.fail(tp.token, "Need TCP, UDP, SCTP or DCCP with port specification");
-      r = parsePortsOnly(arg(tp, ctx), tp, ctx);
-    }
-    r.random = m.has("random");
-    return r;
+    return { ...toPorts(m, ctx), random: m.has("random") };
   },
   save: (r) => `${r.minPort !== undefined ? `--to-ports ${formatPorts(r)}` : ""}${natFlags(r, ["random"])}`.trim(),
   list: (r) => `${r.minPort !== undefined ? `redir ports ${formatPorts(r)}` : ""}${listNatFlags(r)}`.trim(),

@@ -38,6 +38,14 @@ export function parsePortsOnly(text: string, u: OptionUse, ctx: BuildCtx): NatRa
   return { minPort, maxPort };
 }
 
+/** `--to-ports p[-q]` of MASQUERADE and REDIRECT; it needs a protocol with ports on the rule. */
+export function toPorts(m: Map<string, OptionUse>, ctx: BuildCtx): NatRange {
+  const tp = m.get("to-ports");
+  if (!tp) return {};
+  if (!ruleHasPorts(ctx)) ctx.fail(tp.token, "Need TCP, UDP, SCTP or DCCP with port specification");
+  return parsePortsOnly(arg(tp, ctx), tp, ctx);
+}
+
 export function formatNatTo(r: NatRange): string {
   let s = "";
   if (r.minIp !== undefined) s += formatIp(r.minIp) + (r.maxIp !== undefined && r.maxIp !== r.minIp ? `-${formatIp(r.maxIp)}` : "");
