@@ -59,7 +59,9 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
         out.push(`  ${e.hook} nat: skipped — ${e.reason}`);
         break;
       case "nat":
-        out.push(`  ${e.hook} ${e.manip === "DST" ? "DNAT" : "SNAT"} ${e.how === "rule" ? "(new binding)" : "(from conntrack)"}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`);
+        // a reply's destination rewrite undoes the connection's SNAT, its source rewrite the DNAT
+        const what = e.dir === "REPLY" ? (e.manip === "DST" ? "un-SNAT (reply, from conntrack)" : "un-DNAT (reply, from conntrack)") : `${e.manip === "DST" ? "DNAT" : "SNAT"} ${e.how === "rule" ? "(new binding)" : "(from conntrack)"}`;
+        out.push(`  ${e.hook} ${what}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`);
         break;
       case "confirm":
         out.push(`  ${e.hook} conntrack confirmed: ${formatCtEntry(e.entry, opts.now ?? e.entry.updated)}`);

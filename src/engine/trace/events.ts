@@ -40,7 +40,7 @@ export type TraceEvent =
   | { kind: "table-done"; hook: Hook; table: TableName; pkt: Packet; outIf?: string; verdict: "ACCEPT" | "DROP" }
   | { kind: "nat-skip"; hook: Hook; reason: string }
   | { kind: "conntrack"; hook: Hook; view: CtView; created: boolean }
-  | { kind: "nat"; hook: Hook; manip: "SRC" | "DST"; from: Packet; to: Packet; how: "rule" | "conntrack"; rule?: Rule; entry: CtEntry }
+  | { kind: "nat"; hook: Hook; manip: "SRC" | "DST"; dir: "ORIGINAL" | "REPLY"; from: Packet; to: Packet; how: "rule" | "conntrack"; rule?: Rule; entry: CtEntry }
   | { kind: "route"; why: "output" | "reroute" | "input"; query: RouteQuery; result: RouteResult }
   | { kind: "ttl"; from: number; to: number }
   | { kind: "log"; hook: Hook; table: TableName; target: string; text: string }

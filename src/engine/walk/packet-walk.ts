@@ -213,7 +213,7 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
   }
   const from = clonePacket(w.pkt);
   if (run?.verdict !== "DROP" && applyNat(e, w.ct!.dir, manip, w.pkt)) {
-    w.events.push({ kind: "nat", hook, manip, from, to: clonePacket(w.pkt), how: run ? "rule" : "conntrack", rule: run?.rule, entry: snapshotEntry(e) });
+    w.events.push({ kind: "nat", hook, manip, dir: w.ct!.dir, from, to: clonePacket(w.pkt), how: run ? "rule" : "conntrack", rule: run?.rule, entry: snapshotEntry(e) });
   }
   return run;
 }

@@ -190,9 +190,15 @@ COMMIT
 :cali-from-hep-forward - [0:0]
 :cali-from-host-endpoint - [0:0]
 :cali-from-wl-dispatch - [0:0]
+:cali-fw-cali5c2e8d1a0b7 - [0:0]
+:cali-fw-calia41f3d96e02 - [0:0]
+:cali-pri-kns.kube-system - [0:0]
+:cali-pro-kns.kube-system - [0:0]
 :cali-to-hep-forward - [0:0]
 :cali-to-host-endpoint - [0:0]
 :cali-to-wl-dispatch - [0:0]
+:cali-tw-cali5c2e8d1a0b7 - [0:0]
+:cali-tw-calia41f3d96e02 - [0:0]
 :cali-wl-to-host - [0:0]
 -A INPUT -m comment --comment "cali:Cz_u1IQiXIMmKD4c" -j cali-INPUT
 -A INPUT -m conntrack --ctstate NEW -m comment --comment "kubernetes load balancer firewall" -j KUBE-PROXY-FIREWALL
@@ -238,8 +244,42 @@ COMMIT
 -A cali-OUTPUT -m comment --comment "cali:iC1pSPgbvgQzkUk_" -j MARK --set-xmark 0x0/0xf0000
 -A cali-OUTPUT -m comment --comment "cali:4Yp0R0s5RHxNJRuB" -m conntrack ! --ctstate SNAT,DNAT -j cali-to-host-endpoint
 -A cali-OUTPUT -m comment --comment "cali:wUaQ7MJ8ps6bXyIi" -m comment --comment "Host endpoint policy accepted packet." -m mark --mark 0x10000/0x10000 -j ACCEPT
+-A cali-from-wl-dispatch -i cali5c2e8d1a0b7 -m comment --comment "cali:Wb1nQ0fE2xsY9pLr" -g cali-fw-cali5c2e8d1a0b7
+-A cali-from-wl-dispatch -i calia41f3d96e02 -m comment --comment "cali:u7GkR3tZq8mVe1Xc" -g cali-fw-calia41f3d96e02
 -A cali-from-wl-dispatch -m comment --comment "cali:zTj6P0TIgYvgz-md" -m comment --comment "Unknown interface" -j DROP
+-A cali-fw-cali5c2e8d1a0b7 -m comment --comment "cali:Hq3vN8xK0aLm2P1" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-cali5c2e8d1a0b7 -m comment --comment "cali:Hq3vN8xK0aLm2P2" -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-cali5c2e8d1a0b7 -m comment --comment "cali:Hq3vN8xK0aLm2P3" -j MARK --set-xmark 0x0/0x10000
+-A cali-fw-cali5c2e8d1a0b7 -p udp -m comment --comment "cali:Hq3vN8xK0aLm2P4" -m comment --comment "Drop VXLAN encapped packets originating in workloads" -m multiport --dports 4789 -j DROP
+-A cali-fw-cali5c2e8d1a0b7 -m comment --comment "cali:Hq3vN8xK0aLm2P5" -j cali-pro-kns.kube-system
+-A cali-fw-cali5c2e8d1a0b7 -m comment --comment "cali:Hq3vN8xK0aLm2P6" -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-cali5c2e8d1a0b7 -m comment --comment "cali:Hq3vN8xK0aLm2P7" -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-fw-calia41f3d96e02 -m comment --comment "cali:Tz5cW1yR7bJn4E1" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-fw-calia41f3d96e02 -m comment --comment "cali:Tz5cW1yR7bJn4E2" -m conntrack --ctstate INVALID -j DROP
+-A cali-fw-calia41f3d96e02 -m comment --comment "cali:Tz5cW1yR7bJn4E3" -j MARK --set-xmark 0x0/0x10000
+-A cali-fw-calia41f3d96e02 -p udp -m comment --comment "cali:Tz5cW1yR7bJn4E4" -m comment --comment "Drop VXLAN encapped packets originating in workloads" -m multiport --dports 4789 -j DROP
+-A cali-fw-calia41f3d96e02 -m comment --comment "cali:Tz5cW1yR7bJn4E5" -j cali-pro-kns.kube-system
+-A cali-fw-calia41f3d96e02 -m comment --comment "cali:Tz5cW1yR7bJn4E6" -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-fw-calia41f3d96e02 -m comment --comment "cali:Tz5cW1yR7bJn4E7" -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-pri-kns.kube-system -m comment --comment "cali:J1TyxtHWd0qaBGK-" -m comment --comment "Profile kns.kube-system ingress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pri-kns.kube-system -m comment --comment "cali:QIB6k7eEKdIg73Jp" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-pro-kns.kube-system -m comment --comment "cali:tgOR2S8DVHZW3F1M" -m comment --comment "Profile kns.kube-system egress" -j MARK --set-xmark 0x10000/0x10000
+-A cali-pro-kns.kube-system -m comment --comment "cali:HVEEtYPJsiGRXCIt" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-to-wl-dispatch -o cali5c2e8d1a0b7 -m comment --comment "cali:Kd4rP0sXq2wNz6Ua" -g cali-tw-cali5c2e8d1a0b7
+-A cali-to-wl-dispatch -o calia41f3d96e02 -m comment --comment "cali:Lm8tY3vQc5eBr1Ho" -g cali-tw-calia41f3d96e02
 -A cali-to-wl-dispatch -m comment --comment "cali:7KNphB1nNHw80nIO" -m comment --comment "Unknown interface" -j DROP
+-A cali-tw-cali5c2e8d1a0b7 -m comment --comment "cali:Pq2sD9kF4hGz7W1" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-cali5c2e8d1a0b7 -m comment --comment "cali:Pq2sD9kF4hGz7W2" -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-cali5c2e8d1a0b7 -m comment --comment "cali:Pq2sD9kF4hGz7W3" -j MARK --set-xmark 0x0/0x10000
+-A cali-tw-cali5c2e8d1a0b7 -m comment --comment "cali:Pq2sD9kF4hGz7W4" -j cali-pri-kns.kube-system
+-A cali-tw-cali5c2e8d1a0b7 -m comment --comment "cali:Pq2sD9kF4hGz7W5" -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-cali5c2e8d1a0b7 -m comment --comment "cali:Pq2sD9kF4hGz7W6" -m comment --comment "Drop if no profiles matched" -j DROP
+-A cali-tw-calia41f3d96e02 -m comment --comment "cali:Xv6nB3mC8jRt1Y1" -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+-A cali-tw-calia41f3d96e02 -m comment --comment "cali:Xv6nB3mC8jRt1Y2" -m conntrack --ctstate INVALID -j DROP
+-A cali-tw-calia41f3d96e02 -m comment --comment "cali:Xv6nB3mC8jRt1Y3" -j MARK --set-xmark 0x0/0x10000
+-A cali-tw-calia41f3d96e02 -m comment --comment "cali:Xv6nB3mC8jRt1Y4" -j cali-pri-kns.kube-system
+-A cali-tw-calia41f3d96e02 -m comment --comment "cali:Xv6nB3mC8jRt1Y5" -m comment --comment "Return if profile accepted" -m mark --mark 0x10000/0x10000 -j RETURN
+-A cali-tw-calia41f3d96e02 -m comment --comment "cali:Xv6nB3mC8jRt1Y6" -m comment --comment "Drop if no profiles matched" -j DROP
 -A cali-wl-to-host -m comment --comment "cali:Ee9Sbo10IpVujdIY" -j cali-from-wl-dispatch
 -A cali-wl-to-host -m comment --comment "cali:nSZbcOoG1xPONxb8" -m comment --comment "Configured DefaultEndpointToHostAction" -j ACCEPT
 COMMIT
