@@ -89,7 +89,9 @@ function uniquePort(table: ConntrackTable, e: CtEntry, cur: CtTuple, manip: Mani
   if (!randomAll && inRange) {
     if (!tupleTaken(table, invertTuple(cur), e)) return;
   }
-  let off = range.randomFully ? rng.u32() & 0xffff : range.random ? rng.u32() : 0;
+  // Linux: nf_nat_l4proto_unique_tuple — a random start for source NAT (and for --random*),
+  // the first port of the range for DNAT
+  let off = range.randomFully || range.random || manip === "SRC" ? rng.u32() & 0xffff : 0;
   for (let i = 0; i < size; i++, off++) {
     cur[key] = min + (off % size);
     if (!tupleTaken(table, invertTuple(cur), e)) return;

@@ -7,7 +7,7 @@
  * hook; nf_conntrack_proto_tcp.c for TCP states and timeouts.
  */
 import type { Packet } from "../model/packet.js";
-import { TCP_FLAG_BIT } from "../model/packet.js";
+import { tcpTransition, validTcpFlags } from "./tcp-states.js";
 import { CT_STATUS, invertTuple, tupleKey, type CtDir, type CtEntry, type CtTuple, type CtView } from "./entry.js";
 
 export interface ConntrackTable {
@@ -61,24 +61,38 @@ export interface CtLookup {
  * Linux: resolve_normal_ct. Returns the packet's view of conntrack; a new entry is created for
  * the first packet of a connection (a TCP RST or a lone non-SYN under tcp_loose=0 is INVALID).
  */
-export function conntrackIn(t: ConntrackTable, p: Packet, now: number, zone = 0): CtLookup {
+export function conntrackIn(t: ConntrackTable, p: Packet, now: number, zone = 0, tcpLoose = true): CtLookup {
+  const invalid: CtLookup = { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
+  // Linux: tcp_error — a segment with an impossible flag combination never reaches the table
+  if (p.proto === "tcp" && !validTcpFlags(p.tcpFlags)) return invalid;
   const tuple = packetTuple(p);
-  const hit = t.byTuple.get(tupleKey(tuple));
-  if (hit && !expired(hit.entry, now) && hit.entry.zone === zone) {
-    const e = hit.entry;
-    let state: CtView["state"];
-    if (hit.dir === "REPLY") state = "ESTABLISHED";
-    else state = e.status & CT_STATUS.SEEN_REPLY ? "ESTABLISHED" : "NEW";
-    return { view: { entry: e, dir: hit.dir, state }, fresh: false };
+  let hit = t.byTuple.get(tupleKey(tuple));
+  if (hit && (expired(hit.entry, now) || hit.entry.zone !== zone)) {
+    if (expired(hit.entry, now)) removeEntry(t, hit.entry);
+    hit = undefined;
   }
-  if (hit) removeEntry(t, hit.entry);
+  if (hit) {
+    const e = hit.entry;
+    if (p.proto === "tcp") {
+      const tr = tcpTransition(e.protoState, hit.dir, p.tcpFlags);
+      if (tr.kind === "invalid") return { view: { dir: hit.dir, state: "INVALID" }, fresh: false };
+      if (tr.kind === "reopen") {
+        removeEntry(t, e); // nf_ct_kill + NF_REPEAT: the SYN starts a new connection
+        hit = undefined;
+      }
+    }
+    if (hit) {
+      let state: CtView["state"];
+      if (hit.dir === "REPLY") state = "ESTABLISHED";
+      else state = e.status & CT_STATUS.SEEN_REPLY ? "ESTABLISHED" : "NEW";
+      return { view: { entry: e, dir: hit.dir, state }, fresh: false };
+    }
+  }
   if (p.proto === "tcp") {
-    // Linux: tcp_new — only a SYN, or (nf_conntrack_tcp_loose=1) an ACK, may start a connection;
+    // Linux: tcp_new — a SYN, or with nf_conntrack_tcp_loose=1 an ACK, may start a connection;
     // a lone SYN-ACK, RST, FIN or flagless segment is INVALID (measured)
-    const f = p.tcpFlags;
-    const syn = (f & TCP_FLAG_BIT.SYN) !== 0 && (f & (TCP_FLAG_BIT.ACK | TCP_FLAG_BIT.RST)) === 0;
-    const ackOnly = (f & TCP_FLAG_BIT.ACK) !== 0 && (f & (TCP_FLAG_BIT.SYN | TCP_FLAG_BIT.RST | TCP_FLAG_BIT.FIN)) === 0;
-    if (!syn && !ackOnly) return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
+    const tr = tcpTransition("NONE", "ORIGINAL", p.tcpFlags);
+    if (tr.kind !== "state" || (tr.next === "ESTABLISHED" && !tcpLoose)) return invalid;
   }
   if (p.proto === "icmp" && p.icmpType !== 8 && p.icmpType !== 13 && p.icmpType !== 15 && p.icmpType !== 17) {
     // errors are RELATED to the connection they quote; ktrace's packets quote none
@@ -104,20 +118,10 @@ export function updateProtoState(e: CtEntry, dir: CtDir, p: Packet, now: number)
   e.updated = now;
   if (dir === "REPLY" && !(e.status & CT_STATUS.SEEN_REPLY)) e.status |= CT_STATUS.SEEN_REPLY;
   if (p.proto === "tcp") {
-    const f = p.tcpFlags;
-    const has = (b: number) => (f & b) !== 0;
     const s = e.protoState;
-    let next = s;
-    if (has(TCP_FLAG_BIT.RST)) next = "CLOSE";
-    else if (has(TCP_FLAG_BIT.SYN) && !has(TCP_FLAG_BIT.ACK)) next = s === "NONE" || s === "CLOSE" || s === "TIME_WAIT" ? "SYN_SENT" : s;
-    else if (has(TCP_FLAG_BIT.SYN) && has(TCP_FLAG_BIT.ACK)) next = dir === "REPLY" && s === "SYN_SENT" ? "SYN_RECV" : s;
-    else if (has(TCP_FLAG_BIT.FIN)) next = s === "ESTABLISHED" || s === "SYN_RECV" ? "FIN_WAIT" : s === "FIN_WAIT" || s === "CLOSE_WAIT" ? "LAST_ACK" : s;
-    else if (has(TCP_FLAG_BIT.ACK)) {
-      if (s === "SYN_RECV" && dir === "ORIGINAL") next = "ESTABLISHED";
-      else if (s === "NONE") next = "ESTABLISHED"; // picked up mid-stream (nf_conntrack_tcp_loose)
-      else if (s === "LAST_ACK") next = "TIME_WAIT";
-      else if (s === "FIN_WAIT") next = "CLOSE_WAIT";
-    }
+    const tr = tcpTransition(s, dir, p.tcpFlags);
+    const next = tr.kind === "state" ? tr.next : s;
+    // Linux: a connection that reaches ESTABLISHED from SYN_RECV is ASSURED
     if (s === "SYN_RECV" && next === "ESTABLISHED") e.status |= CT_STATUS.ASSURED;
     e.protoState = next;
     e.timeout = TIMEOUTS[next] ?? 120;

@@ -33,11 +33,6 @@ export function addrType(node: NodeModel, ip: Ip, dev?: string): AddrType {
     if (dev !== undefined && best.dev !== undefined && best.dev !== dev && (best.type === "local" || best.type === "broadcast")) return "UNICAST";
     return FROM_ROUTE[best.type] ?? "UNICAST";
   }
-  // main table route type decides (blackhole/unreachable/prohibit routes)
-  let main: { type: RouteType; prefix: number } | undefined;
-  for (const r of node.routes) {
-    if (r.table !== 254 || !inCidr(ip, r.dst)) continue;
-    if (!main || r.dst.prefix > main.prefix) main = { type: r.type, prefix: r.dst.prefix };
-  }
-  return main ? (FROM_ROUTE[main.type] ?? "UNICAST") : "UNICAST";
+  // Linux: __inet_dev_addr_type looks only in the local table; anything else is UNICAST
+  return "UNICAST";
 }

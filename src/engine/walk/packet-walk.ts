@@ -25,6 +25,7 @@ import type { MatchEnv, NatRange, TargetEnv } from "../ext/types.js";
 import { formatIp, parseIp } from "../model/ipv4.js";
 import type { TableName } from "../model/ruleset.js";
 import { attachFor, rejectReply } from "./reject-reply.js";
+import { addrType } from "../route/addr-type.js";
 
 export interface WalkOptions {
   /** Record rules that did not match (explain mode). */
@@ -107,6 +108,8 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
   if (pre) return pre;
   const r = route(w, "input", iif);
   w.route = r;
+  const martian = looped ? undefined : sourceCheck(w, iif);
+  if (martian) return { kind: "unroutable", reason: martian };
   if (r.outcome === "local" || r.outcome === "broadcast") {
     const inp = runHook(w, "INPUT", iif, undefined);
     if (inp) return inp;
@@ -119,12 +122,33 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
   w.events.push({ kind: "ttl", from: w.pkt.ttl, to: w.pkt.ttl - 1 });
   w.pkt.ttl -= 1; // Linux: ip_forward decrements before NF_INET_FORWARD
   const dev = r.dev!;
+  const mtu = w.eng.node.interfaces.find((i) => i.name === dev)?.mtu ?? 1500;
+  if (w.pkt.df && w.pkt.len > mtu)
+    return { kind: "not-forwarded", reason: `packet too big: ${w.pkt.len} bytes with DF set, ${dev} has MTU ${mtu} (ICMP fragmentation-needed goes back to the sender)` };
   w.pkt.oif = dev;
   const fwd = runHook(w, "FORWARD", iif, dev);
   if (fwd) return fwd;
   const post = runHook(w, "POSTROUTING", iif, dev);
   if (post) return post;
   return { kind: "sent", iface: dev, nexthop: r.via !== undefined ? formatIp(r.via) : undefined };
+}
+
+/**
+ * Linux: fib_validate_source in ip_route_input_slow — a packet claiming one of our own addresses
+ * as its source is a martian (even with rp_filter off), and rp_filter 1/2 want the source to be
+ * reachable back through the input interface (strict) or at all (loose).
+ */
+function sourceCheck(w: Walk, iif: string): string | undefined {
+  const node = w.eng.node;
+  const src = w.pkt.src;
+  if (addrType(node, src) === "LOCAL" && (node.sysctl["net.ipv4.conf.all.accept_local"] ?? "0") === "0")
+    return `martian source ${formatIp(src)}: it is one of this node's own addresses, arriving on ${iif}`;
+  const mode = Math.max(Number(node.sysctl["net.ipv4.conf.all.rp_filter"] ?? "0"), Number(node.sysctl[`net.ipv4.conf.${iif}.rp_filter`] ?? "0"));
+  if (mode === 0) return undefined;
+  const back = routeLookup(node, { dst: src, src: w.pkt.dst, mark: w.pkt.mark });
+  if (back.outcome !== "unicast" && back.outcome !== "local") return `rp_filter=${mode}: no route back to ${formatIp(src)}`;
+  if (mode === 1 && back.dev !== iif) return `rp_filter=1 (strict): the route back to ${formatIp(src)} leaves by ${back.dev}, not ${iif}`;
+  return undefined;
 }
 
 /** Runs every stage of a hook; returns a fate when the packet ends here. */
@@ -183,7 +207,8 @@ function conntrackStage(w: Walk, hook: Hook) {
     w.events.push({ kind: "conntrack", hook, view: w.ct, created: false });
     return;
   }
-  const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone);
+  const loose = (w.eng.node.sysctl["net.netfilter.nf_conntrack_tcp_loose"] ?? "1") !== "0";
+  const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone, loose);
   w.ct = view;
   w.fresh = fresh;
   if (view.entry) updateProtoState(view.entry, view.dir, w.pkt, w.eng.now);
@@ -204,7 +229,10 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
     return undefined;
   }
   let run: TableRun | undefined;
-  if (w.ct!.dir === "ORIGINAL" && w.ct!.state === "NEW" && !natInitialized(e, manip)) {
+  // Linux: nf_nat_inet_fn runs the chains for a new connection's first packet — and for a
+  // RELATED packet other than an ICMP error (REJECT's reset) whose manip is not set up yet
+  const first = (w.ct!.dir === "ORIGINAL" && w.ct!.state === "NEW") || (w.ct!.state === "RELATED" && w.pkt.proto !== "icmp");
+  if (first && !natInitialized(e, manip)) {
     const table = w.eng.ruleset.tables.get("nat")!;
     if (table.chains.has(hook)) run = runTable(table, chainEnv(w, hook, inIf, outIf, "nat"));
     if (!natInitialized(e, manip)) setupNat(w.eng.conntrack, e, manip, undefined, w.eng.rng);

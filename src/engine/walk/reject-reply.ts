@@ -34,8 +34,6 @@ export function rejectReply(node: NodeModel, orig: Packet, kind: string, ipId: n
     nfTrace: false,
     traceId,
     icmpCode: 0,
-    uid: 0,
-    gid: 0,
   };
   if (kind === "tcp-reset") {
     if (orig.proto !== "tcp" || orig.tcpFlags & TCP_FLAG_BIT.RST) return undefined;
@@ -47,7 +45,8 @@ export function rejectReply(node: NodeModel, orig: Packet, kind: string, ipId: n
   if (orig.proto === "icmp" && orig.icmpType !== 8 && orig.icmpType !== 13) return undefined; // never an error about an error
   // icmp_send answers from the rejected packet's destination when that is one of ours
   const src = addrType(node, orig.dst) === "LOCAL" ? orig.dst : 0;
-  return { ...base, proto: "icmp", src, dst: orig.src, sport: 0, dport: 0, tcpFlags: 0, icmpType: 3, icmpCode: code, len: 28 + Math.min(orig.len, 548), id: ipId, df: false };
+  // Linux: __icmp_send sends with IPTOS_PREC_INTERNETCONTROL (TOS 0xc0, measured)
+  return { ...base, proto: "icmp", src, dst: orig.src, sport: 0, dport: 0, tcpFlags: 0, icmpType: 3, icmpCode: code, len: 28 + Math.min(orig.len, 548), id: ipId, df: false, tos: 0xc0 };
 }
 
 /** How conntrack sees the answer: RELATED to the rejected connection, in the other direction. */

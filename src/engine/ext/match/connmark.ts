@@ -23,8 +23,10 @@ const connmark: MatchModule<MarkData> = {
   // libxt_connmark: " connmark match " then "!" then print_mark's " 0x..": two spaces unnegated
   list: (d) => `connmark match ${d.neg ? "!" : ""} ${formatMarkMask(d.value, d.mask)}`,
   test(d, { ct }) {
-    const m = ct?.entry?.mark ?? 0;
-    const ok = ct?.entry !== undefined && ((m & d.mask) >>> 0) === d.value;
+    // Linux: connmark_mt — no conntrack entry, no match, negated or not
+    if (!ct?.entry) return { clause: `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`, why: "no conntrack entry" };
+    const m = ct.entry.mark;
+    const ok = ((m & d.mask) >>> 0) === d.value;
     return ok !== d.neg ? null : { clause: `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`, why: ct?.entry ? `ctmark is ${hex(m)}` : "no conntrack entry" };
   },
 };

@@ -176,8 +176,7 @@ const conntrack: MatchModule<CtData> = {
       }
     }
     const e = ct?.entry;
-    const needsEntry = d.proto || ADDRS.some((a) => d[a]) || PORTS.some((a) => d[a]) || d.status || d.expire || d.dir;
-    if (needsEntry && !e) return { clause: "-m conntrack", why: "packet has no conntrack entry" };
+    // Linux: conntrack_mt — without an entry only --ctstate is checked
     if (!e) return null;
     if (d.proto && (PROTO_NUM[e.orig.proto] === d.proto.num) === d.proto.neg)
       return { clause: `--ctproto ${d.proto.num}`, why: `connection is ${e.orig.proto}` };

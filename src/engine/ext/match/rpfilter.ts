@@ -40,7 +40,9 @@ const rpfilter: MatchModule<RpData> = {
     let ok: boolean;
     if (pkt.iif === undefined || pkt.iif === "lo") ok = true;
     else {
-      const r = routeLookup(node, { dst: pkt.src, src: pkt.dst, mark: d.validmark ? pkt.mark : 0, oif: d.loose ? undefined : pkt.iif });
+      // Linux: rpfilter_mt — an ordinary lookup of the source (as if from lo), then strict mode
+      // checks that the route uses the input interface
+      const r = routeLookup(node, { dst: pkt.src, src: pkt.dst, mark: d.validmark ? pkt.mark : 0 });
       if (r.outcome === "local") ok = d.acceptLocal;
       else ok = r.outcome === "unicast" && (d.loose || r.dev === pkt.iif);
     }
