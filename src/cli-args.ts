@@ -44,7 +44,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
     const w = argv[i]!;
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new CliError(`${w} needs a value`);
+      if (v === undefined || (/^-[a-zA-Z-]/.test(v) && v !== "-")) throw new CliError(`${w} needs a value${v ? ` (got the option "${v}")` : ""}`);
       return v;
     };
     switch (w) {

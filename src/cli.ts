@@ -37,13 +37,16 @@ function version(): string {
   }
 }
 
-export function runScript(session: Session, lines: string[]): number {
+/** Runs script lines; an error names where it came from: `-e:2:10:` or `<stdin>:4:16:`. */
+export function runScript(session: Session, lines: string[], label: (i: number) => string): number {
   let failed = 0;
-  for (const line of lines) {
+  for (const [i, line] of lines.entries()) {
     const r = runLine(session, line);
     if (r.error) {
       failed++;
-      process.stderr.write(`ktrace: ${r.error}${r.hint ? ` (${r.hint})` : ""}\n`);
+      const m = /^column (\d+): (.*)$/s.exec(r.error);
+      const where = m ? `${label(i)}:${m[1]}: ${m[2]}` : `${label(i)}: ${r.error}`;
+      process.stderr.write(`ktrace: ${where}${r.hint ? ` (${r.hint})` : ""}\n`);
       continue;
     }
     if (r.text) process.stdout.write(r.text + "\n");
@@ -82,12 +85,12 @@ async function main(argv: string[]): Promise<number> {
     if (a.dialect) session.dialect = a.dialect;
     if (a.exprs.length) {
       if (a.format) session.format = a.format;
-      return runScript(session, a.exprs);
+      return runScript(session, a.exprs, (i) => `-e:${i + 1}`);
     }
     if (!process.stdin.isTTY) {
       if (a.format) session.format = a.format;
       const text = readFileSync(0, "utf8");
-      return runScript(session, text.split("\n"));
+      return runScript(session, text.split("\n"), (i) => `<stdin>:${i + 1}`);
     }
     if (a.format) session.format = a.format;
     const { startRepl } = await import("./repl/start.js");

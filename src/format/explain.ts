@@ -45,7 +45,7 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
       case "route": {
         const q = e.query;
         const what = e.why === "reroute" ? "reroute (destination/mark changed)" : e.why === "input" ? "routing decision" : "route";
-        const extra = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : "";
+        const extra = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : q.src ? ` from ${formatIp(q.src)}` : "";
         out.push(`  ${what}: ip route get ${formatIp(q.dst)}${extra}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`);
         break;
       }

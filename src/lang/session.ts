@@ -14,6 +14,7 @@ import type { Dialect } from "../format/xtables-monitor.js";
 import { formatXtablesMonitor } from "../format/xtables-monitor.js";
 import { formatExplain } from "../format/explain.js";
 import { buildPacket, type PacketSpec } from "./packet-spec.js";
+import { CommandError } from "./words.js";
 import type { TraceEvent } from "../engine/trace/events.js";
 import type { Chain, Rule } from "../engine/model/ruleset.js";
 import { Stepper, type Breakpoint } from "./stepper.js";
@@ -94,6 +95,10 @@ export class Session {
   }
 
   packetFromSpec(spec: PacketSpec): Packet {
+    if (spec.iif !== undefined && !this.engine.node.interfaces.some((i) => i.name === spec.iif))
+      throw new CommandError(`no interface ${spec.iif} on this node`, undefined, `interfaces: ${this.engine.node.interfaces.map((i) => i.name).join(", ")}`);
+    const min = spec.proto === "tcp" ? 40 : spec.proto === "icmp" ? 28 : spec.proto === "udp" ? 28 : 32;
+    if (spec.len !== undefined && spec.len < min) throw new CommandError(`len ${spec.len} is shorter than the IP and ${spec.proto} headers (${min} bytes)`);
     const id = spec.id ?? this.engine.nextIpId;
     if (spec.id === undefined) this.engine.nextIpId = (this.engine.nextIpId + 1) & 0xffff;
     const pkt = buildPacket(spec, id, this.engine.rng.u32());

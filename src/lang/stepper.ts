@@ -158,7 +158,13 @@ export class Stepper {
         stack[e.depth] = e.chain;
         where = { hook: e.hook, table: e.table, chain: e.chain };
         if (e.kind === "rule" || e.kind === "nomatch") where.ruleIndex = this.ruleIndex(e.rule.table, e.rule.chain, e.rule.handle);
-      } else if ("hook" in e) where = { hook: e.hook };
+      } else if ("hook" in e) {
+        where = { hook: e.hook };
+        stack.length = 0;
+      } else if (e.kind === "fate" || e.kind === "route") {
+        where = {};
+        stack.length = 0;
+      }
     }
     return { ...where, stack: stack.filter(Boolean), pkt, outIf, ct, event: this.current() };
   }
@@ -176,12 +182,18 @@ export class Stepper {
  * debugger's function breakpoint; rule and verdict breakpoints fire on that rule or verdict.
  */
 export function matchesBreak(b: Breakpoint, e: StopEvent, prev?: StopEvent): boolean {
-  const ctx = (x: StopEvent | undefined) => (x && "hook" in x ? { hook: x.hook, table: "table" in x ? x.table : undefined, chain: "chain" in x ? x.chain : undefined } : {});
+  const ctx = (x: StopEvent | undefined) =>
+    x && "hook" in x ? { hook: x.hook, table: "table" in x ? x.table : undefined, chain: "chain" in x ? x.chain : undefined, depth: "depth" in x ? x.depth : -1 } : { depth: -1 };
   const now = ctx(e);
   const before = ctx(prev);
   switch (b.kind) {
     case "chain":
-      return (e.kind === "rule" || e.kind === "nomatch" || e.kind === "return") && now.chain === b.chain && (!b.table || now.table === b.table) && (before.chain !== now.chain || before.table !== now.table || before.hook !== now.hook);
+      // entering the chain: from another table/hook, or from a caller above it (a jump or goto),
+      // not when a chain it called returns into it
+      return (
+        (e.kind === "rule" || e.kind === "nomatch" || e.kind === "return") && now.chain === b.chain && (!b.table || now.table === b.table) &&
+        (before.table !== now.table || before.hook !== now.hook || (before.chain !== now.chain && before.depth <= now.depth))
+      );
     case "table":
       return now.table === b.table && (!b.hook || now.hook === b.hook) && (before.table !== now.table || before.hook !== now.hook);
     case "hook":

@@ -32,7 +32,7 @@ function Lines({ text, kind }: { text: string; kind: Block["kind"] }) {
       {text.split("\n").map((l, i) => {
         const st = kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : styleOf(l);
         return (
-          <Text key={i} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="truncate-end">
+          <Text key={i} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="wrap">
             {l === "" ? " " : l}
           </Text>
         );
@@ -74,7 +74,7 @@ function ChainView({ session }: { session: Session }) {
 
 function StatusBar({ session }: { session: Session }) {
   const color = colorEnabled();
-  const text = session.stepper ? whereLine(session) : `${session.source.title} — type help, or: ${session.source.hint ?? "send ..."}`;
+  const text = session.stepper ? whereLine(session) : `no packet yet — type help, or try: ${session.source.hint ?? "send ..."}`;
   return (
     <Text color={color ? "cyan" : undefined} wrap="truncate-end">
       {session.stepper ? `@ ${text}` : text}
@@ -148,6 +148,14 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     if (key.ctrl && input === "c") {
       if (line.value) dispatch({ type: "cancel" });
       else push({ kind: "out", text: "(Ctrl-D or quit to leave)" });
+      return;
+    }
+    if (key.ctrl && input.length === 1 && /[a-z]/.test(input)) {
+      // readline-style keys: Ctrl-U clears the line, Ctrl-W deletes a word; others do nothing
+      // (the text input would otherwise insert the letter)
+      swallow.current = true;
+      if (input === "u") dispatch({ type: "cancel" });
+      else if (input === "w") dispatch({ type: "change", value: line.value.replace(/\S+\s*$/, "") });
       return;
     }
     if (key.upArrow) dispatch({ type: "up" });

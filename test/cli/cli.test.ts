@@ -23,7 +23,7 @@ describe("ktrace-repl script mode", () => {
   it("keeps going after an error, reports it on stderr and exits 1", () => {
     const r = ktrace(["-e", "sned tcp 1.2.3.4:1 -> 5.6.7.8:2", "-e", "route get 10.42.54.194"]);
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe('ktrace: column 1: unknown command "sned" (did you mean send?)\n');
+    expect(r.stderr).toBe('ktrace: -e:1:1: unknown command "sned" (did you mean send?)\n');
     expect(r.stdout).toBe("10.42.54.194 via 10.42.54.193 dev vxlan.calico src 10.42.135.130\n");
   });
 

@@ -12,8 +12,9 @@ import { TCP_FLAG_BIT, type Packet } from "../../engine/model/packet.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { formatIp } from "../../engine/model/ipv4.js";
 import { cloneEngine } from "../../engine/state.js";
+import { emptyConntrack } from "../../engine/conntrack/table.js";
 import { walkPacket } from "../../engine/walk/packet-walk.js";
-import { completeAddress } from "../complete.js";
+import { completeAddress, completeInterface } from "../complete.js";
 import { describePacket } from "../../format/describe.js";
 
 function out(s: Session, events: TraceEvent[]): CommandOutput {
@@ -33,7 +34,7 @@ ${body}` : head, events: first };
 
 export const send: Command = {
   name: "send",
-  usage: "send PROTO SRC:SPORT -> DST:DPORT [in IFACE] [len N] [flags SYN,ACK] [mark 0xN] [ttl N] [tos N] [id N] [payload N]",
+  usage: "send PROTO SRC:SPORT -> DST:DPORT [in IFACE] [len N] [flags SYN,ACK] [mark 0xN] [ttl N] [tos N] [id N] [payload N] [type N] [code N] [mac XX:..]",
   summary: "send one packet through the node (locally generated, or arriving on IFACE with `in`)",
   examples: [
     "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898",
@@ -47,7 +48,12 @@ export const send: Command = {
     const pkt = s.packetFromSpec(spec);
     return walked(s, s.send(pkt, `send ${args.map((a) => a.text).join(" ")}`));
   },
-  complete: (s, args, partial) => (args.length === 0 ? ["tcp", "udp", "icmp", "sctp"] : args.length === 2 ? ["->"] : args.length >= 4 ? PACKET_OPTIONS : completeAddress(s, partial)),
+  complete: (s, args, partial) =>
+    args.length === 0 ? ["tcp", "udp", "icmp", "sctp"]
+    : args.length === 2 ? ["->"]
+    : args[args.length - 1]?.text === "in" ? completeInterface(s, partial)
+    : args.length >= 4 ? PACKET_OPTIONS
+    : completeAddress(s, partial),
 };
 
 /** The peer's answer to a packet as it left (or arrived at) the node. */
@@ -92,6 +98,8 @@ export const reply: Command = {
   run(s, args) {
     const last = s.sent[s.sent.length - 1];
     if (!last) throw new CommandError("nothing sent yet", undefined, "send a packet first, e.g. send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+    if (s.stepper && s.stepper.sent === last && !s.stepper.done)
+      throw new CommandError("the last packet is still on its way (you are stepping through it)", undefined, "continue to its fate first, then reply");
     let flags: number | undefined;
     let payload = 0;
     for (let i = 0; i < args.length; i += 2) {
@@ -155,6 +163,7 @@ export const connect: Command = {
     const fin = client(A | F);
     server(fin, A | F);
     client(A);
+    s.stepper?.step(s.stepper.stops.length); // the exchange is over: the cursor rests at the last packet's fate
     return out(s, events);
   },
   complete: send.complete,
@@ -167,7 +176,7 @@ export const stats: Command = {
   examples: ["stats 1000", "stats 300 tcp 192.168.1.88:40000 -> 10.43.0.10:53"],
   run(s, args) {
     const n = Number(args[0]?.text);
-    if (!Number.isInteger(n) || n < 1 || n > 100000) throw new CommandError("stats needs a count from 1 to 100000", args[0]?.col ?? 1);
+    if (!Number.isInteger(n) || n < 1 || n > 20000) throw new CommandError("stats needs a count from 1 to 20000", args[0]?.col ?? 1);
     let spec: PacketSpec;
     if (args.length > 1) spec = parsePacketSpec(args.slice(1));
     else {
@@ -176,8 +185,9 @@ export const stats: Command = {
       const p = last.input;
       spec = { proto: p.proto, src: p.src, sport: p.sport, dst: p.dst, dport: p.dport, iif: p.iif, flags: p.tcpFlags, mark: p.mark, len: p.len };
     }
-    // each draw is a new connection on a copy of the current state; only the random stream advances
-    const base = cloneEngine(s.engine);
+    // each draw is a new connection on a fresh copy of the node (no conntrack entries, no
+    // recent/limit state); only the random stream advances
+    const base = { ...cloneEngine(s.engine), conntrack: emptyConntrack(), store: new Map() };
     const counts = new Map<string, number>();
     const fates = new Map<string, number>();
     for (let i = 0; i < n; i++) {

@@ -12,7 +12,7 @@ import { TABLE_NAMES, type Chain, type TableName } from "../../engine/model/rule
 import { formatCidr, formatIp, parseIp } from "../../engine/model/ipv4.js";
 import { saveRuleset } from "../../engine/save/save.js";
 import { saveIpsets } from "../../engine/model/ipset.js";
-import { formatCtEntry } from "../../engine/conntrack/entry.js";
+import { CT_STATUS, formatCtEntry } from "../../engine/conntrack/entry.js";
 import { describeRoute, routeLookup } from "../../engine/route/lookup.js";
 import { tableName } from "../../engine/model/node.js";
 import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
@@ -28,6 +28,8 @@ export function findChain(s: Session, tableWord: Word | undefined, chainWord: Wo
   const t = tableWord.text as TableName;
   const table = s.engine.ruleset.tables.get(t);
   if (!table) {
+    const holders = [...s.engine.ruleset.tables.values()].filter((x) => x.chains.has(tableWord.text)).map((x) => x.name);
+    if (holders.length) throw new CommandError(`"${tableWord.text}" is a chain; which table?`, tableWord.col, holders.map((h) => `show chain ${h} ${tableWord.text}`).join(" or "));
     const hint = didYouMean(tableWord.text, TABLE_NAMES);
     throw new CommandError(`no table ${tableWord.text} in this ruleset`, tableWord.col, hint ? `did you mean ${hint}?` : `tables: ${[...s.engine.ruleset.tables.keys()].join(", ")}`);
   }
@@ -72,7 +74,7 @@ function showPath(s: Session): string {
 
 export const show: Command = {
   name: "show",
-  usage: "show state|chain TABLE CHAIN|conntrack|interfaces|routes|sets|trace|source",
+  usage: "show state|rule|path|chain TABLE CHAIN|conntrack|interfaces|routes|rules|sets|trace|source",
   summary: "look at the packet, a chain, the conntrack table, the node",
   examples: ["show state", "show chain nat KUBE-SVC-Y4T5L63IYP3YFEBS", "show conntrack", "show routes"],
   run(s, args) {
@@ -105,9 +107,20 @@ export const show: Command = {
         return { text: [`# iptables -t ${t} -L ${c.name} -n -v --line-numbers`, ...listed, "", `# iptables-save form (-t ${t})`, ...save].join("\n") };
       }
       case "conntrack": {
-        const es = s.engine.conntrack.entries;
-        if (!es.length) return { text: "conntrack table is empty" };
-        return { text: [...es.map((e) => formatCtEntry(e, s.engine.now)), `conntrack v1.4.7 (conntrack-tools): ${es.length} flow entries have been shown.`].join("\n") };
+        // stepping: the table as it is at the cursor — the current packet's entry as it was
+        // then, or not yet there if it is still unconfirmed
+        let es = s.engine.conntrack.entries;
+        const st = s.stepper;
+        let note = "";
+        if (st && !st.done) {
+          const p = st.position();
+          const mine = st.sent.result.ct?.entry;
+          const atCursor = p.ct?.entry;
+          es = es.flatMap((e) => (e !== mine ? [e] : atCursor && atCursor.status & CT_STATUS.CONFIRMED ? [atCursor] : []));
+          if (mine && !(atCursor && atCursor.status & CT_STATUS.CONFIRMED)) note = "(this packet's new connection is not in the table yet: conntrack confirms it when the packet leaves)";
+        }
+        if (!es.length) return { text: ["conntrack table is empty", note].filter(Boolean).join("\n") };
+        return { text: [...es.map((e) => formatCtEntry(e, s.engine.now)), `conntrack v1.4.7 (conntrack-tools): ${es.length} flow entries have been shown.`, note].filter(Boolean).join("\n") };
       }
       case "interfaces":
         return {
@@ -227,7 +240,10 @@ export const explain: Command = {
   run(s, args) {
     if (args[0]?.text !== "chain" || !args[1]) throw new CommandError(`expected "explain chain NAME"`, args[0]?.col ?? 1);
     const name = args[1].text;
-    const where = [...s.engine.ruleset.tables.values()].filter((t) => t.chains.has(name)).map((t) => `${t.name} (${t.chains.get(name)!.rules.length} rules)`);
+    const where = [...s.engine.ruleset.tables.values()].filter((t) => t.chains.has(name)).map((t) => {
+      const n = t.chains.get(name)!.rules.length;
+      return `${t.name} (${n} rule${n === 1 ? "" : "s"})`;
+    });
     if (!where.length) {
       const all = completeChain(s, undefined, "");
       const starts = all.filter((n) => n.startsWith(name));

@@ -114,7 +114,7 @@ export const where: Command = {
     const st = stepper(s);
     const p = st.position();
     const lines = [whereLine(s)];
-    if (p.stack.length) lines.push("jump stack:", ...p.stack.map((c, i) => `  ${"  ".repeat(i)}${i === 0 ? "" : "↳ "}${p.table} ${c}`));
+    if (p.stack.length && p.table) lines.push("jump stack:", ...p.stack.map((c, i) => `  ${"  ".repeat(i)}${i === 0 ? "" : "↳ "}${p.table} ${c}`));
     const e = p.event;
     if (e && (e.kind === "rule" || e.kind === "nomatch")) lines.push(`rule: -A ${e.rule.chain} ${e.rule.text}  (handle 0x${e.rule.handle.toString(16)})`);
     return { text: lines.join("\n") };
@@ -140,7 +140,7 @@ const VERDICTS = ["ACCEPT", "DROP", "JUMP", "GOTO", "RETURN", "CONTINUE", "NAT"]
 
 export const breakCmd: Command = {
   name: "break",
-  usage: "break chain [TABLE] CHAIN | table TABLE [HOOK] | hook HOOK | rule TABLE CHAIN N | verdict ACCEPT|DROP|JUMP|RETURN|NAT",
+  usage: "break chain [TABLE] CHAIN | table TABLE [HOOK] | hook HOOK | rule TABLE CHAIN N | verdict ACCEPT|DROP|JUMP|GOTO|RETURN|CONTINUE|NAT",
   summary: "stop `continue` when the walk reaches a chain, table, hook, rule or verdict",
   examples: ["break chain KUBE-SVC-Y4T5L63IYP3YFEBS", "break table nat", "break verdict DROP", "break rule nat KUBE-SERVICES 6"],
   run(s, args) {
@@ -221,12 +221,13 @@ export const breaks: Command = {
 
 export const deleteCmd: Command = {
   name: "delete",
-  usage: "delete break N",
+  usage: "delete break N  (or: delete N)",
   summary: "remove a breakpoint",
   examples: ["delete break 1"],
   run(s, args) {
-    const [what, n] = args;
-    if (what?.text !== "break") throw new CommandError(`expected "delete break N"`, what?.col);
+    const [what, nWord] = args;
+    const n = what && /^\d+$/.test(what.text) ? what : nWord;
+    if (what?.text !== "break" && n !== what) throw new CommandError(`expected "delete break N"`, what?.col);
     const i = n && /^\d+$/.test(n.text) ? Number(n.text) - 1 : -1;
     if (!s.breaks[i]) throw new CommandError(`no breakpoint ${n?.text ?? ""}`, n?.col, s.breaks.length ? `breakpoints are 1 to ${s.breaks.length}` : "there are none");
     const [b] = s.breaks.splice(i, 1);
