@@ -5,7 +5,7 @@
  * Why: the REPL, `-e` scripts, stdin scripts, the Jupyter kernel and lessons all drive the same
  * session through the same commands, so state carries over identically everywhere.
  */
-import { createEngine, type EngineState } from "../engine/state.js";
+import { createEngine, rulesetNeedsConntrack, type EngineState } from "../engine/state.js";
 import { walkPacket, type WalkResult } from "../engine/walk/packet-walk.js";
 import type { Packet } from "../engine/model/packet.js";
 import type { LoadedSource } from "../sources/load.js";
@@ -56,6 +56,13 @@ export class Session {
 
   private decoded?: ChainNames;
   private tracing?: boolean;
+
+  /** After `iptables` changed the ruleset: what depends on it is worked out again. */
+  rulesChanged() {
+    this.decoded = undefined;
+    this.tracing = undefined;
+    this.engine.conntrackOn = rulesetNeedsConntrack(this.engine.ruleset);
+  }
 
   /** Whether any rule of the loaded ruleset is a TRACE rule. */
   get hasTraceRule(): boolean {

@@ -345,7 +345,7 @@ function commitTable(cur: PendingTable, file: string) {
   validatePaths(cur, file);
 }
 
-interface Violation {
+export interface Violation {
   rule: Rule; // the rule on the bad path (refined to the one that completed it)
   errno: string;
   detail: string;
@@ -357,7 +357,7 @@ interface Violation {
  * many links"), targets and matches are checked against the hook. Only `usable` rules count, so
  * the caller can ask "was the ruleset still valid after the first k rules?".
  */
-function findViolation(table: Table, usable: (r: Rule) => boolean): Violation | undefined {
+export function findViolation(table: Table, usable: (r: Rule) => boolean): Violation | undefined {
   // A chain already checked for a hook at a depth >= this one needs no second walk.
   const seen = new Map<string, number>();
   const onStack = new Set<Chain>();

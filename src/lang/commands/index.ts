@@ -11,7 +11,7 @@ import { didYouMean, isUserError } from "../../engine/parse/errors.js";
 import { SourceError } from "../../sources/load.js";
 import { SnapshotError } from "../../sources/snapshot.js";
 import { connect, reply, send, stats } from "./packets.js";
-import { explain, replay, route, save, show, trace } from "./show.js";
+import { explain, iptables, replay, route, save, show, trace } from "./show.js";
 import { dialect, format, history, load, quit, reset, seed, tick } from "./session-cmds.js";
 import { prefixFilter } from "../complete.js";
 import { back, breakCmd, breaks, cont, deleteCmd, finish, next, step, where } from "./stepping.js";
@@ -40,7 +40,7 @@ const help: Command = {
 export const COMMANDS: Command[] = [
   help, send, reply, connect, stats,
   step, next, finish, cont, back, where, breakCmd, breaks, deleteCmd,
-  show, explain, trace, route, replay, save, load, seed, format, dialect, reset, tick, history, quit,
+  show, explain, trace, iptables, route, replay, save, load, seed, format, dialect, reset, tick, history, quit,
 ];
 
 export function findCommand(name: string): Command | undefined {

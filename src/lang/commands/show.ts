@@ -7,7 +7,7 @@
 import type { Command } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError, type Word } from "../words.js";
-import { didYouMean } from "../../engine/parse/errors.js";
+import { didYouMean, ParseError, RuleError } from "../../engine/parse/errors.js";
 import { TABLE_NAMES, type Chain, type TableName } from "../../engine/model/ruleset.js";
 import { formatCidr, formatIp, parseIp } from "../../engine/model/ipv4.js";
 import { saveRuleset } from "../../engine/save/save.js";
@@ -20,6 +20,7 @@ import { annotateCapture } from "../../format/replay.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "../../format/describe.js";
 import { verdictText } from "../../engine/trace/events.js";
 import { listChainLikeIptables } from "../../format/list.js";
+import { applyIptables } from "../../engine/parse/iptables-command.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
 import { completeChain, completeInterface, completeTable, prefixFilter, completeAddress } from "../complete.js";
 
@@ -191,6 +192,38 @@ export const route: Command = {
     return { text: describeRoute(q, routeLookup(s.engine.node, q)) };
   },
   complete: (s, args, partial) => (args.length === 0 ? ["get"] : args.length === 1 ? completeAddress(s, partial) : args[args.length - 1]?.text === "iif" ? completeInterface(s, partial) : ["from", "iif", "mark"]),
+};
+
+export const iptables: Command = {
+  name: "iptables",
+  usage: "iptables [-t TABLE] -A|-I|-D CHAIN RULE... | -N|-X|-F CHAIN | -P CHAIN POLICY | -L [CHAIN] [-v] | -S [CHAIN]",
+  summary: "change or list the loaded ruleset as the iptables command would (the kernel's checks apply)",
+  examples: ["iptables -t raw -A OUTPUT -p tcp --dport 9898 -j TRACE", "iptables -t nat -L KUBE-SERVICES -v", "iptables -t raw -D OUTPUT 3"],
+  details: "New rules take the next handle of their table, as the kernel numbers them; conntrack state is kept, as on a live node.",
+  run(s, args) {
+    let r;
+    try {
+      r = applyIptables(s.engine.ruleset, args.map((a) => ({ text: a.text, column: a.col, quoted: false })));
+    } catch (e) {
+      // errors point into the typed line, not a file
+      if (e instanceof ParseError) throw new CommandError(e.detail, e.column);
+      if (e instanceof RuleError) throw new CommandError(e.detail);
+      throw e;
+    }
+    s.rulesChanged();
+    if (r.list) {
+      const lines = r.list.chains.flatMap((c, i) => [...(i ? [""] : []), ...listChainLikeIptables(s.engine.ruleset, r.list!.table, c, { verbose: r.list!.verbose, lineNumbers: true, counters: s.counters })]);
+      return { text: lines.join("\n") };
+    }
+    return { text: r.text };
+  },
+  complete(s, args, partial) {
+    const prev = args[args.length - 1]?.text;
+    if (prev === "-t") return completeTable(s, partial);
+    const t = args.find((_, i) => args[i - 1]?.text === "-t")?.text;
+    if (prev && /^-[AIDLSFXP]$/.test(prev)) return completeChain(s, t ?? "filter", partial);
+    return args.length === 0 ? ["-t"] : [];
+  },
 };
 
 export const trace: Command = {

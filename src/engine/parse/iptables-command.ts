@@ -1,0 +1,191 @@
+/**
+ * `iptables [-t TABLE] -A/-I/-D/-N/-X/-F/-P/-L/-S ...` applied to a loaded ruleset, as the
+ * iptables command changes a live kernel's.
+ *
+ * Why: the article's first step is `iptables -t raw -A OUTPUT -p tcp --dport 9898 -j TRACE`;
+ * a learner should type it and see the trace change. Rules are parsed by the same code as
+ * restore files and the kernel's checks (jump loops, depth, hooks) run before a change is
+ * kept: a refused command leaves the ruleset as it was. A new rule takes the next handle of
+ * its table, as the kernel's per-table counter would give it.
+ */
+import { ParseError, RuleError, didYouMean } from "./errors.js";
+import type { Token } from "./tokenize.js";
+import { parseRuleWords, saveRuleText } from "./rule-parser.js";
+import { findViolation } from "./ruleset-parser.js";
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
+import { TARGETS } from "../ext/registry.js";
+
+export interface IptablesResult {
+  /** What iptables would print (listing, -S) or a short confirmation. */
+  text: string;
+  /** -L asks for a listing the caller renders (the list format lives outside the engine). */
+  list?: { table: TableName; chains: string[]; verbose: boolean };
+}
+
+const FILE = "iptables";
+
+function fail(tok: Token | undefined, msg: string): never {
+  throw new ParseError(FILE, 1, tok?.column ?? 1, tok?.text ?? "", msg);
+}
+
+function nextHandle(t: Table): number {
+  let max = 0;
+  for (const c of t.chains.values()) {
+    max = Math.max(max, c.handle);
+    for (const r of c.rules) max = Math.max(max, r.handle);
+  }
+  return max + 1;
+}
+
+function tableFor(rs: Ruleset, name: TableName): Table {
+  let t = rs.tables.get(name);
+  if (!t) {
+    t = { name, chains: new Map(), order: [], before: [], after: [] };
+    rs.tables.set(name, t);
+    rs.tableOrder.push(name);
+  }
+  return t;
+}
+
+function chainFor(t: Table, tok: Token | undefined, create = false): Chain {
+  if (!tok) fail(tok, "a chain name is needed");
+  const c = t.chains.get(tok.text);
+  if (c) return c;
+  if (BUILTIN_CHAINS[t.name].includes(tok.text) && create) {
+    // iptables-nft creates a built-in chain when a rule first needs it
+    const chain: Chain = { name: tok.text, builtin: true, policy: "ACCEPT", counters: [0, 0], rules: [], handle: nextHandle(t) };
+    t.chains.set(chain.name, chain);
+    t.order.splice(BUILTIN_CHAINS[t.name].filter((n) => t.chains.has(n)).indexOf(chain.name), 0, chain.name);
+    return chain;
+  }
+  const hint = didYouMean(tok.text, t.chains.keys());
+  fail(tok, `chain "${tok.text}" does not exist in table ${t.name}${hint ? ` (did you mean ${hint}?)` : ""}`);
+}
+
+/** Checks the table as the kernel would after the change; undoes it and throws when refused. */
+function commitOrUndo(t: Table, added: Rule, undo: () => void) {
+  const v = findViolation(t, () => true);
+  if (v) {
+    undo();
+    // the kernel refuses the rule being added, whichever rule closes the bad path
+    throw new RuleError(FILE, 1, `RULE_APPEND failed (${v.errno}): rule in chain ${added.chain} (${v.detail})`);
+  }
+}
+
+export function applyIptables(rs: Ruleset, words: Token[]): IptablesResult {
+  let tableName: TableName = "filter";
+  const rest: Token[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w.text === "-t" || w.text === "--table") {
+      const t = words[++i];
+      if (!t || !(TABLE_NAMES as readonly string[]).includes(t.text)) fail(t ?? w, `table name '${t?.text ?? ""}' invalid`);
+      tableName = t.text as TableName;
+    } else if (w.text === "-w" || w.text === "--wait") {
+      if (/^\d+$/.test(words[i + 1]?.text ?? "")) i++;
+    } else rest.push(w);
+  }
+  const [verb, chainTok, ...args] = rest;
+  if (!verb) fail(verb, "iptables needs a command: -A, -I, -D, -N, -X, -F, -P, -L or -S");
+  const t = tableFor(rs, tableName);
+  switch (verb.text) {
+    case "-A":
+    case "--append":
+    case "-I":
+    case "--insert": {
+      const chain = chainFor(t, chainTok, true);
+      let pos = verb.text.startsWith("-A") || verb.text === "--append" ? chain.rules.length : 0;
+      let ruleWords = args;
+      if (pos === 0 && /^\d+$/.test(args[0]?.text ?? "")) {
+        pos = Number(args[0]!.text) - 1;
+        if (pos < 0 || pos > chain.rules.length) fail(args[0], `Index of insertion too big (chain ${chain.name} has ${chain.rules.length} rules)`);
+        ruleWords = args.slice(1);
+      }
+      const draft = parseRuleWords(ruleWords, t.name, chain.name, FILE, 1);
+      const jt = draft.target;
+      if (jt && (jt.kind === "jump" || jt.kind === "goto")) {
+        const target = t.chains.get(jt.chain);
+        if (!target) fail(draft.jumpToken, `Chain '${jt.chain}' does not exist in table ${t.name}${didYouMean(jt.chain, [...t.chains.keys(), ...TARGETS.keys()]) ? ` (did you mean ${didYouMean(jt.chain, [...t.chains.keys(), ...TARGETS.keys()])}?)` : ""}`);
+        if (target.builtin) throw new RuleError(FILE, 1, `RULE_APPEND failed (Operation not supported): rule in chain ${chain.name} (a rule cannot jump to built-in chain ${target.name})`);
+      }
+      const rule: Rule = {
+        table: t.name, chain: chain.name, handle: nextHandle(t), src: draft.src, dst: draft.dst, iif: draft.iif, oif: draft.oif,
+        proto: draft.proto, frag: draft.frag, matches: draft.matches, target: draft.target, text: saveRuleText(draft), origin: { file: "typed", line: 1 },
+      };
+      chain.rules.splice(pos, 0, rule);
+      commitOrUndo(t, rule, () => chain.rules.splice(chain.rules.indexOf(rule), 1));
+      return { text: `-t ${t.name} -A ${chain.name} ${rule.text}  (rule #${chain.rules.indexOf(rule) + 1}, handle 0x${rule.handle.toString(16)})` };
+    }
+    case "-D":
+    case "--delete": {
+      const chain = chainFor(t, chainTok);
+      let idx: number;
+      if (args.length === 1 && /^\d+$/.test(args[0]!.text)) idx = Number(args[0]!.text) - 1;
+      else {
+        const text = saveRuleText(parseRuleWords(args, t.name, chain.name, FILE, 1));
+        idx = chain.rules.findIndex((r) => r.text === text);
+      }
+      const victim = chain.rules[idx];
+      if (!victim) fail(args[0] ?? verb, "Bad rule (does a matching rule exist in that chain?)");
+      chain.rules.splice(idx, 1);
+      return { text: `deleted -A ${chain.name} ${victim.text}` };
+    }
+    case "-N":
+    case "--new-chain": {
+      if (!chainTok) fail(verb, "-N needs a chain name");
+      if (t.chains.has(chainTok.text)) fail(chainTok, "Chain already exists");
+      if (chainTok.text.length > 28) fail(chainTok, `chain name \`${chainTok.text}' too long (must be under 29 chars)`);
+      if (TARGETS.has(chainTok.text) || ["ACCEPT", "DROP", "RETURN"].includes(chainTok.text)) fail(chainTok, "chain name may not clash with target name");
+      const c: Chain = { name: chainTok.text, builtin: false, counters: [0, 0], rules: [], handle: nextHandle(t) };
+      t.chains.set(c.name, c);
+      t.order.push(c.name);
+      return { text: `created chain ${c.name} in ${t.name}` };
+    }
+    case "-X":
+    case "--delete-chain": {
+      const victims = chainTok ? [chainFor(t, chainTok)] : [...t.chains.values()].filter((c) => !c.builtin);
+      for (const c of victims) {
+        if (c.builtin) fail(chainTok, `Can't delete built-in chain ${c.name}`);
+        const used = [...t.chains.values()].some((o) => o.rules.some((r) => (r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === c.name));
+        if (used) throw new RuleError(FILE, 1, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
+        if (c.rules.length) fail(chainTok, `Directory not empty: chain ${c.name} still has rules (flush it with -F first)`);
+      }
+      for (const c of victims) {
+        t.chains.delete(c.name);
+        t.order = t.order.filter((n) => n !== c.name);
+      }
+      return { text: `deleted ${victims.map((c) => c.name).join(", ") || "no chains"}` };
+    }
+    case "-F":
+    case "--flush": {
+      const chains = chainTok ? [chainFor(t, chainTok)] : [...t.chains.values()];
+      for (const c of chains) c.rules = [];
+      return { text: `flushed ${chainTok ? chainTok.text : `all chains of ${t.name}`}` };
+    }
+    case "-P":
+    case "--policy": {
+      const c = chainFor(t, chainTok, true);
+      const p = args[0];
+      if (!c.builtin || !p || (p.text !== "ACCEPT" && p.text !== "DROP")) fail(p ?? chainTok, "Bad policy name (a built-in chain's policy is ACCEPT or DROP)");
+      c.policy = p.text as "ACCEPT" | "DROP";
+      return { text: `policy of ${t.name} ${c.name}: ${c.policy}` };
+    }
+    case "-L":
+    case "--list":
+    case "-S":
+    case "--list-rules": {
+      const target = chainTok && !chainTok.text.startsWith("-") ? chainFor(t, chainTok) : undefined;
+      const chains = target ? [target.name] : t.order;
+      const flags = rest.slice(target ? 2 : 1).map((w) => w.text);
+      if (verb.text === "-S" || verb.text === "--list-rules") {
+        const lines = chains.flatMap((n) => {
+          const c = t.chains.get(n)!;
+          return [c.builtin ? `-P ${c.name} ${c.policy}` : `-N ${c.name}`, ...c.rules.map((r) => `-A ${c.name}${r.text ? " " + r.text : ""}`)];
+        });
+        return { text: lines.join("\n") };
+      }
+      return { text: "", list: { table: t.name, chains, verbose: flags.includes("-v") || flags.some((f) => /^-[a-z]*v/.test(f)) } };
+    }
+  }
+  fail(verb, `unsupported iptables command "${verb.text}" (ktrace takes -A, -I, -D, -N, -X, -F, -P, -L, -S)`);
+}
