@@ -50,6 +50,7 @@ export function runScript(session: Session, lines: string[], label: (i: number) 
       continue;
     }
     if (r.text) process.stdout.write(r.text + "\n");
+    if (r.note) process.stderr.write(`ktrace: ${r.note}\n`);
     if (r.quit) break;
   }
   return failed ? 1 : 0;
@@ -81,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     const source = loadSource(a);
+    for (const w of source.warnings ?? []) process.stderr.write(`ktrace-repl: warning: ${w}\n`);
     const session = new Session(source, nodeIo, a.seed);
     if (a.dialect) session.dialect = a.dialect;
     if (a.exprs.length) {

@@ -12,6 +12,8 @@ export interface CommandOutput {
   text: string;
   events?: TraceEvent[];
   quit?: boolean;
+  /** Said to the person, not part of the output (stderr in scripts): why the output is empty... */
+  note?: string;
 }
 
 export interface Command {

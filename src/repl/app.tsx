@@ -117,6 +117,7 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     const out: Omit<Block, "id">[] = [];
     if (r.error) out.push({ kind: "error", text: `error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}` });
     else if (r.text) out.push({ kind: "out", text: r.text });
+    if (r.note) out.push({ kind: "echo", text: r.note });
     push(...out);
     setBusy(undefined);
     setTick((t) => t + 1);

@@ -42,6 +42,7 @@ export function lineRepl(session: Session): Promise<number> {
       const r = runLine(session, line);
       if (r.error) process.stdout.write(`error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}\n`);
       else if (r.text) process.stdout.write(r.text + "\n");
+      if (r.note) process.stdout.write(r.note + "\n");
       if (r.quit) {
         rl.close();
         return;

@@ -5,6 +5,7 @@
  * the article's node, so `--rules x.v4` works without describing interfaces.
  */
 import { parseRuleset } from "../engine/parse/ruleset-parser.js";
+import { inCidr, parseCidr, parseIp } from "../engine/model/ipv4.js";
 import type { Ruleset } from "../engine/model/ruleset.js";
 import type { NodeModel } from "../engine/model/node.js";
 import { parseIpsetSave } from "../engine/model/ipset.js";
@@ -25,6 +26,8 @@ export interface LoadedSource {
   notes: string[];
   /** What KUBE-* chains are; learned from comments when the source does not know better. */
   names?: ChainNames;
+  /** Things that look wrong about the input (said once when loading). */
+  warnings?: string[];
 }
 
 export class SourceError extends Error {}
@@ -79,6 +82,17 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
   }
   const ruleset = parseRuleset(gen.rules, { file: `${path} (generated)` });
   const node = articleNode();
+  const cidr = parseCidr(opts.clusterCidr ?? "10.42.0.0/16");
+  const outside = new Set<string>();
+  for (const c of ruleset.tables.get("nat")?.chains.values() ?? [])
+    for (const r of c.rules) {
+      const m = /--to-destination (\d+\.\d+\.\d+\.\d+)/.exec(r.text);
+      const ip = m && parseIp(m[1]!);
+      if (ip !== undefined && ip !== null && cidr && !inCidr(ip, cidr)) outside.add(m![1]!);
+    }
+  const warnings = outside.size
+    ? [`${outside.size} endpoint address${outside.size === 1 ? " is" : "es are"} outside the cluster CIDR ${opts.clusterCidr ?? "10.42.0.0/16"} (${[...outside].slice(0, 3).join(", ")}${outside.size > 3 ? ", ..." : ""}): pass --cluster-cidr (or load k8s FILE cidr CIDR) if your pods use another range`]
+    : [];
   return {
     kind: "k8s",
     name: path,
@@ -87,6 +101,7 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
     node,
     names: gen.names,
     notes: ["`save` prints the generated rules"],
+    warnings,
   };
 }
 

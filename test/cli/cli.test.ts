@@ -20,6 +20,19 @@ describe("ktrace-repl script mode", () => {
     expect(lines).toHaveLength(31);
   });
 
+  it("says on stderr why xtables-monitor output is empty", () => {
+    const r = ktrace(["--format", "xtables-monitor", "-e", "send udp 10.42.135.131:40000 -> 10.43.0.10:53"]);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toBe("ktrace: (nothing traced: no TRACE rule matched this packet)\n");
+    const dir = mkdtempSync(join(tmpdir(), "ktrace-"));
+    const f = join(dir, "plain.v4");
+    writeFileSync(f, "*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n");
+    const none = ktrace(["--rules", f, "--format", "xtables-monitor", "-e", "send udp 10.42.135.131:40000 -> 10.43.0.10:53"]);
+    expect(none.status).toBe(0);
+    expect(none.stderr).toMatch(/^ktrace: \(nothing traced: the ruleset has no TRACE rule; add one, e\.g\. iptables -t raw -I PREROUTING -j TRACE/);
+  });
+
   it("keeps going after an error, reports it on stderr and exits 1", () => {
     const r = ktrace(["-e", "sned tcp 1.2.3.4:1 -> 5.6.7.8:2", "-e", "route get 10.42.54.194"]);
     expect(r.status).toBe(1);

@@ -33,6 +33,16 @@ describe("load k8s", () => {
     expect(r.error).toBe(`${f}: item 1 (Service default/web): spec.ports[0].port: expected a number, got "http"`);
     expect(runLine(s, "route get 10.42.54.194").error).toBeUndefined();
   });
+  it("warns when endpoints lie outside the cluster CIDR, and not when they are inside", () => {
+    const s = new Session(loadCanned("article"), nodeIo, 1);
+    expect(runLine(s, `load k8s ${YAML}`).text).not.toContain("warning");
+    const r = runLine(s, `load k8s ${YAML} cidr 10.99.0.0/16`);
+    expect(r.error).toBeUndefined();
+    expect(r.text).toMatch(/\nwarning: \d+ endpoint addresses are outside the cluster CIDR 10\.99\.0\.0\/16 \(10\.42\./);
+    const cli = spawnSync(process.execPath, [BIN, "--k8s", YAML, "--cluster-cidr", "10.99.0.0/16", "-e", "explain chain KUBE-SERVICES"], { encoding: "utf8" });
+    expect(cli.status).toBe(0);
+    expect(cli.stderr).toMatch(/^ktrace-repl: warning: \d+ endpoint addresses are outside the cluster CIDR 10\.99\.0\.0\/16/);
+  });
   it("--k8s on the command line", () => {
     const r = spawnSync(process.execPath, [BIN, "--k8s", YAML, "--cni", "flannel", "-e", "explain chain KUBE-SERVICES"], { encoding: "utf8" });
     expect(r.status, r.stderr).toBe(0);

@@ -18,7 +18,15 @@ import { completeAddress, completeInterface } from "../complete.js";
 import { describePacket } from "../../format/describe.js";
 
 function out(s: Session, events: TraceEvent[]): CommandOutput {
-  return { text: s.render(events), events };
+  const text = s.render(events);
+  // xtables-monitor prints only what a TRACE rule marked: say why nothing came out
+  const note =
+    s.format === "xtables-monitor" && text === ""
+      ? s.hasTraceRule
+        ? "(nothing traced: no TRACE rule matched this packet)"
+        : "(nothing traced: the ruleset has no TRACE rule; add one, e.g. iptables -t raw -I PREROUTING -j TRACE and iptables -t raw -I OUTPUT -j TRACE, or use format explain)"
+      : undefined;
+  return { text, events, note };
 }
 
 /** A single packet: its whole walk, or — stepping in the REPL — its first step. */

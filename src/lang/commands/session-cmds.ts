@@ -57,7 +57,8 @@ export const load: Command = {
     s.load(src);
     let rules = 0;
     for (const t of src.ruleset.tables.values()) for (const c of t.chains.values()) rules += c.rules.length;
-    return { text: `loaded ${src.title}: ${src.ruleset.tables.size} tables, ${rules} rules${src.hint ? `\ntry: ${src.hint}` : ""}` };
+    const warn = (src.warnings ?? []).map((w) => `\nwarning: ${w}`).join("");
+    return { text: `loaded ${src.title}: ${src.ruleset.tables.size} tables, ${rules} rules${warn}${src.hint ? `\ntry: ${src.hint}` : ""}` };
   },
   complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(["canned", "rules", "snapshot", "live", "k8s"], partial) : args[0]!.text === "canned" ? prefixFilter(Object.keys(CANNED), partial) : []),
 };
