@@ -163,6 +163,39 @@ COMMIT
     run(s, "tick 61");
     expect(send()).toBe("delivered");
   });
+  it("recent: `! --update` records when the rule matched (an address seen too long ago), as measured", () => {
+    const s = rulesSession(`*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -p udp -m udp --dport 1 -m recent --set --name T --mask 255.255.255.255 --rsource
+-A INPUT -p udp -m udp --dport 2 -m recent ! --update --seconds 10 --name T --mask 255.255.255.255 --rsource -j DROP
+-A INPUT -p udp -m udp --dport 3 -m recent --rcheck --seconds 10 --name T --mask 255.255.255.255 --rsource -j DROP
+COMMIT
+`);
+    const send = (port: number) => {
+      run(s, `send udp 192.168.1.20:5000 -> 192.168.1.88:${port} in enp3s0`);
+      return fate(s).kind;
+    };
+    expect(send(1)).toBe("delivered");
+    expect(send(2)).toBe("delivered"); // seen within 10 s: the negated match fails, nothing recorded
+    run(s, "tick 20");
+    expect(send(3)).toBe("delivered"); // the last record is 20 s old
+    expect(send(2)).toBe("dropped"); // too long ago: the rule matches and records now
+    expect(send(3)).toBe("dropped");
+  });
+  it("recent --rttl compares a forwarded packet's TTL as it was before forwarding", () => {
+    const s = rulesSession(`*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A PREROUTING -p udp -m recent --set --name F --mask 255.255.255.255 --rsource
+-A FORWARD -p udp -m recent --rcheck --rttl --name F --mask 255.255.255.255 --rsource -j DROP
+COMMIT
+`);
+    run(s, "send udp 192.168.1.20:5000 -> 10.42.54.194:53 in enp3s0");
+    expect(fate(s).kind).toBe("dropped");
+  });
   it("statistic nth: every 3rd packet, starting with packet index --packet", () => {
     const s = rulesSession(`*filter
 :INPUT ACCEPT [0:0]

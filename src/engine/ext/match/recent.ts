@@ -121,11 +121,13 @@ const recent: MatchModule<RecentData> = {
     const addr = ((d.side === "rsource" ? pkt.src : pkt.dst) & d.mask) >>> 0;
     const table = tableOf(store, d.name);
     let ret = d.neg;
+    // the TTL as it was before forwarding: a routed packet was decremented already (xt_recent)
+    const ttl = pkt.oif !== undefined && pkt.uid === undefined ? (pkt.ttl + 1) & 0xff : pkt.ttl;
     const e = table.get(addr);
     const fail = (why: string) => ({ clause: `--${d.op} --name ${d.name}`, why });
-    if (!e || (d.rttl && e.ttl !== pkt.ttl)) {
+    if (!e || (d.rttl && e.ttl !== 0 && e.ttl !== ttl)) {
       if (d.op !== "set") return ret ? null : fail(`${formatIp(addr)} is not in list ${d.name}`);
-      table.set(addr, { stamps: [now], ttl: pkt.ttl });
+      table.set(addr, { stamps: [now], ttl });
       ret = !ret;
       return ret ? null : fail("negated --set");
     }
@@ -148,11 +150,12 @@ const recent: MatchModule<RecentData> = {
       // Linux: recent_entry_reap drops at most one other stale address (the least recently seen)
       if (d.reap) reapOne(table, addr, since);
     } else ret = !ret;
-    // --set always records; --update records only when it matched (measured)
-    if (d.op === "set" || (d.op === "update" && ret !== d.neg)) {
+    // --set always records; --update records when the rule as a whole matched, so `! --update`
+    // records an address seen too long ago and not one seen recently (measured)
+    if (d.op === "set" || (d.op === "update" && ret)) {
       e.stamps.push(now);
       if (e.stamps.length > MAX_STAMPS) e.stamps.shift();
-      e.ttl = pkt.ttl;
+      e.ttl = ttl;
     }
     return ret ? null : fail(why);
   },
