@@ -6,6 +6,7 @@
  */
 import { parseRuleset } from "../engine/parse/ruleset-parser.js";
 import { inCidr, parseCidr, parseIp } from "../engine/model/ipv4.js";
+import { routeLookup } from "../engine/route/lookup.js";
 import type { Ruleset } from "../engine/model/ruleset.js";
 import type { NodeModel } from "../engine/model/node.js";
 import { parseIpsetSave } from "../engine/model/ipset.js";
@@ -84,15 +85,28 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
   const node = articleNode();
   const cidr = parseCidr(opts.clusterCidr ?? "10.42.0.0/16");
   const outside = new Set<string>();
+  const unrouted = new Set<string>();
+  const blackholed = new Set<string>();
   for (const c of ruleset.tables.get("nat")?.chains.values() ?? [])
     for (const r of c.rules) {
       const m = /--to-destination (\d+\.\d+\.\d+\.\d+)/.exec(r.text);
       const ip = m && parseIp(m[1]!);
-      if (ip !== undefined && ip !== null && cidr && !inCidr(ip, cidr)) outside.add(m![1]!);
+      if (ip === undefined || ip === null || !cidr) continue;
+      if (!inCidr(ip, cidr)) outside.add(m![1]!);
+      else {
+        const route = routeLookup(node, { dst: ip, mark: 0 });
+        if (route.outcome === "unicast" && route.route?.dst.prefix === 0) unrouted.add(m![1]!);
+        if (route.outcome === "blackhole") blackholed.add(m![1]!);
+      }
     }
-  const warnings = outside.size
-    ? [`${outside.size} endpoint address${outside.size === 1 ? " is" : "es are"} outside the cluster CIDR ${opts.clusterCidr ?? "10.42.0.0/16"} (${[...outside].slice(0, 3).join(", ")}${outside.size > 3 ? ", ..." : ""}): pass --cluster-cidr (or load k8s FILE cidr CIDR) if your pods use another range`]
-    : [];
+  const some = (set: Set<string>) => `${[...set].slice(0, 3).join(", ")}${set.size > 3 ? ", ..." : ""}`;
+  const warnings: string[] = [];
+  if (outside.size)
+    warnings.push(`${outside.size} endpoint address${outside.size === 1 ? " is" : "es are"} outside the cluster CIDR ${opts.clusterCidr ?? "10.42.0.0/16"} (${some(outside)}): pass --cluster-cidr (or load k8s FILE cidr CIDR) if your pods use another range`);
+  if (unrouted.size)
+    warnings.push(`the article's node has no pod route for ${unrouted.size} endpoint address${unrouted.size === 1 ? "" : "es"} (${some(unrouted)}): it knows 10.42.54.192/26, 10.42.217.64/26 and its own pods, so packets to the others leave by the default route via 192.168.1.1 (\`show routes\`)`);
+  if (blackholed.size)
+    warnings.push(`${blackholed.size} endpoint address${blackholed.size === 1 ? " is" : "es are"} in the article's node's own pod block but not one of its pods (${some(blackholed)}): its blackhole route drops packets to them (\`show routes\`)`);
   return {
     kind: "k8s",
     name: path,

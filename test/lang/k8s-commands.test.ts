@@ -35,13 +35,39 @@ describe("load k8s", () => {
   });
   it("warns when endpoints lie outside the cluster CIDR, and not when they are inside", () => {
     const s = new Session(loadCanned("article"), nodeIo, 1);
-    expect(runLine(s, `load k8s ${YAML}`).text).not.toContain("warning");
+    expect(runLine(s, `load k8s ${YAML}`).text).not.toContain("outside the cluster CIDR");
     const r = runLine(s, `load k8s ${YAML} cidr 10.99.0.0/16`);
     expect(r.error).toBeUndefined();
     expect(r.text).toMatch(/\nwarning: \d+ endpoint addresses are outside the cluster CIDR 10\.99\.0\.0\/16 \(10\.42\./);
     const cli = spawnSync(process.execPath, [BIN, "--k8s", YAML, "--cluster-cidr", "10.99.0.0/16", "-e", "explain chain KUBE-SERVICES"], { encoding: "utf8" });
     expect(cli.status).toBe(0);
     expect(cli.stderr).toMatch(/^ktrace-repl: warning: \d+ endpoint addresses are outside the cluster CIDR 10\.99\.0\.0\/16/);
+  });
+  it("warns about endpoints the article's node has no route for", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ktk8s-"));
+    const f = join(dir, "svc.yaml");
+    writeFileSync(f, `apiVersion: v1
+kind: Service
+metadata: {name: web, namespace: shop}
+spec:
+  clusterIP: 10.43.10.10
+  ports: [{name: http, port: 80, targetPort: 8080, protocol: TCP}]
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: {name: web-a, namespace: shop, labels: {kubernetes.io/service-name: web}}
+addressType: IPv4
+ports: [{name: http, port: 8080, protocol: TCP}]
+endpoints:
+- {addresses: [10.42.54.194], conditions: {ready: true}}
+- {addresses: [10.42.1.5], conditions: {ready: true}}
+- {addresses: [10.42.135.140], conditions: {ready: true}}
+`);
+    const s = new Session(loadCanned("article"), nodeIo, 1);
+    const text = runLine(s, `load k8s ${f}`).text;
+    expect(text).toContain("\nwarning: the article's node has no pod route for 1 endpoint address (10.42.1.5): it knows 10.42.54.192/26");
+    expect(text).toContain("\nwarning: 1 endpoint address is in the article's node's own pod block but not one of its pods (10.42.135.140): its blackhole route drops packets to them");
+    expect(text).not.toContain("10.42.54.194");
   });
   it("--k8s on the command line", () => {
     const r = spawnSync(process.execPath, [BIN, "--k8s", YAML, "--cni", "flannel", "-e", "explain chain KUBE-SERVICES"], { encoding: "utf8" });
