@@ -145,6 +145,36 @@ COMMIT
   });
 });
 
+describe("the stack's own ICMP errors", () => {
+  it("forwarding with TTL 1 sends time-exceeded back, RELATED, skipping nat (as kernel scenario 31)", () => {
+    const s = rulesSession(`*mangle
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+-A OUTPUT -p icmp -m conntrack --ctstate RELATED -j MARK --set-xmark 0x5/0xff
+COMMIT
+`);
+    run(s, "send udp 192.168.1.20:5000 -> 10.42.54.194:53 in enp3s0 ttl 1");
+    const r = s.sent[s.sent.length - 1]!.result;
+    expect(r.fate.kind).toBe("not-forwarded");
+    const spawned = r.events.find((e) => e.kind === "spawned");
+    expect(spawned?.kind === "spawned" && spawned.reason).toBe("TTL exceeded in transit");
+    if (spawned?.kind !== "spawned") return;
+    expect([spawned.pkt.icmpType, spawned.pkt.icmpCode, spawned.pkt.tos, spawned.pkt.len]).toEqual([11, 0, 0xc0, 61]);
+    expect(spawned.fate).toMatchObject({ kind: "sent", iface: "enp3s0" });
+    expect(JSON.stringify(spawned.events)).toContain("0x5");
+  });
+  it("an ICMP error is never answered with another", () => {
+    const s = rulesSession("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n");
+    run(s, "send icmp 192.168.1.20 -> 10.42.54.194 in enp3s0 type 3 code 1 ttl 1");
+    const r = s.sent[s.sent.length - 1]!.result;
+    expect(r.events.some((e) => e.kind === "spawned")).toBe(false);
+    expect(r.fate).toEqual({ kind: "not-forwarded", reason: "TTL exceeded (no ICMP error about an ICMP error)" });
+  });
+});
+
 describe("stateful matches on the simulated clock", () => {
   it("recent: --set, then --rcheck --hitcount within --seconds", () => {
     const s = rulesSession(`*filter

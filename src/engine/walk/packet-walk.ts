@@ -24,7 +24,7 @@ import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat
 import type { MatchEnv, NatRange, TargetEnv } from "../ext/types.js";
 import { formatIp, parseIp } from "../model/ipv4.js";
 import type { TableName } from "../model/ruleset.js";
-import { attachFor, rejectReply } from "./reject-reply.js";
+import { attachFor, icmpError, rejectReply } from "./reject-reply.js";
 import { addrType } from "../route/addr-type.js";
 
 export interface WalkOptions {
@@ -118,7 +118,15 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
   if (r.outcome !== "unicast") return unroutable(r);
   if ((w.eng.node.sysctl["net.ipv4.ip_forward"] ?? "0") !== "1")
     return { kind: "not-forwarded", reason: "net.ipv4.ip_forward is 0: the packet is not for this node and forwarding is off" };
-  if (w.pkt.ttl <= 1) return { kind: "not-forwarded", reason: "TTL exceeded (ICMP time-exceeded sent back)" };
+  if (w.pkt.ttl <= 1) {
+    // Linux: ip_forward → icmp_send(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL), before the FORWARD hook
+    const answer = w.opts.generated ? undefined : icmpError(w.eng.node, w.pkt, 11, 0, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
+    if (answer) {
+      const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach: w.eng.conntrackOn ? attachFor(w.ct) : undefined, generated: true });
+      w.events.push({ kind: "spawned", reason: "TTL exceeded in transit", pkt: answer, events: r.events, fate: r.fate });
+    }
+    return { kind: "not-forwarded", reason: answer ? "TTL exceeded (ICMP time-exceeded sent back)" : "TTL exceeded (no ICMP error about an ICMP error)" };
+  }
   w.events.push({ kind: "ttl", from: w.pkt.ttl, to: w.pkt.ttl - 1 });
   w.pkt.ttl -= 1; // Linux: ip_forward decrements before NF_INET_FORWARD
   const dev = r.dev!;

@@ -42,11 +42,40 @@ export function rejectReply(node: NodeModel, orig: Packet, kind: string, ipId: n
   }
   const code = ICMP_CODES[kind];
   if (code === undefined) return undefined;
+  return icmpError(node, orig, 3, code, ipId, traceId);
+}
+
+/**
+ * An ICMP error about `orig`, as icmp_send builds it: for REJECT, and for the stack's own errors
+ * (time exceeded when forwarding with TTL 1).
+ */
+export function icmpError(node: NodeModel, orig: Packet, type: number, code: number, ipId: number, traceId: number): Packet | undefined {
   if (orig.proto === "icmp" && orig.icmpType !== 8 && orig.icmpType !== 13) return undefined; // never an error about an error
-  // icmp_send answers from the rejected packet's destination when that is one of ours
+  // icmp_send answers from the packet's destination when that is one of ours, else lets routing pick
   const src = addrType(node, orig.dst) === "LOCAL" ? orig.dst : 0;
-  // Linux: __icmp_send sends with IPTOS_PREC_INTERNETCONTROL (TOS 0xc0, measured)
-  return { ...base, proto: "icmp", src, dst: orig.src, sport: 0, dport: 0, tcpFlags: 0, icmpType: 3, icmpCode: code, len: 28 + Math.min(orig.len, 548), id: ipId, df: false, tos: 0xc0 };
+  // Linux: __icmp_send sends with IPTOS_PREC_INTERNETCONTROL (TOS 0xc0, measured), quoting the
+  // original up to 576 bytes in all
+  return {
+    tcpOptions: [],
+    ttl: 64,
+    fragOffset: 0,
+    mark: 0,
+    pktType: "unicast",
+    nfTrace: false,
+    traceId,
+    proto: "icmp",
+    src,
+    dst: orig.src,
+    sport: 0,
+    dport: 0,
+    tcpFlags: 0,
+    icmpType: type,
+    icmpCode: code,
+    len: 28 + Math.min(orig.len, 548),
+    id: ipId,
+    df: false,
+    tos: 0xc0,
+  };
 }
 
 /** How conntrack sees the answer: RELATED to the rejected connection, in the other direction. */
