@@ -70,7 +70,11 @@ describe("source checks on input", () => {
     const s = rulesSession("*filter\n:FORWARD ACCEPT [0:0]\nCOMMIT\n");
     run(s, "send tcp 192.168.1.20:5000 -> 10.42.54.194:80 in enp3s0 len 1500 flags ACK");
     expect(last(s).fate).toMatchObject({ kind: "not-forwarded" });
-    expect((last(s).fate as { reason: string }).reason).toContain("vxlan.calico has MTU 1450");
+    expect((last(s).fate as { reason: string }).reason).toBe("packet too big: 1500 bytes with DF set, vxlan.calico has MTU 1450 (ICMP fragmentation-needed sent back)");
+    // checked before the TTL is decremented, and answered by the stack (kernel scenario 32)
+    expect(last(s).events.some((e) => e.kind === "ttl")).toBe(false);
+    const spawned = last(s).events.find((e) => e.kind === "spawned");
+    expect(spawned?.kind === "spawned" && [spawned.reason, spawned.pkt.icmpType, spawned.pkt.icmpCode, spawned.pkt.len]).toEqual(["fragmentation needed", 3, 4, 576]);
   });
 });
 

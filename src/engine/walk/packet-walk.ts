@@ -102,6 +102,16 @@ function localOut(w: Walk): Fate {
   return { kind: "sent", iface: dev, nexthop: w.route.via !== undefined ? formatIp(w.route.via) : undefined };
 }
 
+/** The stack's own ICMP error about the packet (icmp_send), walked as a packet of its own. */
+function spawnIcmpError(w: Walk, type: number, code: number, reason: string): Packet | undefined {
+  if (w.opts.generated) return undefined;
+  const answer = icmpError(w.eng.node, w.pkt, type, code, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
+  if (!answer) return undefined;
+  const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach: w.eng.conntrackOn ? attachFor(w.ct) : undefined, generated: true });
+  w.events.push({ kind: "spawned", reason, pkt: answer, events: r.events, fate: r.fate });
+  return answer;
+}
+
 function incoming(w: Walk, iif: string, looped = false): Fate {
   w.pkt.iif = iif;
   const pre = runHook(w, "PREROUTING", iif, undefined, looped);
@@ -120,19 +130,19 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
     return { kind: "not-forwarded", reason: "net.ipv4.ip_forward is 0: the packet is not for this node and forwarding is off" };
   if (w.pkt.ttl <= 1) {
     // Linux: ip_forward → icmp_send(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL), before the FORWARD hook
-    const answer = w.opts.generated ? undefined : icmpError(w.eng.node, w.pkt, 11, 0, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
-    if (answer) {
-      const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach: w.eng.conntrackOn ? attachFor(w.ct) : undefined, generated: true });
-      w.events.push({ kind: "spawned", reason: "TTL exceeded in transit", pkt: answer, events: r.events, fate: r.fate });
-    }
+    const answer = spawnIcmpError(w, 11, 0, "TTL exceeded in transit");
     return { kind: "not-forwarded", reason: answer ? "TTL exceeded (ICMP time-exceeded sent back)" : "TTL exceeded (no ICMP error about an ICMP error)" };
+  }
+  const dev = r.dev!;
+  const mtu = w.eng.node.interfaces.find((i) => i.name === dev)?.mtu ?? 1500;
+  // Linux: ip_forward checks the MTU before it decrements the TTL, and answers with
+  // icmp_send(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED) — no FORWARD hook
+  if (w.pkt.df && w.pkt.len > mtu) {
+    const answer = spawnIcmpError(w, 3, 4, "fragmentation needed");
+    return { kind: "not-forwarded", reason: `packet too big: ${w.pkt.len} bytes with DF set, ${dev} has MTU ${mtu}${answer ? " (ICMP fragmentation-needed sent back)" : ""}` };
   }
   w.events.push({ kind: "ttl", from: w.pkt.ttl, to: w.pkt.ttl - 1 });
   w.pkt.ttl -= 1; // Linux: ip_forward decrements before NF_INET_FORWARD
-  const dev = r.dev!;
-  const mtu = w.eng.node.interfaces.find((i) => i.name === dev)?.mtu ?? 1500;
-  if (w.pkt.df && w.pkt.len > mtu)
-    return { kind: "not-forwarded", reason: `packet too big: ${w.pkt.len} bytes with DF set, ${dev} has MTU ${mtu} (ICMP fragmentation-needed goes back to the sender)` };
   w.pkt.oif = dev;
   const fwd = runHook(w, "FORWARD", iif, dev);
   if (fwd) return fwd;
