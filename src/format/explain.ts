@@ -101,6 +101,9 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
         out.push(...inner.map((l) => `      │ ${l}`));
         break;
       }
+      case "suppressed":
+        out.push(`    ↳ ${e.reason} would send ${describePacket(e.pkt)}, but it is not sent: ${e.why}`);
+        break;
       case "log":
         out.push(`    ${e.target}: ${e.text}`);
         break;

@@ -19,6 +19,8 @@ export type Count = number | bigint;
 export interface ListOptions {
   /** -v: counters, in/out columns, policy counters in the header. */
   verbose: boolean;
+  /** -x: exact counters ("%8llu") instead of K/M/G units. */
+  exact?: boolean;
   /** --line-numbers: the num column. */
   lineNumbers: boolean;
   /** Packet and byte counters of rules and chains (a chain's entry is its policy counter). Absent: 0. */
@@ -45,9 +47,10 @@ const U64 = 1n << 64n;
  * with rounding ((n + 500) / 1000 in 64-bit unsigned arithmetic, so it wraps like the C does).
  * `table` false is FMT_NOTABLE (the policy counters in the header): no padding.
  */
-export function formatCount(value: Count, table = true): string {
+export function formatCount(value: Count, table = true, exact = false): string {
   let n = BigInt(value) % U64;
   if (n < 0n) n += U64;
+  if (exact) return table ? `${String(n).padStart(8)} ` : `${n} `;
   const out = (digits: bigint, unit: string) => {
     const s = `${digits}${unit}`;
     return table ? `${s.padStart(5)} ` : `${s} `;
@@ -92,14 +95,14 @@ export function listHeader(ruleset: Ruleset, table: TableName, chain: Chain, opt
     head += ` (policy ${chain.policy ?? "ACCEPT"}`;
     if (opts.verbose) {
       const [p, b] = opts.counters?.get(chain) ?? [0, 0];
-      head += ` ${formatCount(p, false)}packets, ${formatCount(b, false)}bytes`;
+      head += ` ${formatCount(p, false, opts.exact)}packets, ${formatCount(b, false, opts.exact)}bytes`;
     }
     head += ")";
   } else {
     head += ` (${chainReferences(ruleset, table, chain.name)} references)`;
   }
   let cols = opts.lineNumbers ? `${"num".padEnd(4)} ` : "";
-  if (opts.verbose) cols += `${"pkts".padStart(5)} ${"bytes".padStart(5)} `;
+  if (opts.verbose) cols += opts.exact ? `${"pkts".padStart(8)} ${"bytes".padStart(10)} ` : `${"pkts".padStart(5)} ${"bytes".padStart(5)} `;
   cols += `${"target".padEnd(9)} `;
   cols += " prot opt";
   if (opts.verbose) cols += ` ${"in".padEnd(6)} ${"out".padEnd(6)} `;
@@ -113,7 +116,7 @@ export function listRule(rule: Rule, num: number, opts: ListOptions): string {
   let s = opts.lineNumbers ? `${String(num).padEnd(4)} ` : "";
   if (opts.verbose) {
     const [p, b] = opts.counters?.get(rule) ?? [0, 0];
-    s += formatCount(p) + formatCount(b);
+    s += formatCount(p, true, opts.exact) + formatCount(b, true, opts.exact);
   }
   s += `${targetName(rule).padEnd(9)} `;
   s += rule.proto?.negated ? "!" : " ";

@@ -166,6 +166,23 @@ COMMIT
     expect(spawned.fate).toMatchObject({ kind: "sent", iface: "enp3s0" });
     expect(JSON.stringify(spawned.events)).toContain("0x5");
   });
+  it("icmp_ratelimit: six errors at once per destination, then one per second of the simulated clock", () => {
+    const s = rulesSession("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n");
+    const answered = (cmd: string) => {
+      run(s, cmd);
+      const evs = s.sent[s.sent.length - 1]!.result.events;
+      return evs.some((e) => e.kind === "spawned") ? "sent" : evs.some((e) => e.kind === "suppressed") ? "limited" : "none";
+    };
+    const ttl1 = (src: string) => `send udp ${src}:5000 -> 10.42.54.194:53 in enp3s0 ttl 1`;
+    const first = Array.from({ length: 7 }, () => answered(ttl1("192.168.1.20")));
+    expect(first).toEqual(["sent", "sent", "sent", "sent", "sent", "sent", "limited"]);
+    expect(answered(ttl1("192.168.1.21"))).toBe("sent"); // another destination has its own bucket
+    // fragmentation-needed is never limited
+    expect(answered("send udp 192.168.1.20:5001 -> 10.42.54.194:53 in enp3s0 len 1500")).toBe("sent");
+    run(s, "tick 1");
+    expect([answered(ttl1("192.168.1.20")), answered(ttl1("192.168.1.20"))]).toEqual(["sent", "limited"]);
+    expect(run(s, "format explain", ttl1("192.168.1.20"))).toContain("but it is not sent: icmp_ratelimit: 6 errors at once to one destination, then one per 1000 ms");
+  });
   it("an ICMP error is never answered with another", () => {
     const s = rulesSession("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\nCOMMIT\n");
     run(s, "send icmp 192.168.1.20 -> 10.42.54.194 in enp3s0 type 3 code 1 ttl 1");

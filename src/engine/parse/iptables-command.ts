@@ -19,7 +19,7 @@ export interface IptablesResult {
   /** What iptables would print (listing, -S) or a short confirmation. */
   text: string;
   /** -L asks for a listing the caller renders (the list format lives outside the engine). */
-  list?: { table: TableName; chains: string[]; verbose: boolean };
+  list?: { table: TableName; chains: string[]; verbose: boolean; exact: boolean; lineNumbers: boolean };
 }
 
 const FILE = "iptables";
@@ -85,6 +85,24 @@ export function applyIptables(rs: Ruleset, words: Token[]): IptablesResult {
       if (/^\d+$/.test(words[i + 1]?.text ?? "")) i++;
     } else rest.push(w);
   }
+  // listing options may come anywhere and grouped with the command (-nvL, -L -n -v -x --line-numbers)
+  const listOpts = { verbose: false, exact: false, lineNumbers: false };
+  const kept: Token[] = [];
+  for (const w of rest) {
+    const group = /^-([nvxLS]+)$/.exec(w.text);
+    if (w.text === "--line-numbers") listOpts.lineNumbers = true;
+    else if (w.text === "--verbose") listOpts.verbose = true;
+    else if (w.text === "--exact") listOpts.exact = true;
+    else if (w.text === "--numeric") continue;
+    else if (group && /[nvx]/.test(group[1]!)) {
+      for (const ch of group[1]!) {
+        if (ch === "v") listOpts.verbose = true;
+        else if (ch === "x") listOpts.exact = true;
+        else if (ch === "L" || ch === "S") kept.unshift({ ...w, text: `-${ch}` });
+      }
+    } else kept.push(w);
+  }
+  rest.splice(0, rest.length, ...kept);
   const [verb, chainTok, ...args] = rest;
   if (!verb) fail(verb, "iptables needs a command: -A, -I, -D, -N, -X, -F, -P, -L or -S");
   const t = tableFor(rs, tableName);
@@ -176,7 +194,8 @@ export function applyIptables(rs: Ruleset, words: Token[]): IptablesResult {
     case "--list-rules": {
       const target = chainTok && !chainTok.text.startsWith("-") ? chainFor(t, chainTok) : undefined;
       const chains = target ? [target.name] : t.order;
-      const flags = rest.slice(target ? 2 : 1).map((w) => w.text);
+      const extra = rest[target ? 2 : 1];
+      if (extra) fail(extra, `unexpected "${extra.text}" after ${verb.text}${target ? ` ${target.name}` : ""} (listing takes -n, -v, -x, --line-numbers)`);
       if (verb.text === "-S" || verb.text === "--list-rules") {
         const lines = chains.flatMap((n) => {
           const c = t.chains.get(n)!;
@@ -184,7 +203,7 @@ export function applyIptables(rs: Ruleset, words: Token[]): IptablesResult {
         });
         return { text: lines.join("\n") };
       }
-      return { text: "", list: { table: t.name, chains, verbose: flags.includes("-v") || flags.some((f) => /^-[a-z]*v/.test(f)) } };
+      return { text: "", list: { table: t.name, chains, ...listOpts } };
     }
   }
   fail(verb, `unsupported iptables command "${verb.text}" (ktrace takes -A, -I, -D, -N, -X, -F, -P, -L, -S)`);

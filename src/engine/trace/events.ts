@@ -47,7 +47,9 @@ export type TraceEvent =
   | { kind: "confirm"; hook: Hook; entry: CtEntry }
   | { kind: "fate"; fate: Fate; pkt: Packet }
   /** A packet the node sent because of this one (REJECT's reset or ICMP error), with its own walk. */
-  | { kind: "spawned"; reason: string; pkt: Packet; events: TraceEvent[]; fate: Fate };
+  | { kind: "spawned"; reason: string; pkt: Packet; events: TraceEvent[]; fate: Fate }
+  /** An ICMP error the node would send, held back by icmp_send's rate limit. */
+  | { kind: "suppressed"; reason: string; pkt: Packet; why: string };
 
 export type Fate =
   | { kind: "delivered"; iface: string } // to a local socket

@@ -25,6 +25,7 @@ import type { MatchEnv, NatRange, TargetEnv } from "../ext/types.js";
 import { formatIp, parseIp } from "../model/ipv4.js";
 import type { TableName } from "../model/ruleset.js";
 import { attachFor, icmpError, rejectReply } from "./reject-reply.js";
+import { icmpRateLimited } from "./icmp-ratelimit.js";
 import { addrType } from "../route/addr-type.js";
 
 export interface WalkOptions {
@@ -106,10 +107,19 @@ function localOut(w: Walk): Fate {
 function spawnIcmpError(w: Walk, type: number, code: number, reason: string): Packet | undefined {
   if (w.opts.generated) return undefined;
   const answer = icmpError(w.eng.node, w.pkt, type, code, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
-  if (!answer) return undefined;
+  return answer && spawn(w, answer, reason) ? answer : undefined;
+}
+
+/** Walks a packet the node sends in answer to this one; false when icmp_send's rate limit stops it. */
+function spawn(w: Walk, answer: Packet, reason: string): boolean {
+  const limited = icmpRateLimited(w.eng.node, w.eng.store, w.eng.now, answer);
+  if (limited) {
+    w.events.push({ kind: "suppressed", reason, pkt: answer, why: limited });
+    return false;
+  }
   const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach: w.eng.conntrackOn ? attachFor(w.ct) : undefined, generated: true });
   w.events.push({ kind: "spawned", reason, pkt: answer, events: r.events, fate: r.fate });
-  return answer;
+  return true;
 }
 
 function incoming(w: Walk, iif: string, looped = false): Fate {
@@ -131,7 +141,7 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
   if (w.pkt.ttl <= 1) {
     // Linux: ip_forward → icmp_send(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL), before the FORWARD hook
     const answer = spawnIcmpError(w, 11, 0, "TTL exceeded in transit");
-    return { kind: "not-forwarded", reason: answer ? "TTL exceeded (ICMP time-exceeded sent back)" : "TTL exceeded (no ICMP error about an ICMP error)" };
+    return { kind: "not-forwarded", reason: answer ? "TTL exceeded (ICMP time-exceeded sent back)" : w.pkt.proto === "icmp" && w.pkt.icmpType !== 8 && w.pkt.icmpType !== 13 ? "TTL exceeded (no ICMP error about an ICMP error)" : "TTL exceeded (the ICMP error is rate-limited)" };
   }
   const dev = r.dev!;
   const mtu = w.eng.node.interfaces.find((i) => i.name === dev)?.mtu ?? 1500;
@@ -300,9 +310,7 @@ function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
       env.rejected = kind;
       if (w.opts.generated) return;
       const answer = rejectReply(w.eng.node, w.pkt, kind, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
-      if (!answer) return;
-      const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach: w.eng.conntrackOn ? attachFor(w.ct) : undefined, generated: true });
-      w.events.push({ kind: "spawned", reason: `REJECT --reject-with ${kind}`, pkt: answer, events: r.events, fate: r.fate });
+      if (answer) spawn(w, answer, `REJECT --reject-with ${kind}`);
     },
     log(target, text) {
       w.events.push({ kind: "log", hook, table, target, text: `${text}IN=${inIf ?? ""} OUT=${outIf ?? ""} SRC=${formatIp(w.pkt.src)} DST=${formatIp(w.pkt.dst)}` });

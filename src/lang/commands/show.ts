@@ -212,7 +212,7 @@ export const iptables: Command = {
     }
     s.rulesChanged();
     if (r.list) {
-      const lines = r.list.chains.flatMap((c, i) => [...(i ? [""] : []), ...listChainLikeIptables(s.engine.ruleset, r.list!.table, c, { verbose: r.list!.verbose, lineNumbers: true, counters: s.counters })]);
+      const lines = r.list.chains.flatMap((c, i) => [...(i ? [""] : []), ...listChainLikeIptables(s.engine.ruleset, r.list!.table, c, { verbose: r.list!.verbose, exact: r.list!.exact, lineNumbers: r.list!.lineNumbers, counters: s.counters })]);
       return { text: lines.join("\n") };
     }
     return { text: r.text };
