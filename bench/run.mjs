@@ -103,7 +103,7 @@ else {
     spawnSync("tmux", ["new-session", "-d", "-s", sess, "-x", "160", "-y", "40", `env KTRACE_STARTUP_MARK=${mark} KTRACE_HISTORY=${dir}/h ${process.execPath} dist/ktrace-repl.js`]);
     const end = Date.now() + 10000;
     let v;
-    while (Date.now() < end) { try { v = Number(readFileSync(mark, "utf8")); break; } catch { spawnSync("sleep", ["0.05"]); } }
+    while (Date.now() < end) { try { v = Number(readFileSync(mark, "utf8").split("\n")[0]); if (!Number.isFinite(v) || v <= 0) throw new Error("partial"); break; } catch { spawnSync("sleep", ["0.05"]); } }
     spawnSync("tmux", ["kill-session", "-t", sess]);
     if (v) times.push(v);
     if (i === 0) { try { console.log(`   first run: ${readFileSync(mark, "utf8").split("\n")[1]} ms, prompt at ${v.toFixed(0)} ms`); } catch {} }
@@ -111,5 +111,6 @@ else {
   rmSync(dir, { recursive: true, force: true });
   times.sort((a, b) => a - b);
   const med = times[Math.floor(times.length / 2)];
-  console.log(`   runs: ${times.map((t) => t.toFixed(0)).join(", ")} ms   median ${med.toFixed(0)} ms = ${(med / 500).toFixed(2)} of the budget`);
+  if (med === undefined) console.log("   no run reached the prompt within 10 s");
+  else console.log(`   runs: ${times.map((t) => t.toFixed(0)).join(", ")} ms   median ${med.toFixed(0)} ms = ${(med / 500).toFixed(2)} of the budget`);
 }
