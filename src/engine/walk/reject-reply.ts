@@ -12,6 +12,7 @@ import { TCP_FLAG_BIT } from "../model/packet.js";
 import type { CtView } from "../conntrack/entry.js";
 import type { NodeModel } from "../model/node.js";
 import { addrType } from "../route/addr-type.js";
+import { routeLookup } from "../route/lookup.js";
 
 const ICMP_CODES: Record<string, number> = {
   "icmp-net-unreachable": 0,
@@ -51,8 +52,9 @@ export function rejectReply(node: NodeModel, orig: Packet, kind: string, ipId: n
  */
 export function icmpError(node: NodeModel, orig: Packet, type: number, code: number, ipId: number, traceId: number): Packet | undefined {
   if (orig.proto === "icmp" && orig.icmpType !== 8 && orig.icmpType !== 13) return undefined; // never an error about an error
-  // icmp_send answers from the packet's destination when that is one of ours, else lets routing pick
-  const src = addrType(node, orig.dst) === "LOCAL" ? orig.dst : 0;
+  // icmp_send answers from the packet's destination when that is one of ours, else routing picks
+  // (icmp_route_lookup: the output route's preferred source, known before the OUTPUT hook)
+  const src = addrType(node, orig.dst) === "LOCAL" ? orig.dst : (routeLookup(node, { dst: orig.src, mark: 0 }).src ?? 0);
   // Linux: __icmp_send sends with IPTOS_PREC_INTERNETCONTROL (TOS 0xc0, measured), quoting the
   // original up to 576 bytes in all
   return {
