@@ -112,6 +112,16 @@ export class Session {
     if (pkt.iif) {
       const dev = this.engine.node.interfaces.find((i) => i.name === pkt.iif);
       pkt.macDst = dev?.mac;
+      // a sender addresses a broadcast to ff:ff:ff:ff:ff:ff and a multicast group to 01:00:5e:…:
+      // eth_type_trans turns that into the packet type `-m pkttype` sees
+      const subnetBroadcast = this.engine.node.routes.some((r) => r.table === 255 && r.type === "broadcast" && r.dev === pkt.iif && r.dst.prefix === 32 && r.dst.addr === pkt.dst);
+      if (pkt.dst === 0xffffffff || subnetBroadcast) {
+        pkt.macDst = "ff:ff:ff:ff:ff:ff";
+        pkt.pktType = "broadcast";
+      } else if (pkt.dst >>> 28 === 0xe) {
+        pkt.macDst = `01:00:5e:${[(pkt.dst >>> 16) & 0x7f, (pkt.dst >>> 8) & 0xff, pkt.dst & 0xff].map((b) => b.toString(16).padStart(2, "0")).join(":")}`;
+        pkt.pktType = "multicast";
+      }
     }
     return pkt;
   }

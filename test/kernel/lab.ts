@@ -39,6 +39,8 @@ export interface Step {
   /** client socket options */
   ttl?: number;
   tos?: number;
+  /** SO_BROADCAST, to send to a broadcast address */
+  broadcast?: boolean;
   /** tcp: bytes sent after connect; udp/icmp: payload bytes (udp default 5, icmp default 56) */
   payload?: number;
   /** tcp: how the client closes: "rst" (SO_LINGER 0, default) or "fin" */
@@ -285,6 +287,7 @@ proto = a["proto"]
 def opts(s):
     if a.get("ttl") is not None: s.setsockopt(socket.IPPROTO_IP, socket.IP_TTL, a["ttl"])
     if a.get("tos") is not None: s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, a["tos"])
+    if a.get("broadcast"): s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
 if proto == "icmp":
     def csum(b):
         if len(b) % 2: b += b"\0"

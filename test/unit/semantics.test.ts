@@ -78,6 +78,27 @@ describe("source checks on input", () => {
   });
 });
 
+describe("broadcast and multicast arriving on an interface (kernel scenario 33)", () => {
+  const s = rulesSession("*filter\n:INPUT ACCEPT [0:0]\n:FORWARD ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n-A INPUT -m pkttype --pkt-type broadcast -j MARK --set-xmark 0xb/0xff\n-A INPUT -m pkttype --pkt-type multicast -j MARK --set-xmark 0xd/0xff\nCOMMIT\n");
+  it("the subnet's broadcast and 255.255.255.255 come to ff:ff:ff:ff:ff:ff, as pkttype broadcast, and are delivered", () => {
+    for (const dst of ["192.168.1.255", "255.255.255.255"]) {
+      run(s, `send udp 192.168.1.20:5000 -> ${dst}:67 in enp3s0`);
+      expect(last(s).fate).toEqual({ kind: "delivered", iface: "enp3s0" });
+      expect(s.sent[s.sent.length - 1]!.input.macDst).toBe("ff:ff:ff:ff:ff:ff");
+      expect(last(s).pkt.mark).toBe(0xb);
+    }
+  });
+  it("224.0.0.1 is delivered as multicast; a group nobody joined is dropped, never routed as unicast", () => {
+    run(s, "send udp 192.168.1.20:5000 -> 224.0.0.1:5353 in enp3s0 ttl 1");
+    expect(last(s).fate).toEqual({ kind: "delivered", iface: "enp3s0" });
+    expect(s.sent[s.sent.length - 1]!.input.macDst).toBe("01:00:5e:00:00:01");
+    expect(last(s).pkt.mark).toBe(0xd);
+    run(s, "send udp 192.168.1.20:5000 -> 224.0.0.251:5353 in enp3s0 ttl 1");
+    expect(last(s).fate).toEqual({ kind: "unroutable", reason: "multicast group not joined here and no multicast routing (Invalid argument): dropped" });
+    expect(run(s, "route get 224.0.0.251 from 192.168.1.20 iif enp3s0")).toBe("RTNETLINK answers: Invalid argument");
+  });
+});
+
 describe("matches without a conntrack entry, and addrtype", () => {
   it("connmark never matches without an entry, even negated; conntrack checks only --ctstate", () => {
     const s = rulesSession(`*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m connmark ! --mark 0x1 -j MARK --set-xmark 0x1/0xffffffff\n-A OUTPUT -m conntrack --ctstate INVALID --ctproto 6 -j MARK --set-xmark 0x2/0x2\nCOMMIT\n*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m conntrack --ctstate NEW -j ACCEPT\nCOMMIT\n`);

@@ -19,7 +19,7 @@ export interface RouteQuery {
   tos?: number;
 }
 
-export type RouteOutcome = "unicast" | "local" | "broadcast" | "blackhole" | "unreachable" | "prohibit" | "no-route";
+export type RouteOutcome = "unicast" | "local" | "broadcast" | "multicast" | "mc-not-joined" | "blackhole" | "unreachable" | "prohibit" | "no-route";
 
 export interface RouteResult {
   outcome: RouteOutcome;
@@ -30,6 +30,9 @@ export interface RouteResult {
   via?: Ip;
   src?: Ip;
 }
+
+/** 224.0.0.1, the all-systems group every IPv4 interface is in. */
+const ALL_SYSTEMS = 0xe0000001;
 
 export const DEFAULT_POLICY_RULES: PolicyRule[] = [
   { priority: 0, not: false, table: 255, action: "lookup" },
@@ -84,6 +87,12 @@ function prefixMask(p: number): number {
 }
 
 export function routeLookup(node: NodeModel, q: RouteQuery): RouteResult {
+  // Linux: ip_route_input_slow delivers the limited broadcast locally before any table is read
+  if (q.dst === 0xffffffff && q.iif !== undefined && q.iif !== "lo") return { outcome: "broadcast", dev: q.iif, src: q.src };
+  // ip_route_input_rcu: a multicast is for us only in a group joined here (224.0.0.1 always is);
+  // without multicast routing any other group is refused (EINVAL) and the packet dropped
+  if (q.dst >>> 28 === 0xe && q.iif !== undefined && q.iif !== "lo")
+    return q.dst === ALL_SYSTEMS ? { outcome: "multicast", dev: q.iif, src: q.src } : { outcome: "mc-not-joined", dev: q.iif };
   const rules = (node.rules.length ? node.rules : DEFAULT_POLICY_RULES).slice().sort((a, b) => a.priority - b.priority);
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
@@ -126,8 +135,9 @@ export function describeRoute(q: RouteQuery, r: RouteResult): string {
     case "local":
       return `local ${dst} dev lo table local src ${formatIp(r.src ?? q.dst)}`;
     case "unicast":
-    case "broadcast": {
-      const parts = [r.outcome === "broadcast" ? `broadcast ${dst}` : dst];
+    case "broadcast":
+    case "multicast": {
+      const parts = [r.outcome === "unicast" ? dst : `${r.outcome} ${dst}`];
       if (r.via !== undefined) parts.push(`via ${formatIp(r.via)}`);
       if (r.dev) parts.push(`dev ${r.dev}`);
       if (r.table !== undefined && r.table !== 254) parts.push(`table ${tableName(r.table)}`);
@@ -142,6 +152,7 @@ export function describeRoute(q: RouteQuery, r: RouteResult): string {
     case "prohibit":
       return `RTNETLINK answers: Permission denied`;
     case "blackhole":
+    case "mc-not-joined":
       return `RTNETLINK answers: Invalid argument`;
   }
 }

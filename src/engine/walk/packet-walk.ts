@@ -76,6 +76,7 @@ function unroutable(r: RouteResult): Fate {
     r.outcome === "no-route" ? "no route to the destination (Network is unreachable)"
     : r.outcome === "unreachable" ? "unreachable route (No route to host)"
     : r.outcome === "prohibit" ? "prohibit route (Permission denied)"
+    : r.outcome === "mc-not-joined" ? "multicast group not joined here and no multicast routing (Invalid argument): dropped"
     : "blackhole route (silently discarded)";
   return { kind: "unroutable", reason };
 }
@@ -130,7 +131,7 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
   w.route = r;
   const martian = looped ? undefined : sourceCheck(w, iif);
   if (martian) return { kind: "unroutable", reason: martian };
-  if (r.outcome === "local" || r.outcome === "broadcast") {
+  if (r.outcome === "local" || r.outcome === "broadcast" || r.outcome === "multicast") {
     const inp = runHook(w, "INPUT", iif, undefined);
     if (inp) return inp;
     return { kind: "delivered", iface: iif };
