@@ -40,4 +40,21 @@ describe.skipIf(!root)("snapshot", () => {
     // the host was only read: the ruleset is unchanged
     expect(inNs(["iptables-save"]).stdout.replace(/^#.*\n/gm, "")).toBe(rules.replace(/\*raw\n/, "*raw\n:PREROUTING ACCEPT [0:0]\n").replace(":OUTPUT ACCEPT [0:0]\n:POSTROUTING", ":PREROUTING ACCEPT [0:0]\n:INPUT ACCEPT [0:0]\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING"));
   });
+  it("route get answers as ip route get does (first line, without uid and cache), with and without policy rules", () => {
+    const queries = ["10.8.1.1", "10.7.0.1", "10.7.0.255", "8.8.8.8 mark 0x4000", "8.8.8.8 from 10.7.0.1", "10.8.1.1 from 10.7.0.9 iif e0", "10.7.0.1 from 10.7.0.9 iif e0", "10.7.0.255 from 10.7.0.9 iif e0", "255.255.255.255 from 10.7.0.9 iif e0", "224.0.0.1 from 10.7.0.9 iif e0", "224.0.0.251 from 10.7.0.9 iif e0", "10.9.1.1 mark 7"];
+    const compare = () => {
+      const real = queries.map((q) => {
+        const r = inNs(["ip", "route", "get", ...q.split(" ")]);
+        // the kernel's flag noise after a multicast answer is not modelled
+        return (r.stdout.split("\n")[0] || r.stderr.trim()).replace(/ uid 0\s*$/, "").replace(/ rt_offload_failed\s*$/, "").trimEnd();
+      });
+      const sim = inNs([process.execPath, BIN, "--live", ...queries.flatMap((q) => ["-e", `route get ${q}`])]);
+      expect(sim.status, sim.stderr).toBe(0);
+      if (process.env.KTK_DEBUG) console.log(real.join("\n"));
+      expect(sim.stdout.trimEnd().split("\n")).toEqual(real);
+    };
+    compare();
+    for (const c of ["ip route add 10.9.0.0/16 via 10.7.0.254 dev e0 table 100", "ip rule add fwmark 7 lookup 100"]) expect(inNs(c.split(" ")).status, c).toBe(0);
+    compare();
+  });
 });

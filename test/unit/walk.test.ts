@@ -1,7 +1,8 @@
 // The packet walk, scenario by scenario, on the article's node: verdicts, chains, conntrack,
 // NAT, routing and fates, with seeded randomness and the simulated clock.
 import { describe, expect, it } from "vitest";
-import { rulesSession, run } from "../helpers/session.js";
+import { articleSession, rulesSession, run } from "../helpers/session.js";
+import { DEFAULT_POLICY_RULES } from "../../src/engine/route/lookup.js";
 import type { Session } from "../../src/lang/session.js";
 
 const tr = (s: Session, cmd: string) => {
@@ -141,7 +142,17 @@ COMMIT
   });
   it("route get answers like ip route get", () => {
     expect(run(s, "route get 10.42.54.194")).toBe("10.42.54.194 via 10.42.54.193 dev vxlan.calico src 10.42.135.130");
-    expect(run(s, "route get 192.168.1.88")).toBe("local 192.168.1.88 dev lo table local src 192.168.1.88");
+    // measured on 6.18: the local table is named only when the node has policy rules of its own
+    expect(run(s, "route get 192.168.1.88")).toBe("local 192.168.1.88 dev lo src 192.168.1.88");
+    // an arriving packet's lookup says "from", never src; local delivery is dev lo
+    expect(run(s, "route get 10.42.54.194 from 192.168.1.20 iif enp3s0")).toBe("10.42.54.194 from 192.168.1.20 via 10.42.54.193 dev vxlan.calico");
+    expect(run(s, "route get 192.168.1.88 from 192.168.1.20 iif enp3s0")).toBe("local 192.168.1.88 from 192.168.1.20 dev lo");
+    expect(run(s, "route get 192.168.1.255 from 192.168.1.20 iif enp3s0")).toBe("broadcast 192.168.1.255 from 192.168.1.20 dev lo");
+    expect(run(s, "route get 8.8.8.8 from 192.168.1.88")).toBe("8.8.8.8 from 192.168.1.88 via 192.168.1.1 dev enp3s0");
+    expect(run(s, "route get 192.168.1.255")).toBe("broadcast 192.168.1.255 dev enp3s0 src 192.168.1.88");
+    const custom = articleSession();
+    custom.engine.node.rules.push(...DEFAULT_POLICY_RULES, { priority: 100, not: false, fwmark: 7, table: 100, action: "lookup" });
+    expect(run(custom, "route get 192.168.1.88")).toBe("local 192.168.1.88 dev lo table local src 192.168.1.88");
   });
 });
 

@@ -29,6 +29,8 @@ export interface RouteResult {
   dev?: string;
   via?: Ip;
   src?: Ip;
+  /** The node has policy rules of its own: the kernel then names the local table it used. */
+  customRules?: boolean;
 }
 
 /** 224.0.0.1, the all-systems group every IPv4 interface is in. */
@@ -87,6 +89,13 @@ function prefixMask(p: number): number {
 }
 
 export function routeLookup(node: NodeModel, q: RouteQuery): RouteResult {
+  const r = lookup(node, q);
+  if (node.rules.some((p) => !DEFAULT_POLICY_RULES.some((d) => d.priority === p.priority && d.table === p.table && p.action === "lookup" && !p.from && !p.to && p.fwmark === undefined && !p.iif && !p.oif && !p.not)))
+    r.customRules = true;
+  return r;
+}
+
+function lookup(node: NodeModel, q: RouteQuery): RouteResult {
   // Linux: ip_route_input_slow delivers the limited broadcast locally before any table is read
   if (q.dst === 0xffffffff && q.iif !== undefined && q.iif !== "lo") return { outcome: "broadcast", dev: q.iif, src: q.src };
   // ip_route_input_rcu: a multicast is for us only in a group joined here (224.0.0.1 always is);
@@ -128,20 +137,28 @@ export function routeLookup(node: NodeModel, q: RouteQuery): RouteResult {
   return { outcome: "no-route" };
 }
 
-/** The one-line answer `ip route get` prints (without "uid 0 / cache"). */
+/**
+ * The first line `ip route get` prints (without "uid 0" and the cache line), as measured on 6.18:
+ * a lookup for an arriving packet (iif) says "from SRC" and never src, and local delivery is
+ * "dev lo"; the local table is named only when the node has policy rules of its own.
+ */
 export function describeRoute(q: RouteQuery, r: RouteResult): string {
   const dst = formatIp(q.dst);
+  const input = q.iif !== undefined && q.iif !== "lo";
   switch (r.outcome) {
     case "local":
-      return `local ${dst} dev lo table local src ${formatIp(r.src ?? q.dst)}`;
     case "unicast":
     case "broadcast":
     case "multicast": {
       const parts = [r.outcome === "unicast" ? dst : `${r.outcome} ${dst}`];
+      if (q.src) parts.push(`from ${formatIp(q.src)}`);
       if (r.via !== undefined) parts.push(`via ${formatIp(r.via)}`);
-      if (r.dev) parts.push(`dev ${r.dev}`);
-      if (r.table !== undefined && r.table !== 254) parts.push(`table ${tableName(r.table)}`);
-      if (r.src !== undefined) parts.push(`src ${formatIp(r.src)}`);
+      const delivered = r.outcome === "local" || (input && r.outcome !== "unicast");
+      const dev = delivered ? "lo" : r.dev;
+      if (dev) parts.push(`dev ${dev}`);
+      if (r.table !== undefined && r.table !== 254 && (r.table !== 255 || r.customRules)) parts.push(`table ${tableName(r.table)}`);
+      const src = r.outcome === "local" ? (r.src ?? q.dst) : r.src;
+      if (!input && !q.src && src !== undefined) parts.push(`src ${formatIp(src)}`);
       if (q.mark) parts.push(`mark ${q.mark < 16 ? q.mark : `0x${q.mark.toString(16)}`}`); // as iproute2 prints it
       return parts.join(" ");
     }
