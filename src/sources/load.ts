@@ -12,6 +12,7 @@ import type { NodeModel } from "../engine/model/node.js";
 import { parseIpsetSave } from "../engine/model/ipset.js";
 import { buildNode, NodeDataError } from "./ip-json.js";
 import { CANNED } from "./canned/index.js";
+import { parseSs, SsParseError } from "./ss.js";
 import { parseSnapshot, parseSysctl, writeSnapshot, type SectionName } from "./snapshot.js";
 import { applyNftHandles } from "./nft-handles.js";
 import type { Io } from "./io.js";
@@ -140,6 +141,15 @@ export function loadSnapshotText(text: string, file: string): LoadedSource {
   }
   const ipset = get("ipset save");
   if (ipset) node.ipsets = parseIpsetSave("\n".repeat(s.get("ipset save")!.line - 1) + ipset, file);
+  const ss = s.get("ss -Hlntu");
+  if (ss) {
+    try {
+      node.listeners = parseSs(ss.body, file, ss.line);
+    } catch (e) {
+      if (e instanceof SsParseError) throw new SourceError(e.message);
+      throw e;
+    }
+  }
   const notes: string[] = [];
   const nft = get("nft -a list ruleset");
   if (nft) notes.push(`rule handles from nft -a (${applyNftHandles(ruleset, nft)} rules)`);
@@ -156,7 +166,7 @@ export function loadSnapshot(io: Io, path: string): LoadedSource {
   return loadSnapshotText(text, path);
 }
 
-/** Reads the host, read-only: iptables-save (nft or legacy), ip -j ..., ipset save, nft -a, sysctls. */
+/** Reads the host, read-only: iptables-save (nft or legacy), ip -j ..., ipset save, nft -a, ss, sysctls. */
 export function probeHost(io: Io): string {
   const run = (cmd: string, args: string[], required: boolean): string | undefined => {
     const r = io.exec(cmd, args);
@@ -202,6 +212,7 @@ export function probeHost(io: Io): string {
     "ip -j rule": run("ip", ["-j", "rule"], false),
     "ipset save": run("ipset", ["save"], false),
     "nft -a list ruleset": has(nftSave) ? run("nft", ["-a", "list", "ruleset"], false) : undefined,
+    "ss -Hlntu": run("ss", ["-Hlntu"], false),
     sysctl,
   });
 }

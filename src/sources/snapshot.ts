@@ -13,11 +13,12 @@
  *   ## ip -j rule
  *   ## ipset save
  *   ## nft -a list ruleset  (optional: the node's real rule handles)
+ *   ## ss -Hlntu            (optional: listening sockets; then closed ports are answered)
  *   ## sysctl               (name = value lines)
  */
 export const SNAPSHOT_MAGIC = "# ktrace snapshot v1";
 
-export const SECTIONS = ["hostname", "iptables-save", "ip -j addr", "ip -j route show table all", "ip -j rule", "ipset save", "nft -a list ruleset", "sysctl"] as const;
+export const SECTIONS = ["hostname", "iptables-save", "ip -j addr", "ip -j route show table all", "ip -j rule", "ipset save", "nft -a list ruleset", "ss -Hlntu", "sysctl"] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export class SnapshotError extends Error {}

@@ -81,6 +81,18 @@ export interface NodeModel {
   ipsets: Map<string, Ipset>;
   /** sysctls that change the walk (ip_forward, rp_filter, tcp_loose...). */
   sysctl: Record<string, string>;
+  /**
+   * The sockets listening for TCP and UDP (from `ss -Hlntu`), when known: then a packet delivered
+   * to a port nobody listens on is answered by the stack (RST, ICMP port-unreachable).
+   */
+  listeners?: Listener[];
+}
+
+export interface Listener {
+  proto: "tcp" | "udp";
+  /** 0: any address */
+  addr: number;
+  port: number;
 }
 
 export const TABLE_IDS: Record<string, number> = { local: 255, main: 254, default: 253, unspec: 0 };

@@ -59,6 +59,7 @@ const LOOPBACK = parseIp("127.0.0.1")!;
 
 export function walkPacket(eng: EngineState, input: Packet, opts: WalkOptions = {}): WalkResult {
   const w: Walk = { eng, pkt: clonePacket(input), events: [], fresh: false, notrack: false, zone: 0, opts, ct: opts.attach };
+  if (input.iif === undefined && !opts.generated) rememberSocket(eng, input);
   const fate = input.iif === undefined ? localOut(w) : incoming(w, input.iif);
   w.events.push({ kind: "fate", fate, pkt: clonePacket(w.pkt) });
   return { events: w.events, fate, pkt: w.pkt, ct: w.ct };
@@ -111,14 +112,54 @@ function spawnIcmpError(w: Walk, type: number, code: number, reason: string): Pa
   return answer && spawn(w, answer, reason) ? answer : undefined;
 }
 
-/** Walks a packet the node sends in answer to this one; false when icmp_send's rate limit stops it. */
-function spawn(w: Walk, answer: Packet, reason: string): boolean {
+/**
+ * Delivered to a port no socket listens on (when the node's sockets are known): the stack answers
+ * after INPUT — tcp_v4_send_reset, looked up by conntrack as the connection's reply (ESTABLISHED),
+ * or icmp_send(ICMP_PORT_UNREACH), RELATED (kernel scenario 34). Packets in a connection's reply
+ * direction belong to a socket of ours and are never answered.
+ */
+const SOCKETS = "sockets:ours";
+const socketKey = (proto: string, addr: number, port: number) => `${proto} ${addr} ${port}`;
+
+/** A packet the node sends itself comes from a socket, which later receives the answers. */
+function rememberSocket(eng: EngineState, p: Packet): void {
+  if (p.proto !== "tcp" && p.proto !== "udp") return;
+  let mine = eng.store.get(SOCKETS) as Map<string, true> | undefined;
+  if (!mine) eng.store.set(SOCKETS, (mine = new Map()));
+  mine.set(socketKey(p.proto, p.src, p.sport), true);
+}
+
+function answerClosedPort(w: Walk): void {
+  const listeners = w.eng.node.listeners;
+  const p = w.pkt;
+  if (!listeners || w.opts.generated || (p.proto !== "tcp" && p.proto !== "udp")) return;
+  if (w.ct?.dir === "REPLY") return;
+  const mine = w.eng.store.get(SOCKETS) as Map<string, true> | undefined;
+  if (mine?.has(socketKey(p.proto, p.dst, p.dport))) return;
+  if (listeners.some((l) => l.proto === p.proto && l.port === p.dport && (l.addr === 0 || l.addr === p.dst))) return;
+  const where = `${p.proto} ${formatIp(p.dst)}:${p.dport}`;
+  if (p.proto === "tcp") {
+    const rst = rejectReply(w.eng.node, p, "tcp-reset", 0, w.eng.rng.u32());
+    if (rst) spawn(w, rst, `no socket listens on ${where}: the stack's reset`, null);
+  } else {
+    const err = icmpError(w.eng.node, p, 3, 3, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
+    if (err) spawn(w, err, `no socket listens on ${where}: port unreachable`);
+  }
+}
+
+/**
+ * Walks a packet the node sends in answer to this one; false when icmp_send's rate limit stops it.
+ * `ct`: its conntrack as nf_ct_attach gives it (default: RELATED to this packet's), or null to let
+ * conntrack look it up like any packet.
+ */
+function spawn(w: Walk, answer: Packet, reason: string, ct?: null): boolean {
   const limited = icmpRateLimited(w.eng.node, w.eng.store, w.eng.now, answer);
   if (limited) {
     w.events.push({ kind: "suppressed", reason, pkt: answer, why: limited });
     return false;
   }
-  const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach: w.eng.conntrackOn ? attachFor(w.ct) : undefined, generated: true });
+  const attach = ct === null || !w.eng.conntrackOn ? undefined : attachFor(w.ct);
+  const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach, generated: true });
   w.events.push({ kind: "spawned", reason, pkt: answer, events: r.events, fate: r.fate });
   return true;
 }
@@ -134,6 +175,7 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
   if (r.outcome === "local" || r.outcome === "broadcast" || r.outcome === "multicast") {
     const inp = runHook(w, "INPUT", iif, undefined);
     if (inp) return inp;
+    if (r.outcome === "local") answerClosedPort(w);
     return { kind: "delivered", iface: iif };
   }
   if (r.outcome !== "unicast") return unroutable(r);
