@@ -66,8 +66,15 @@ export function walkPacket(eng: EngineState, input: Packet, opts: WalkOptions = 
 }
 
 function route(w: Walk, why: "output" | "reroute" | "input", iif?: string): RouteResult {
-  const query = { dst: w.pkt.dst, src: w.pkt.src || undefined, iif, mark: w.pkt.mark, tos: w.pkt.tos };
-  const result = routeLookup(w.eng.node, query);
+  let query = { dst: w.pkt.dst, src: w.pkt.src || undefined, iif, mark: w.pkt.mark, tos: w.pkt.tos };
+  let result = routeLookup(w.eng.node, query);
+  if (why === "output" && query.src !== undefined) {
+    // a socket that did not bind its source: the kernel looks up without one and picks it — the
+    // same answer when the packet's source is the one routing picks, and a truer `ip route get`
+    const unbound = { ...query, src: undefined };
+    const r = routeLookup(w.eng.node, unbound);
+    if (r.src === query.src && r.outcome === result.outcome && r.dev === result.dev) [query, result] = [unbound, r];
+  }
   w.events.push({ kind: "route", why, query, result });
   return result;
 }
