@@ -66,14 +66,13 @@ export function walkPacket(eng: EngineState, input: Packet, opts: WalkOptions = 
 }
 
 function route(w: Walk, why: "output" | "reroute" | "input", iif?: string): RouteResult {
-  let query = { dst: w.pkt.dst, src: w.pkt.src || undefined, iif, mark: w.pkt.mark, tos: w.pkt.tos };
+  // a node's packet first routes as a socket that did not bind its source: the kernel looks up
+  // without one and picks it. When that is not the packet's source, the socket was bound to it.
+  let query = { dst: w.pkt.dst, src: why === "output" ? undefined : w.pkt.src || undefined, iif, mark: w.pkt.mark, tos: w.pkt.tos };
   let result = routeLookup(w.eng.node, query);
-  if (why === "output" && query.src !== undefined) {
-    // a socket that did not bind its source: the kernel looks up without one and picks it — the
-    // same answer when the packet's source is the one routing picks, and a truer `ip route get`
-    const unbound = { ...query, src: undefined };
-    const r = routeLookup(w.eng.node, unbound);
-    if (r.src === query.src && r.outcome === result.outcome && r.dev === result.dev) [query, result] = [unbound, r];
+  if (w.pkt.src && query.src === undefined && result.src !== w.pkt.src) {
+    query = { ...query, src: w.pkt.src };
+    result = routeLookup(w.eng.node, query);
   }
   w.events.push({ kind: "route", why, query, result });
   return result;
