@@ -88,18 +88,16 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
   const outside = new Set<string>();
   const unrouted = new Set<string>();
   const blackholed = new Set<string>();
-  for (const c of ruleset.tables.get("nat")?.chains.values() ?? [])
-    for (const r of c.rules) {
-      const m = /--to-destination (\d+\.\d+\.\d+\.\d+)/.exec(r.text);
-      const ip = m && parseIp(m[1]!);
-      if (ip === undefined || ip === null || !cidr) continue;
-      if (!inCidr(ip, cidr)) outside.add(m![1]!);
-      else {
-        const route = routeLookup(node, { dst: ip, mark: 0 });
-        if (route.outcome === "unicast" && route.route?.dst.prefix === 0) unrouted.add(m![1]!);
-        if (route.outcome === "blackhole") blackholed.add(m![1]!);
-      }
+  for (const text of gen.endpoints) {
+    const ip = parseIp(text);
+    if (ip === undefined || !cidr) continue;
+    if (!inCidr(ip, cidr)) outside.add(text);
+    else {
+      const route = routeLookup(node, { dst: ip, mark: 0 });
+      if (route.outcome === "unicast" && route.route?.dst.prefix === 0) unrouted.add(text);
+      if (route.outcome === "blackhole") blackholed.add(text);
     }
+  }
   const some = (set: Set<string>) => `${[...set].slice(0, 3).join(", ")}${set.size > 3 ? ", ..." : ""}`;
   const warnings: string[] = [];
   if (outside.size)
