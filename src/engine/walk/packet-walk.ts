@@ -146,7 +146,7 @@ function answerClosedPort(w: Walk): void {
   const where = `${p.proto} ${formatIp(p.dst)}:${p.dport}`;
   if (p.proto === "tcp") {
     const rst = rejectReply(w.eng.node, p, "tcp-reset", 0, w.eng.rng.u32());
-    if (rst) spawn(w, rst, `no socket listens on ${where}: the stack's reset`, null);
+    if (rst) spawn(w, rst, `no socket listens on ${where}: the stack's reset`, "lookup");
   } else {
     const err = icmpError(w.eng.node, p, 3, 3, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
     if (err) spawn(w, err, `no socket listens on ${where}: port unreachable`);
@@ -155,16 +155,16 @@ function answerClosedPort(w: Walk): void {
 
 /**
  * Walks a packet the node sends in answer to this one; false when icmp_send's rate limit stops it.
- * `ct`: its conntrack as nf_ct_attach gives it (default: RELATED to this packet's), or null to let
- * conntrack look it up like any packet.
+ * "related": it carries this packet's conntrack as nf_ct_attach gives it (RELATED, the other
+ * direction); "lookup": conntrack finds it like any packet (the stack's own reset).
  */
-function spawn(w: Walk, answer: Packet, reason: string, ct?: null): boolean {
+function spawn(w: Walk, answer: Packet, reason: string, conntrack: "related" | "lookup" = "related"): boolean {
   const limited = icmpRateLimited(w.eng.node, w.eng.store, w.eng.now, answer);
   if (limited) {
     w.events.push({ kind: "suppressed", reason, pkt: answer, why: limited });
     return false;
   }
-  const attach = ct === null || !w.eng.conntrackOn ? undefined : attachFor(w.ct);
+  const attach = conntrack === "related" && w.eng.conntrackOn ? attachFor(w.ct) : undefined;
   const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach, generated: true });
   w.events.push({ kind: "spawned", reason, pkt: answer, events: r.events, fate: r.fate });
   return true;
