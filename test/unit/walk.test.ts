@@ -240,6 +240,17 @@ COMMIT
     expect(send(2)).toBe("dropped"); // too long ago: the rule matches and records now
     expect(send(3)).toBe("dropped");
   });
+  it("recent --rttl: an entry recorded with TTL 0 matches any TTL (measured)", () => {
+    const s = rulesSession(`*filter
+:INPUT ACCEPT [0:0]
+-A INPUT -p udp -m udp --dport 1 -m recent --set --name Z --mask 255.255.255.255 --rsource
+-A INPUT -p udp -m udp --dport 2 -m recent --rcheck --rttl --name Z --mask 255.255.255.255 --rsource -j DROP
+COMMIT
+`);
+    run(s, "send udp 192.168.1.20:5000 -> 192.168.1.88:1 in enp3s0 ttl 0");
+    run(s, "send udp 192.168.1.20:5000 -> 192.168.1.88:2 in enp3s0 ttl 64");
+    expect(fate(s).kind).toBe("dropped");
+  });
   it("recent --rttl compares a forwarded packet's TTL as it was before forwarding", () => {
     const s = rulesSession(`*mangle
 :PREROUTING ACCEPT [0:0]

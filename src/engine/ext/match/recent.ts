@@ -125,7 +125,8 @@ const recent: MatchModule<RecentData> = {
     const ttl = pkt.oif !== undefined && pkt.uid === undefined ? (pkt.ttl + 1) & 0xff : pkt.ttl;
     const e = table.get(addr);
     const fail = (why: string) => ({ clause: `--${d.op} --name ${d.name}`, why });
-    if (!e || (d.rttl && e.ttl !== ttl)) {
+    // an entry recorded with TTL 0 matches any TTL (measured: an address added through /proc)
+    if (!e || (d.rttl && e.ttl !== 0 && e.ttl !== ttl)) {
       if (d.op !== "set") return ret ? null : fail(`${formatIp(addr)} is not in list ${d.name}`);
       table.set(addr, { stamps: [now], ttl });
       ret = !ret;
