@@ -5,7 +5,8 @@
  * destination's inet_peer token bucket first: six at once, then one per icmp_ratelimit ms (1000 by
  * default) per destination. Measured: 13 time-exceeded triggers to one client (10, then 3 after
  * 1.05 s) produced 7 errors, and REJECT's port-unreachables that followed produced none: the bucket
- * is shared by every limited type. Fragmentation-needed is never limited, nor errors to ourselves.
+ * is shared by every limited type. Fragmentation-needed is never limited, nor errors to ourselves,
+ * and every destination has its own bucket (measured as well, test/kernel/icmp-ratelimit.test.ts).
  * The bucket runs on the simulated clock, like `limit` and `recent`.
  * Linux: icmpv4_xrlim_allow, inet_peer_xrlim_allow (XRLIM_BURST_FACTOR 6).
  */
