@@ -84,7 +84,8 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
   }
   const ruleset = parseRuleset(gen.rules, { file: `${path} (generated)` });
   const node = articleNode();
-  const cidr = parseCidr(opts.clusterCidr ?? "10.42.0.0/16");
+  const cidrText = opts.clusterCidr ?? "10.42.0.0/16";
+  const cidr = parseCidr(cidrText);
   const outside = new Set<string>();
   const unrouted = new Set<string>();
   const blackholed = new Set<string>();
@@ -101,7 +102,7 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
   const some = (set: Set<string>) => `${[...set].slice(0, 3).join(", ")}${set.size > 3 ? ", ..." : ""}`;
   const warnings: string[] = [];
   if (outside.size)
-    warnings.push(`${outside.size} endpoint address${outside.size === 1 ? " is" : "es are"} outside the cluster CIDR ${opts.clusterCidr ?? "10.42.0.0/16"} (${some(outside)}): pass --cluster-cidr (or load k8s FILE cidr CIDR) if your pods use another range`);
+    warnings.push(`${outside.size} endpoint address${outside.size === 1 ? " is" : "es are"} outside the cluster CIDR ${cidrText} (${some(outside)}): pass --cluster-cidr (or load k8s FILE cidr CIDR) if your pods use another range`);
   if (unrouted.size)
     warnings.push(`the article's node has no pod route for ${unrouted.size} endpoint address${unrouted.size === 1 ? "" : "es"} (${some(unrouted)}): it knows 10.42.54.192/26, 10.42.217.64/26 and its own pods, so packets to the others leave by the default route via 192.168.1.1 (\`show routes\`)`);
   if (blackholed.size)
@@ -109,7 +110,7 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
   return {
     kind: "k8s",
     name: path,
-    title: `kube-proxy rules for ${path} (cluster CIDR ${opts.clusterCidr ?? "10.42.0.0/16"}${opts.cni && opts.cni !== "none" ? `, ${opts.cni}` : ""}) on the article's node`,
+    title: `kube-proxy rules for ${path} (cluster CIDR ${cidrText}${opts.cni && opts.cni !== "none" ? `, ${opts.cni}` : ""}) on the article's node`,
     ruleset,
     node,
     names: gen.names,
