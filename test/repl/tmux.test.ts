@@ -1,6 +1,6 @@
 // End to end: the real ktrace-repl binary in a real terminal (tmux), driven by keystrokes and
 // read back from the screen — send, into nat, show state, show chain, a typo, back, continue
-// to POSTROUTING, quit.
+// to POSTROUTING, quit. CI=true is set on purpose: the REPL must draw its prompt even then.
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -48,7 +48,7 @@ describe.skipIf(!hasTmux)("ktrace-repl in a terminal", () => {
   it("follows the article's packet step by step", async () => {
     const home = mkdtempSync(join(tmpdir(), "ktrace-home-"));
     tmux("kill-session", "-t", session);
-    const r = tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "50", `env KTRACE_HISTORY=${home}/h NO_COLOR=1 ${process.execPath} ${BIN}`);
+    const r = tmux("new-session", "-d", "-s", session, "-x", "200", "-y", "50", `env KTRACE_HISTORY=${home}/h NO_COLOR=1 CI=true ${process.execPath} ${BIN}`);
     expect(r.status).toBe(0);
     await until((s) => s.includes("ktrace›"), "the prompt");
 
