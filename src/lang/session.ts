@@ -20,6 +20,7 @@ import type { Chain, Rule } from "../engine/model/ruleset.js";
 import { Stepper, type Breakpoint } from "./stepper.js";
 import { decodeFromRules, type ChainNames } from "../sources/k8s/index.js";
 import { saveRuleset } from "../engine/save/save.js";
+import type { PendingQuestion } from "../teach/pending.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -45,6 +46,8 @@ export class Session {
   breaks: Breakpoint[] = [];
   /** REPL: a new packet stops before its first step; scripts: it runs to its fate. */
   stepByStep = false;
+  /** The checkpoint or exercise question `answer` replies to. */
+  question?: PendingQuestion;
 
   constructor(
     public source: LoadedSource,

@@ -201,7 +201,7 @@ export const iptables: Command = {
   examples: ["iptables -t raw -A OUTPUT -p tcp --dport 9898 -j TRACE", "iptables -t nat -L KUBE-SERVICES -v", "iptables -t raw -D OUTPUT 3"],
   details: "New rules take the next handle of their table, as the kernel numbers them; conntrack state is kept, as on a live node.",
   run(s, args) {
-    let r;
+    let r: ReturnType<typeof applyIptables>;
     try {
       r = applyIptables(s.engine.ruleset, args.map((a) => ({ text: a.text, column: a.col, quoted: false })));
     } catch (e) {
