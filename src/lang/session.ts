@@ -48,6 +48,8 @@ export class Session {
   stepByStep = false;
   /** The checkpoint or exercise question `answer` replies to. */
   question?: PendingQuestion;
+  /** Long work (stats) asks this every so often and stops when it says yes: the Jupyter kernel's interrupt. */
+  shouldStop?: () => boolean;
 
   constructor(
     public source: LoadedSource,

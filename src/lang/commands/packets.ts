@@ -199,6 +199,7 @@ export const stats: Command = {
     const counts = new Map<string, number>();
     const fates = new Map<string, number>();
     for (let i = 0; i < n; i++) {
+      if (i % 64 === 0 && i > 0 && s.shouldStop?.()) throw new CommandError(`interrupted after ${i} of ${n} connections`, undefined, "nothing was counted; run a smaller stats to see a distribution sooner");
       const e = cloneEngine(base);
       e.rng = s.engine.rng;
       const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) });
