@@ -24,15 +24,13 @@ export interface EngineState {
   nextIpId: number;
 }
 
-/** Extensions whose kernel modules call nf_ct_netns_get: with any of them loaded, conntrack runs. */
-const CT_USERS = new Set(["conntrack", "state", "connmark", "CONNMARK", "CT", "NOTRACK", "DNAT", "SNAT", "MASQUERADE", "REDIRECT"]);
-
+/** With any rule whose extension calls nf_ct_netns_get loaded, conntrack runs (usesConntrack). */
 export function rulesetNeedsConntrack(rs: Ruleset): boolean {
   for (const t of rs.tables.values())
     for (const c of t.chains.values())
       for (const r of c.rules) {
-        if (r.matches.some((m) => CT_USERS.has(m.module.name))) return true;
-        if (r.target?.kind === "ext" && CT_USERS.has(r.target.module.name)) return true;
+        if (r.matches.some((m) => m.module.usesConntrack)) return true;
+        if (r.target?.kind === "ext" && r.target.module.usesConntrack) return true;
       }
   return false;
 }

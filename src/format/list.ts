@@ -76,8 +76,7 @@ function targetName(r: Rule): string {
   if (!t) return "";
   if (t.kind === "verdict") return t.name;
   if (t.kind === "jump" || t.kind === "goto") return t.chain;
-  // iptables-nft loads NOTRACK as an alias of CT: the target column says CT (measured)
-  return t.module.name === "NOTRACK" ? "CT" : t.module.name;
+  return t.module.listName ?? t.module.name;
 }
 
 /** How many rules of the table jump or go to `chain` (the "(N references)" of a user chain). */

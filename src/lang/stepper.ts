@@ -201,6 +201,6 @@ export function matchesBreak(b: Breakpoint, e: StopEvent, prev?: StopEvent): boo
     case "rule":
       return (e.kind === "rule" || e.kind === "nomatch") && e.table === b.table && e.chain === b.chain && e.rule.handle === b.handle;
     case "verdict":
-      return e.kind === "rule" && (e.verdict.kind === b.verdict || (b.verdict === "NAT" && e.rule.target?.kind === "ext" && /NAT|MASQUERADE|REDIRECT/.test(e.rule.target.module.name)));
+      return e.kind === "rule" && (e.verdict.kind === b.verdict || (b.verdict === "NAT" && e.rule.target?.kind === "ext" && e.rule.target.module.natManip !== undefined));
   }
 }

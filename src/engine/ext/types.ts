@@ -76,8 +76,15 @@ export interface NatRange {
 }
 
 export interface TargetEnv extends MatchEnv {
-  /** Set up the connection's NAT binding (DNAT in PREROUTING/OUTPUT, SNAT in INPUT/POSTROUTING). */
-  nat(kind: "dnat" | "snat" | "masquerade" | "redirect", range: NatRange): "accept" | "drop";
+  /** The interfaces as the hook sees them, and the next hop routing chose (for MASQUERADE). */
+  inIf?: string;
+  outIf?: string;
+  nextHop?: Ip;
+  /**
+   * Set up the connection's NAT binding: "DST" for DNAT/REDIRECT (PREROUTING/OUTPUT), "SRC" for
+   * SNAT/MASQUERADE (INPUT/POSTROUTING). "drop" when the packet has no conntrack entry.
+   */
+  nat(manip: "DST" | "SRC", range: NatRange): "accept" | "drop";
   notrack(): void;
   setZone(zone: number): void;
   reject(kind: string): void;
@@ -99,6 +106,11 @@ export interface ExtensionBase<D> {
    * "tcp dpt:9898", "ctstate NEW", "MARK or 0x4000". Read by src/format/list.ts.
    */
   list?(data: D): string;
+  /**
+   * The kernel module calls nf_ct_netns_get when a rule using it is loaded: with any such rule in
+   * the ruleset, conntrack runs for every packet of the namespace.
+   */
+  usesConntrack?: boolean;
 }
 
 export interface MatchModule<D> extends ExtensionBase<D> {
@@ -107,12 +119,23 @@ export interface MatchModule<D> extends ExtensionBase<D> {
   requiresOption?: string;
   /** Protocols this match needs with -p (tcp needs "-p tcp"). */
   needsProto?: number[];
+  /** The error when -p does not give one of needsProto (default: match "NAME" needs "-p NAME"). */
+  needsProtoError?: string;
+  /**
+   * Whether the kernel accepts this match in a chain reached from `hook` (xt_match.hooks and
+   * its checkentry); undefined = every hook. A violation is reported when the rule is loaded.
+   */
+  allowedIn?(data: D, hook: Hook): boolean;
   /** null when the packet matches; otherwise the failing clause. */
   test(data: D, env: MatchEnv): MatchFail | null;
 }
 
 export interface TargetModule<D> extends ExtensionBase<D> {
   kind: "target";
+  /** Which address the target rewrites through conntrack's NAT binding, for a NAT target. */
+  natManip?: "DST" | "SRC";
+  /** The name `iptables -L` prints in the target column when it differs from `name`. */
+  listName?: string;
   tables?: TableName[];
   hooks?: Hook[];
   apply(data: D, env: TargetEnv): TargetResult;

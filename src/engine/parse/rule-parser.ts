@@ -210,11 +210,8 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
   for (const p of pending) {
     const m = p.module as AnyMatch;
     if (p.uses.length === 0 && m.requiresOption) fail(p.token, m.requiresOption);
-    if (m.needsProto && (!draft.proto || draft.proto.negated || !m.needsProto.includes(draft.proto.value)) && !p.implicit) {
-      if (m.name === "tcp" || m.name === "udp" || m.name === "icmp" || m.name === "sctp")
-        fail(p.token, `match "${m.name}" needs "-p ${m.name}" on the rule`);
-      if (m.name === "multiport") fail(p.token, `multiport needs "-p tcp", "-p udp", "-p udplite", "-p sctp" or "-p dccp"`);
-    }
+    if (m.needsProto && (!draft.proto || draft.proto.negated || !m.needsProto.includes(draft.proto.value)) && !p.implicit)
+      fail(p.token, m.needsProtoError ?? `match "${m.name}" needs "-p ${m.name}" on the rule`);
     current = p.token;
     const inst: MatchInstance = { module: m, data: m.build(p.uses, ctx), implicit: p.implicit };
     draft.matches.push(inst);

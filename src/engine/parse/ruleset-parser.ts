@@ -417,17 +417,8 @@ function validatePaths(cur: PendingTable, file: string) {
   throw new RuleError(file, blamed.origin.line, `RULE_APPEND failed (${v.errno}): rule in chain ${blamed.chain} (${v.detail})`);
 }
 
+/** The first match the kernel refuses in a chain reached from this hook (its allowedIn). */
 function badMatchForHook(rule: Rule, hook: Hook): string | undefined {
-  for (const m of rule.matches) {
-    const name = m.module.name;
-    const bad =
-      (name === "mac" && (hook === "OUTPUT" || hook === "POSTROUTING")) ||
-      (name === "owner" && !(hook === "OUTPUT" || hook === "POSTROUTING")) ||
-      (name === "rpfilter" && !(hook === "PREROUTING")) ||
-      (name === "addrtype" && (m.data as { limitOut?: boolean }).limitOut && (hook === "PREROUTING" || hook === "INPUT")) ||
-      (name === "addrtype" && (m.data as { limitIn?: boolean }).limitIn && (hook === "OUTPUT" || hook === "POSTROUTING"));
-    if (bad) return name;
-  }
-  return undefined;
+  return rule.matches.find((m) => m.module.allowedIn && !m.module.allowedIn(m.data, hook))?.module.name;
 }
 

@@ -17,12 +17,12 @@ import type { EngineState } from "../state.js";
 import { HOOK_STAGES, type Hook } from "./hooks.js";
 import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
 import type { Fate, TraceEvent } from "../trace/events.js";
-import { routeLookup, selectSource, type RouteResult } from "../route/lookup.js";
+import { routeLookup, type RouteResult } from "../route/lookup.js";
 import { confirm, conntrackIn, updateProtoState } from "../conntrack/table.js";
 import type { CtEntry, CtView } from "../conntrack/entry.js";
 import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
-import type { MatchEnv, NatRange, TargetEnv } from "../ext/types.js";
-import { formatIp, parseIp } from "../model/ipv4.js";
+import type { MatchEnv, TargetEnv } from "../ext/types.js";
+import { formatIp } from "../model/ipv4.js";
 import type { TableName } from "../model/ruleset.js";
 import { attachFor, icmpError, rejectReply } from "./reject-reply.js";
 import { icmpRateLimited } from "./icmp-ratelimit.js";
@@ -54,8 +54,6 @@ interface Walk {
   route?: RouteResult;
   opts: WalkOptions;
 }
-
-const LOOPBACK = parseIp("127.0.0.1")!;
 
 export function walkPacket(eng: EngineState, input: Packet, opts: WalkOptions = {}): WalkResult {
   const w: Walk = { eng, pkt: clonePacket(input), events: [], fresh: false, notrack: false, zone: 0, opts, ct: opts.attach };
@@ -331,22 +329,15 @@ function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
   };
   env.targetEnv = {
     ...matchEnv,
-    nat(kind, range) {
+    inIf,
+    outIf,
+    get nextHop() {
+      return w.route?.via ?? w.pkt.dst;
+    },
+    nat(manip, range) {
       const e = w.ct?.entry;
       if (!e) return "drop";
-      const manip: Manip = kind === "dnat" || kind === "redirect" ? "DST" : "SRC";
-      let r: NatRange = range;
-      if (kind === "masquerade") {
-        const nh = w.route?.via ?? w.pkt.dst;
-        const src = selectSource(w.eng.node, outIf, nh);
-        if (src === undefined) return "drop";
-        r = { ...range, minIp: src, maxIp: src };
-      } else if (kind === "redirect") {
-        const ip = hook === "OUTPUT" ? LOOPBACK : w.eng.node.interfaces.find((i) => i.name === inIf)?.addrs[0]?.ip;
-        if (ip === undefined) return "drop";
-        r = { ...range, minIp: ip, maxIp: ip };
-      }
-      setupNat(w.eng.conntrack, e, manip, r, w.eng.rng);
+      setupNat(w.eng.conntrack, e, manip, range, w.eng.rng);
       return "accept";
     },
     notrack() {

@@ -8,6 +8,7 @@ import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { ADDR_TYPES, addrType, type AddrType } from "../../route/addr-type.js";
 import { arg, bang, uniqueUses } from "../util.js";
 import { formatIp } from "../../model/ipv4.js";
+import type { Hook } from "../../walk/hooks.js";
 
 interface AddrtypeData {
   src?: { types: AddrType[]; neg: boolean };
@@ -20,6 +21,8 @@ const fmt = (t: AddrType[]) => ADDR_TYPES.filter((x) => t.includes(x)).join(",")
 
 const addrtype: MatchModule<AddrtypeData> = {
   kind: "match",
+  // addrtype_mt_checkentry: --limit-iface-out needs an output device, --limit-iface-in an input one
+  allowedIn: (d, hook: Hook) => !(d.limitOut && (hook === "PREROUTING" || hook === "INPUT")) && !(d.limitIn && (hook === "OUTPUT" || hook === "POSTROUTING")),
   name: "addrtype",
   help: "address type: --src-type/--dst-type LOCAL,UNICAST,... [--limit-iface-in|out]",
   options: [

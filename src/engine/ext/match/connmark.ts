@@ -10,6 +10,7 @@ import { formatMarkMask, type MarkData } from "./mark.js";
 
 const connmark: MatchModule<MarkData> = {
   kind: "match",
+  usesConntrack: true,
   name: "connmark",
   help: "connection mark: --mark value[/mask]",
   options: [{ name: "mark", negatable: true, help: "value[/mask]" }],

@@ -86,6 +86,7 @@ function listAddr(v: Addr): string {
 
 const conntrack: MatchModule<CtData> = {
   kind: "match",
+  usesConntrack: true,
   name: "conntrack",
   help: "connection tracking: --ctstate, --ctstatus, --ctdir, --ctorigsrc ...",
   requiresOption: "conntrack: At least one option is required",

@@ -5,9 +5,12 @@
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { arg, bang, uniqueUses } from "../util.js";
+import type { Hook } from "../../walk/hooks.js";
 
 const mac: MatchModule<{ mac: string; neg: boolean }> = {
   kind: "match",
+  // xt_mac: the MAC header exists only for packets that arrived
+  allowedIn: (_d, hook: Hook) => hook !== "OUTPUT" && hook !== "POSTROUTING",
   name: "mac",
   help: "--mac-source XX:XX:XX:XX:XX:XX",
   options: [{ name: "mac-source", negatable: true }],

@@ -18,6 +18,7 @@ const multiport: MatchModule<MpData> = {
   name: "multiport",
   help: "--sports|--dports|--ports p1,p2,a:b (up to 15)",
   needsProto: [6, 17, 132, 33, 136],
+  needsProtoError: `multiport needs "-p tcp", "-p udp", "-p udplite", "-p sctp" or "-p dccp"`,
   options: [
     { name: "sports", aliases: ["source-ports"], negatable: true },
     { name: "dports", aliases: ["destination-ports"], negatable: true },

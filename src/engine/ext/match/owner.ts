@@ -6,6 +6,7 @@
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { bang, uintArg, uniqueUses } from "../util.js";
+import type { Hook } from "../../walk/hooks.js";
 
 type IdRange = { id: number; to: number; neg: boolean };
 interface OwnerData {
@@ -27,6 +28,8 @@ function idRange(u: OptionUse, ctx: BuildCtx): IdRange {
 
 const owner: MatchModule<OwnerData> = {
   kind: "match",
+  // xt_owner: only locally generated packets have a socket
+  allowedIn: (_d, hook: Hook) => hook === "OUTPUT" || hook === "POSTROUTING",
   name: "owner",
   help: "--uid-owner N | --gid-owner N | --socket-exists",
   options: [

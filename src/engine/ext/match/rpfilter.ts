@@ -8,6 +8,7 @@
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { routeLookup } from "../../route/lookup.js";
 import { uniqueUses } from "../util.js";
+import type { Hook } from "../../walk/hooks.js";
 
 interface RpData {
   loose: boolean;
@@ -18,6 +19,8 @@ interface RpData {
 
 const rpfilter: MatchModule<RpData> = {
   kind: "match",
+  // xt_rpfilter registers for PREROUTING only
+  allowedIn: (_d, hook: Hook) => hook === "PREROUTING",
   name: "rpfilter",
   help: "[--loose] [--validmark] [--accept-local] [--invert]",
   options: [

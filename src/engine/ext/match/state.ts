@@ -11,6 +11,7 @@ const STATES = STATE_BITS.slice(0, 5);
 
 const state: MatchModule<{ bits: number; neg: boolean }> = {
   kind: "match",
+  usesConntrack: true,
   name: "state",
   help: "connection state: --state INVALID,NEW,RELATED,ESTABLISHED,UNTRACKED",
   options: [{ name: "state", negatable: true }],

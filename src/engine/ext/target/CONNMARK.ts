@@ -12,6 +12,7 @@ type CmData = { mode: "set"; x: XMark } | { mode: "save" | "restore"; nfmask: nu
 
 const CONNMARK: TargetModule<CmData> = {
   kind: "target",
+  usesConntrack: true,
   name: "CONNMARK",
   help: "--set-xmark v/m | --save-mark [--nfmask m --ctmask m] | --restore-mark [...]",
   options: [

@@ -15,6 +15,7 @@ interface CtData {
 
 const CT: TargetModule<CtData> = {
   kind: "target",
+  usesConntrack: true,
   name: "CT",
   help: "--notrack | --zone N | --helper NAME",
   tables: ["raw"],

@@ -31,6 +31,8 @@ const DNAT: TargetModule<NatRange> = {
   },
   save: (r) => `--to-destination ${formatNatTo(r)}${natFlags(r, ["random", "persistent"])}`,
   list: (r) => `to:${formatNatTo(r)}${listNatFlags(r)}`,
-  apply: (r, env) => env.nat("dnat", r),
+  usesConntrack: true,
+  natManip: "DST",
+  apply: (r, env) => env.nat("DST", r),
 };
 export default DNAT;

@@ -7,6 +7,7 @@
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { uniqueUses } from "../util.js";
+import { selectSource } from "../../route/lookup.js";
 import { formatPorts, listNatFlags, natFlags, toPorts } from "./nat-range.js";
 
 const MASQUERADE: TargetModule<NatRange> = {
@@ -26,6 +27,13 @@ const MASQUERADE: TargetModule<NatRange> = {
   },
   save: (r) => `${r.minPort !== undefined ? `--to-ports ${formatPorts(r)}` : ""}${natFlags(r, ["random", "random-fully"])}`.trim(),
   list: (r) => `${r.minPort !== undefined ? `masq ports: ${formatPorts(r)}` : ""}${listNatFlags(r)}`.trim(),
-  apply: (r, env) => env.nat("masquerade", r),
+  usesConntrack: true,
+  natManip: "SRC",
+  apply(r, env) {
+    // the source is the outgoing interface's address nearest the next hop (inet_select_addr)
+    const src = selectSource(env.node, env.outIf, env.nextHop ?? env.pkt.dst);
+    if (src === undefined) return "drop";
+    return env.nat("SRC", { ...r, minIp: src, maxIp: src });
+  },
 };
 export default MASQUERADE;

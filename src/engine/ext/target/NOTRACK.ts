@@ -7,6 +7,9 @@ import type { TargetModule } from "../types.js";
 
 const NOTRACK: TargetModule<Record<string, never>> = {
   kind: "target",
+  usesConntrack: true,
+  // iptables-nft loads NOTRACK as an alias of CT: the target column says CT (measured)
+  listName: "CT",
   name: "NOTRACK",
   help: "do not track this packet (raw table)",
   tables: ["raw"],

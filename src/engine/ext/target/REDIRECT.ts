@@ -6,6 +6,10 @@
  */
 import type { NatRange, TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { uniqueUses } from "../util.js";
+import { findInterface } from "../../model/node.js";
+import { parseIp } from "../../model/ipv4.js";
+
+const LOOPBACK = parseIp("127.0.0.1")!;
 import { formatPorts, listNatFlags, natFlags, toPorts } from "./nat-range.js";
 
 const REDIRECT: TargetModule<NatRange> = {
@@ -21,6 +25,13 @@ const REDIRECT: TargetModule<NatRange> = {
   },
   save: (r) => `${r.minPort !== undefined ? `--to-ports ${formatPorts(r)}` : ""}${natFlags(r, ["random"])}`.trim(),
   list: (r) => `${r.minPort !== undefined ? `redir ports ${formatPorts(r)}` : ""}${listNatFlags(r)}`.trim(),
-  apply: (r, env) => env.nat("redirect", r),
+  usesConntrack: true,
+  natManip: "DST",
+  apply(r, env) {
+    // locally generated packets go to 127.0.0.1; arriving ones to their interface's first address
+    const ip = env.hook === "OUTPUT" ? LOOPBACK : (env.inIf === undefined ? undefined : findInterface(env.node, env.inIf)?.addrs[0]?.ip);
+    if (ip === undefined) return "drop";
+    return env.nat("DST", { ...r, minIp: ip, maxIp: ip });
+  },
 };
 export default REDIRECT;

@@ -32,6 +32,8 @@ const SNAT: TargetModule<NatRange> = {
   },
   save: (r) => `--to-source ${formatNatTo(r)}${natFlags(r, ["random", "random-fully", "persistent"])}`,
   list: (r) => `to:${formatNatTo(r)}${listNatFlags(r)}`,
-  apply: (r, env) => env.nat("snat", r),
+  usesConntrack: true,
+  natManip: "SRC",
+  apply: (r, env) => env.nat("SRC", r),
 };
 export default SNAT;
