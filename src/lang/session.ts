@@ -21,6 +21,7 @@ import { Stepper, type Breakpoint } from "./stepper.js";
 import { decodeFromRules, type ChainNames } from "../sources/k8s/index.js";
 import { saveRuleset } from "../engine/save/save.js";
 import type { PendingQuestion } from "../teach/pending.js";
+import type { LessonMode } from "../teach/lesson-mode.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -48,6 +49,8 @@ export class Session {
   stepByStep = false;
   /** The checkpoint or exercise question `answer` replies to. */
   question?: PendingQuestion;
+  /** Lesson mode (src/teach/lesson-mode.ts): the open lesson and the saved progress, made on first use. */
+  lessons?: LessonMode;
   /** Long work (stats) asks this every so often and stops when it says yes: the Jupyter kernel's interrupt. */
   shouldStop?: () => boolean;
 

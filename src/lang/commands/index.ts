@@ -15,6 +15,7 @@ import { explain, iptables, replay, route, save, show, trace } from "./show.js";
 import { dialect, format, history, load, quit, reset, seed, tick } from "./session-cmds.js";
 import { prefixFilter } from "../complete.js";
 import { back, breakCmd, breaks, cont, deleteCmd, finish, next, step, where } from "./stepping.js";
+import { answer, hint, lesson, lessons } from "./lesson.js";
 
 const help: Command = {
   name: "help",
@@ -41,6 +42,7 @@ export const COMMANDS: Command[] = [
   help, send, reply, connect, stats,
   step, next, finish, cont, back, where, breakCmd, breaks, deleteCmd,
   show, explain, trace, iptables, route, replay, save, load, seed, format, dialect, reset, tick, history, quit,
+  lessons, lesson, hint, answer,
 ];
 
 export function findCommand(name: string): Command | undefined {
