@@ -5,11 +5,13 @@
  */
 export interface CliArgs {
   command: "run" | "snapshot" | "help" | "version";
-  source: { kind: "canned" | "rules" | "snapshot" | "live" | "k8s"; arg?: string };
+  source: { kind: "canned" | "rules" | "snapshot" | "live" | "k8s" | "scenario"; arg?: string };
   k8s: { clusterCidr?: string; nodeName?: string; nodeIp?: string; cni?: "calico" | "flannel" | "none" };
   format?: "xtables-monitor" | "explain" | "json";
   dialect?: "modern" | "article";
   seed: number;
+  /** --seed was given (it then wins over a scenario's own seed) */
+  seedGiven?: boolean;
   exprs: string[];
   output?: string;
   plain: boolean;
@@ -22,6 +24,8 @@ export const USAGE = `usage: ktrace-repl [SOURCE] [--format xtables-monitor|expl
 
 SOURCE (default: --canned article):
   --canned NAME      a scenario shipped with ktrace (article)
+  --scenario FILE    a scenario file (docs/scenarios.md), or a shipped one by name
+                     (article, services, flannel-node)
   --rules FILE       an iptables-save file, on the article's node
   --snapshot FILE    a snapshot taken with "ktrace-repl snapshot"
   --live             this host, read-only (needs root)
@@ -36,7 +40,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
   const a: CliArgs = { command: "run", source: { kind: "canned", arg: "article" }, k8s: {}, seed: 1, exprs: [], plain: false };
   let sourceSet = false;
   const setSource = (kind: CliArgs["source"]["kind"], arg?: string) => {
-    if (sourceSet) throw new CliError(`only one source may be given (--canned, --rules, --snapshot or --live)`);
+    if (sourceSet) throw new CliError(`only one source may be given (--canned, --scenario, --rules, --snapshot, --live or --k8s)`);
     sourceSet = true;
     a.source = { kind, arg };
   };
@@ -58,6 +62,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         break;
       case "--canned":
         setSource("canned", value());
+        break;
+      case "--scenario":
+        setSource("scenario", value());
         break;
       case "--rules":
         setSource("rules", value());
@@ -102,6 +109,7 @@ export function parseCliArgs(argv: string[]): CliArgs {
         const v = value();
         if (!/^\d+$/.test(v)) throw new CliError(`--seed needs a whole number, not "${v}"`);
         a.seed = Number(v);
+        a.seedGiven = true;
         break;
       }
       case "-e":

@@ -10,6 +10,7 @@ import { runLine } from "./lang/commands/index.js";
 import { nodeIo } from "./sources/io.js";
 import { loadCanned, loadK8s, loadLive, loadRulesFile, loadSnapshot, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
 import { isUserError } from "./engine/parse/errors.js";
+import { loadScenario } from "./sources/scenario.js";
 import { SnapshotError } from "./sources/snapshot.js";
 import { readFileSync } from "node:fs";
 
@@ -25,6 +26,8 @@ function loadSource(a: CliArgs): LoadedSource {
       return loadLive(nodeIo);
     case "k8s":
       return loadK8s(nodeIo, a.source.arg!, a.k8s);
+    case "scenario":
+      return loadScenario(nodeIo, a.source.arg!);
   }
 }
 
@@ -83,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
     }
     const source = loadSource(a);
     for (const w of source.warnings ?? []) process.stderr.write(`ktrace-repl: warning: ${w}\n`);
-    const session = new Session(source, nodeIo, a.seed);
+    const session = new Session(source, nodeIo, a.seedGiven ? a.seed : (source.seed ?? a.seed));
     if (a.dialect) session.dialect = a.dialect;
     if (a.exprs.length) {
       if (a.format) session.format = a.format;

@@ -19,7 +19,7 @@ import type { Io } from "./io.js";
 import { generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
 
 export interface LoadedSource {
-  kind: "canned" | "rules" | "snapshot" | "live" | "k8s";
+  kind: "canned" | "rules" | "snapshot" | "live" | "k8s" | "scenario";
   name: string;
   title: string;
   ruleset: Ruleset;
@@ -30,6 +30,9 @@ export interface LoadedSource {
   names?: ChainNames;
   /** Things that look wrong about the input (said once when loading). */
   warnings?: string[];
+  /** A scenario's own words about itself (shown on load) and the seed it asks for. */
+  description?: string;
+  seed?: number;
 }
 
 export class SourceError extends Error {}

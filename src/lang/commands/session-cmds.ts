@@ -9,13 +9,14 @@ import { CommandError } from "../words.js";
 import { FORMATS, type Format } from "../session.js";
 import { loadCanned, loadK8s, loadLive, loadRulesFile, loadSnapshot } from "../../sources/load.js";
 import { CANNED } from "../../sources/canned/index.js";
+import { loadScenario, shippedScenarioNames } from "../../sources/scenario.js";
 import { prefixFilter } from "../complete.js";
 
 export const load: Command = {
   name: "load",
-  usage: "load canned NAME | rules FILE | snapshot FILE | live | k8s FILE [cidr CIDR] [node NAME] [cni calico|flannel|none]",
+  usage: "load canned NAME | scenario NAME|FILE | rules FILE | snapshot FILE | live | k8s FILE [cidr CIDR] [node NAME] [cni calico|flannel|none]",
   summary: "load another ruleset and node (resets conntrack and history)",
-  examples: ["load canned article", "load rules ./node.rules", "load snapshot ./node.ktrace", "load live", "load k8s ./cluster.yaml node worker-1"],
+  examples: ["load canned article", "load scenario services", "load scenario ./my-node.yaml", "load rules ./node.rules", "load snapshot ./node.ktrace", "load live", "load k8s ./cluster.yaml node worker-1"],
   run(s, args) {
     const kind = args[0];
     const arg = args[1];
@@ -23,6 +24,10 @@ export const load: Command = {
     switch (kind?.text) {
       case "canned":
         src = loadCanned(arg?.text ?? "article");
+        break;
+      case "scenario":
+        if (!arg) throw new CommandError("load scenario needs a shipped name or a file", kind.col, `shipped: ${shippedScenarioNames().join(", ")}; your own: load scenario ./my-node.yaml (docs/scenarios.md)`);
+        src = loadScenario(s.io, arg.text);
         break;
       case "rules":
         if (!arg) throw new CommandError("load rules needs a file", kind.col);
@@ -52,15 +57,16 @@ export const load: Command = {
         break;
       }
       default:
-        throw new CommandError(`load what? "${kind?.text ?? ""}"`, kind?.col, "load canned NAME | rules FILE | snapshot FILE | live");
+        throw new CommandError(`load what? "${kind?.text ?? ""}"`, kind?.col, "load canned NAME | scenario NAME|FILE | rules FILE | snapshot FILE | live");
     }
     s.load(src);
+    if (src.seed !== undefined) s.setSeed(src.seed);
     let rules = 0;
     for (const t of src.ruleset.tables.values()) for (const c of t.chains.values()) rules += c.rules.length;
     const warn = (src.warnings ?? []).map((w) => `\nwarning: ${w}`).join("");
-    return { text: `loaded ${src.title}: ${src.ruleset.tables.size} tables, ${rules} rules${warn}${src.hint ? `\ntry: ${src.hint}` : ""}` };
+    return { text: `loaded ${src.title}: ${src.ruleset.tables.size} tables, ${rules} rules${src.description ? `\n${src.description}` : ""}${warn}${src.hint ? `\ntry: ${src.hint}` : ""}` };
   },
-  complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(["canned", "rules", "snapshot", "live", "k8s"], partial) : args[0]!.text === "canned" ? prefixFilter(Object.keys(CANNED), partial) : []),
+  complete: (_s, args, partial) => (args.length === 0 ? prefixFilter(["canned", "scenario", "rules", "snapshot", "live", "k8s"], partial) : args[0]!.text === "canned" ? prefixFilter(Object.keys(CANNED), partial) : args.length === 1 && args[0]!.text === "scenario" ? prefixFilter(shippedScenarioNames(), partial) : []),
 };
 
 export const seed: Command = {
