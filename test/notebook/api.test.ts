@@ -1,0 +1,132 @@
+// The notebook API (src/api.ts): results as data that agree with the session's own output,
+// errors as KtraceErrors, display through a tslab-shaped object, no ink/React in its module
+// graph, and `require("ktrace")` working from a project that installed it (CommonJS, as tslab
+// compiles notebook code).
+import { describe, expect, it } from "vitest";
+import { build } from "esbuild";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ktrace, KtraceError, type Display } from "../../src/api.js";
+import { articleSession } from "../helpers/session.js";
+import { runLine } from "../../src/lang/commands/index.js";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const CURL = "tcp 192.168.1.88:49058 -> 10.43.156.98:9898";
+
+describe("Ktrace API", () => {
+  it("sends the article's curl and reads the walk as data", () => {
+    const k = Ktrace.open({ canned: "article", seed: 71508 });
+    const w = k.send(CURL);
+    expect(w.svc).toBe("KUBE-SVC-Y4T5L63IYP3YFEBS");
+    expect(w.sep).toBe("KUBE-SEP-OYNVDBAPYJ623W6H");
+    expect(w.dnat).toBe("10.42.54.194:9898");
+    expect(w.fate).toMatchObject({ kind: "sent", iface: "vxlan.calico" });
+    expect(w.final.src).toBe("10.42.135.130");
+    expect(w.final.mark).toBe("0x4000");
+    expect(w.sent).toMatchObject({ src: "192.168.1.88", sport: 49058, dst: "10.43.156.98", dport: 9898 });
+    // the rule numbers are the chain positions explain mode prints (KUBE-SERVICES #6 jumps to the Service)
+    const jump = w.steps.find((st) => st.verdict === "JUMP:KUBE-SVC-Y4T5L63IYP3YFEBS");
+    expect(jump).toMatchObject({ kind: "rule", table: "nat", chain: "KUBE-SERVICES", hook: "OUTPUT" });
+    expect(k.session.render(k.session.sent[0]!.result.events)).toContain(`KUBE-SERVICES #${jump!.rule}  ✓ JUMP:KUBE-SVC-Y4T5L63IYP3YFEBS`);
+  });
+
+  it("agrees with a plain session driven by command lines, seed after seed", () => {
+    for (const seed of [1, 2, 3, 4, 5, 6]) {
+      const k = Ktrace.open({ seed });
+      const w = k.send(CURL);
+      const s = articleSession(seed);
+      runLine(s, `send ${CURL}`);
+      const ct = runLine(s, "show conntrack").text;
+      // the DNAT destination is the reply tuple's source in conntrack's own listing
+      const [ip, port] = w.dnat!.split(":");
+      expect(ct).toContain(`src=${ip} dst=${w.final.src} sport=${port}`);
+      expect(k.run("show conntrack").text).toBe(ct);
+    }
+  });
+
+  it("replies through conntrack and steps a packet", () => {
+    const k = Ktrace.open({ seed: 71508 });
+    k.send(CURL);
+    const r = k.reply();
+    expect(r.fate).toMatchObject({ kind: "delivered" });
+    expect(r.final).toMatchObject({ src: "10.43.156.98", sport: 9898, dst: "192.168.1.88", dport: 49058 });
+    expect(r.steps.some((st) => st.kind === "nat" && /from conntrack/.test(st.note ?? ""))).toBe(true);
+
+    k.send(CURL.replace("49058", "49059"), { stepping: true });
+    // the packet stops at its first step, as in the REPL
+    expect(k.session.stepper?.pos).toBe(0);
+    expect(k.session.stepper?.done).toBe(false);
+    const next = k.step();
+    expect(k.session.stepper?.pos).toBe(1);
+    expect(next.text).not.toBe("");
+    k.step(3);
+    expect(k.session.stepper?.pos).toBe(4);
+    expect(k.session.stepByStep).toBe(false); // stepping was for that packet only
+  });
+
+  it("loads rules text built in code, and names the line of a bad one", () => {
+    const k = Ktrace.open({ seed: 71508 });
+    const saved = k.save();
+    expect(saved).toContain("*nat");
+    const first = /^-A KUBE-SVC-Y4T5L63IYP3YFEBS .*--probability (0\.\d+) -j (KUBE-SEP-\w+)$/m.exec(saved);
+    expect(first).not.toBeNull();
+    const variant = Ktrace.open({ rules: saved.replace(first![0], first![0].replace(first![1]!, "1.00000000000")), seed: 71508 });
+    // with a certain first draw, the first endpoint always wins (the seed that picked the other one before)
+    for (let i = 0; i < 5; i++) expect(variant.send(CURL.replace("49058", String(50000 + i))).sep).toBe(first![2]);
+    expect(Ktrace.open({ rules: saved, seed: 71508 }).send(CURL).sep).toBe("KUBE-SEP-OYNVDBAPYJ623W6H");
+    const bad = () => Ktrace.open({ rules: "*filter\n-A INPUT -p tcp --dport 22 -j ACCEPTT\nCOMMIT\n" });
+    expect(bad).toThrow(KtraceError);
+    expect(bad).toThrow(/<rules>:2/);
+    expect(() => Ktrace.open({ canned: "article", rules: "" })).toThrow(/one source/);
+  });
+
+  it("throws a KtraceError for a bad command line, with the REPL's message", () => {
+    const k = Ktrace.open();
+    expect(() => k.run("sned tcp 1.2.3.4:1 -> 5.6.7.8:2")).toThrow(/unknown command "sned".*did you mean send/);
+    expect(k.tryRun("sned").error).toMatch(/unknown command/);
+    expect(() => k.walk()).toThrow(/nothing sent yet/);
+  });
+
+  it("displays the richest form of a command's output", () => {
+    const shown: [string, string][] = [];
+    const display: Display = { html: (s) => shown.push(["html", s]), svg: (s) => shown.push(["svg", s]), text: (s) => shown.push(["text", s]) };
+    const k = Ktrace.open({ seed: 71508, display });
+    k.send(CURL);
+    const out = k.show("show conntrack");
+    const bundle = k.mime(out);
+    const type = bundle["text/html"] !== undefined ? "html" : bundle["image/svg+xml"] !== undefined ? "svg" : "text";
+    expect(shown).toEqual([[type, bundle[type === "html" ? "text/html" : type === "svg" ? "image/svg+xml" : "text/plain"]]]);
+    expect(bundle["text/plain"]).toBe(out.text);
+  });
+
+  it("pulls no ink or React into a notebook", async () => {
+    const r = await build({ entryPoints: [join(root, "src/api.ts")], bundle: true, platform: "node", format: "esm", write: false, metafile: true, logLevel: "silent" });
+    const inputs = Object.keys(r.metafile.inputs);
+    expect(inputs.some((p) => p.endsWith("src/lang/session.ts"))).toBe(true);
+    expect(inputs.filter((p) => /node_modules\/(ink|react|react-reconciler|ink-text-input)\//.test(p) || /src\/repl\//.test(p))).toEqual([]);
+  });
+});
+
+const built = existsSync(join(root, "dist/api.js"));
+describe.skipIf(!built)("require(\"ktrace\") from a project that installed it (needs npm run build)", () => {
+  it("resolves through package.json exports, as CommonJS", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ktrace-api-"));
+    try {
+      mkdirSync(join(dir, "node_modules"));
+      symlinkSync(root, join(dir, "node_modules", "ktrace"), "dir");
+      const script = `const { Ktrace } = require("ktrace");
+const k = Ktrace.open({ seed: 71508 });
+const w = k.send("${CURL}");
+const heavy = Object.keys(require.cache).filter((f) => /node_modules\\/(ink|react)\\//.test(f));
+console.log(JSON.stringify({ sep: w.sep, heavy }));`;
+      const out = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
+      expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ sep: "KUBE-SEP-OYNVDBAPYJ623W6H", heavy: [] });
+      expect(existsSync(join(root, "dist/api.d.ts"))).toBe(true); // tslab typechecks against it
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
