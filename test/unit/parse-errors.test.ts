@@ -26,6 +26,7 @@ describe("input errors name file:line:column and the token", () => {
     ["unknown table", "*filtre\nCOMMIT\n", "rules.v4:1:2: table name 'filtre' invalid (did you mean filter?)"],
     ["undeclared chain", filter("-A FOO -j ACCEPT"), 'rules.v4:5:4: chain "FOO" does not exist in table filter: declare it with ":FOO - [0:0]"'],
     ["jump to a chain that does not exist", filter("-A INPUT -j KUBE-SERVICE"), "rules.v4:5:13: Chain 'KUBE-SERVICE' does not exist in table filter"],
+    ["a typographic dash pasted for --", filter("-A INPUT -p tcp \u2014dport 22 -j ACCEPT"), 'rules.v4:5:17: unexpected word "\u2014dport": a typographic dash, not "--" (did you mean "--dport"?)'],
     ["IPv4 -s a,b makes two rules; a bad one is named", filter("-A INPUT -s 10.0.0.1,10.0.0.x -j ACCEPT"), 'rules.v4:5:13: host/network "10.0.0.x" not found'],
   ];
   for (const [name, text, msg] of cases) it(name, () => expect(err(text)).toBe(msg));

@@ -149,7 +149,9 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
     }
     if (!w.startsWith("--")) {
       if (w.startsWith("-") && w.length === 2) fail(tok, `option "${w}" is not allowed in a rule`);
-      fail(tok, `unexpected word "${w}"`);
+      // text pasted from a web page or a word processor: typographic dashes for "--"
+      const typographic = /^[\u2010-\u2015\u2212]/.test(w) ? `--${w.replace(/^[\u2010-\u2015\u2212]+/, "").replace(/^-+/, "")}` : undefined;
+      fail(tok, typographic ? `unexpected word "${w}": a typographic dash, not "--" (did you mean "${typographic}"?)` : `unexpected word "${w}"`);
     }
     // an extension option: most recent module that knows it, then the target, then an implicit protocol match
     const name = w.slice(2);
