@@ -16,6 +16,7 @@ import { dialect, format, history, load, quit, reset, seed, tick } from "./sessi
 import { prefixFilter } from "../complete.js";
 import { back, breakCmd, breaks, cont, deleteCmd, finish, next, step, where } from "./stepping.js";
 import { answer, hint, lesson, lessons } from "./lesson.js";
+import { exercise, solution } from "./exercise.js";
 
 const help: Command = {
   name: "help",
@@ -42,7 +43,7 @@ export const COMMANDS: Command[] = [
   help, send, reply, connect, stats,
   step, next, finish, cont, back, where, breakCmd, breaks, deleteCmd,
   show, explain, trace, iptables, route, replay, save, load, seed, format, dialect, reset, tick, history, quit,
-  lessons, lesson, hint, answer,
+  lessons, lesson, hint, answer, exercise, solution,
 ];
 
 export function findCommand(name: string): Command | undefined {
