@@ -81,15 +81,18 @@ describe("ruleset parser and saver (fuzz)", () => {
   it("damaged real rulesets are accepted or refused with file:line:column", () => {
     const lines = Object.values(REAL).map((t) => t.split("\n"));
     let refused = 0;
+    let accepted = 0;
     fc.assert(
       fc.property(fc.nat(lines.length - 1), fc.array(fc.tuple(fc.nat(), mutation), { minLength: 1, maxLength: 4 }), (which, muts) => {
         const copy = [...lines[which]!];
         for (const [li, m] of muts) copy[li % copy.length] = damage(copy[li % copy.length]!, m);
         if (parseOrRefuse(copy.join("\n")) === "refused") refused++;
+        else accepted++;
       }),
       fuzzParams(),
     );
     expect(refused).toBeGreaterThan(0);
+    expect(accepted).toBeGreaterThan(0);
   }, FUZZ_TIMEOUT);
 
   it("whole-file damage: CRLF, unicode dashes and quotes, binary junk, empty and cut files", () => {

@@ -1,0 +1,91 @@
+// Snapshot files and Kubernetes YAML under fuzzing: a damaged file loads or is refused with a
+// one-line error that names the file (and line where there is one) — never a crash or a hang.
+import { describe, expect, it } from "vitest";
+import fc from "fast-check";
+import { readFileSync } from "node:fs";
+import { loadSnapshotText, SourceError } from "../../src/sources/load.js";
+import { SnapshotError, writeSnapshot } from "../../src/sources/snapshot.js";
+import { CANNED } from "../../src/sources/canned/index.js";
+import { generateFromYaml, K8sInputError } from "../../src/sources/k8s/index.js";
+import { isUserError } from "../../src/engine/parse/errors.js";
+import { NodeDataError } from "../../src/sources/ip-json.js";
+import { SsParseError } from "../../src/sources/ss.js";
+import { fixturePath } from "../helpers/vectors.js";
+import { fuzzParams, FUZZ_TIMEOUT } from "./budget.js";
+
+const c = CANNED.article!;
+const SNAPSHOT = writeSnapshot({
+  hostname: c.hostname,
+  "iptables-save": c.rules,
+  "ip -j addr": c.addrJson,
+  "ip -j route show table all": c.routeJson,
+  "ip -j rule": c.ruleJson,
+  "ipset save": c.ipsets,
+  "ss -Hlntu": "tcp LISTEN 0 4096 0.0.0.0:22 0.0.0.0:*\n",
+  sysctl: Object.entries(c.sysctl).map(([k, v]) => `${k} = ${v}`).join("\n"),
+});
+const K8S = readFileSync(fixturePath("../k8s/fixtures/kube-proxy-overall.yaml"), "utf8");
+
+const USER_ERRORS = [SourceError, SnapshotError, K8sInputError, NodeDataError, SsParseError];
+
+/** Runs a loader; a refusal must be a user error naming the file, on one line. */
+function loadOrRefuse(file: string, load: () => unknown): "ok" | "refused" {
+  try {
+    load();
+    return "ok";
+  } catch (e) {
+    if (!(isUserError(e) || USER_ERRORS.some((k) => e instanceof k))) throw new Error(`not a user error: ${(e as Error).stack}`);
+    const msg = (e as Error).message;
+    if (!msg.includes(file)) throw new Error(`error without the file's name: ${msg}`);
+    if (msg.includes("\n")) throw new Error(`error on more than one line: ${JSON.stringify(msg)}`);
+    return "refused";
+  }
+}
+
+/** Damage a text line by line: drop, duplicate or cut a line, or splice junk into it. */
+const edits = fc.array(
+  fc.record({
+    line: fc.nat(),
+    kind: fc.constantFrom("drop", "dup", "cut", "junk", "swap"),
+    at: fc.nat(),
+    junk: fc.oneof(fc.constantFrom("{", "}", "[", "]", ":", "- ", "\t", '"', "null", "-1", "1e999", "0x", "\u0000", "&a", "*a", "!!binary"), fc.string({ maxLength: 8 })),
+  }),
+  { minLength: 1, maxLength: 5 },
+);
+
+function applyEdits(text: string, es: { line: number; kind: string; at: number; junk: string }[]): string {
+  const lines = text.split("\n");
+  for (const e of es) {
+    const i = e.line % lines.length;
+    const l = lines[i]!;
+    if (e.kind === "drop") lines.splice(i, 1);
+    else if (e.kind === "dup") lines.splice(i, 0, l);
+    else if (e.kind === "cut") lines[i] = l.slice(0, e.at % (l.length + 1));
+    else if (e.kind === "swap") [lines[i], lines[e.at % lines.length]] = [lines[e.at % lines.length]!, l];
+    else lines[i] = l.slice(0, e.at % (l.length + 1)) + e.junk + l.slice(e.at % (l.length + 1));
+    if (lines.length === 0) lines.push("");
+  }
+  return lines.join("\n");
+}
+
+describe("source files (fuzz)", () => {
+  it("the intact snapshot and YAML load", () => {
+    expect(loadOrRefuse("node.ktrace", () => loadSnapshotText(SNAPSHOT, "node.ktrace"))).toBe("ok");
+    expect(loadOrRefuse("cluster.yaml", () => generateFromYaml(K8S, "cluster.yaml"))).toBe("ok");
+  });
+
+  it("damaged snapshots load or are refused with the file's name", () => {
+    const seen = { ok: 0, refused: 0 };
+    fc.assert(fc.property(edits, (es) => void seen[loadOrRefuse("node.ktrace", () => loadSnapshotText(applyEdits(SNAPSHOT, es), "node.ktrace"))]++), fuzzParams());
+    // both outcomes occur: the damage is neither always harmless nor always fatal
+    expect(seen.ok).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+  }, FUZZ_TIMEOUT);
+
+  it("damaged Kubernetes YAML loads or is refused with the file's name", () => {
+    const seen = { ok: 0, refused: 0 };
+    fc.assert(fc.property(edits, (es) => void seen[loadOrRefuse("cluster.yaml", () => generateFromYaml(applyEdits(K8S, es), "cluster.yaml"))]++), fuzzParams());
+    expect(seen.ok).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+  }, FUZZ_TIMEOUT);
+});
