@@ -16,6 +16,7 @@ import { whereLine } from "../lang/commands/stepping.js";
 import { initialLine, lineReducer } from "./line-state.js";
 import { appendHistory } from "./history-file.js";
 import { colorEnabled, styleOf } from "./theme.js";
+import { lessonOpen } from "../teach/lesson-mode.js";
 
 interface Block {
   id: number;
@@ -141,6 +142,13 @@ export function App({ session, history, persistHistory = true }: AppProps) {
   };
 
   useInput((input, key) => {
+    if ((key.pageDown || key.pageUp) && lessonOpen(session) && !busy) {
+      // page keys turn a lesson's pages; `next` stays the stepping command
+      const cmd = key.pageDown ? "lesson next" : "lesson prev";
+      push({ kind: "echo", text: `${PROMPT}${cmd}` });
+      execute(cmd);
+      return;
+    }
     if (key.ctrl && input === "d") {
       swallow.current = true;
       if (line.value === "") exit();

@@ -36,6 +36,8 @@ export class LessonMode {
   private progress?: Progress;
   private pendingWarning?: string;
   private asked?: PendingQuestion;
+  /** The session's stepping before the lesson opened: a lesson shows whole walks, as its text does. */
+  private stepping?: boolean;
 
   constructor(
     readonly store: ProgressStore,
@@ -125,6 +127,8 @@ export class LessonMode {
     const lesson = readLesson(file);
     if (!lesson.sections.length) throw new CommandError(`lesson ${n} has no sections`);
     this.leave(s);
+    this.stepping ??= s.stepByStep;
+    s.stepByStep = false;
     for (const c of lesson.setup) {
       const r = run(s, c);
       if (r.error) throw new CommandError(`lesson ${n}'s setup failed at "${c}": ${r.error}`);
@@ -149,7 +153,8 @@ export class LessonMode {
     lp.section = section;
     const head = renderLessonHead(lesson.title, lesson.intro, this.style);
     const body = this.showSection(s);
-    return { text: [head, again, caughtUp, body].filter(Boolean).join("\n\n"), note: this.notes(this.save()) };
+    const whole = this.stepping ? "(while a lesson is open a packet runs to its fate at once, as the lesson shows it; back and where still walk it; lesson quit brings step-by-step back)" : "";
+    return { text: [head, again, caughtUp, whole, body].filter(Boolean).join("\n\n"), note: this.notes(this.save()) };
   }
 
   /** `lesson next` / `lesson prev`: one section on or back. */
@@ -191,6 +196,8 @@ export class LessonMode {
   quit(s: Session): LessonOutput {
     const o = this.requireOpen();
     this.leave(s);
+    if (this.stepping !== undefined) s.stepByStep = this.stepping;
+    this.stepping = undefined;
     return { text: `left ${o.lesson.title} at section ${o.section}; lesson ${o.file.number} comes back to it`, note: this.notes(this.save()) };
   }
 
