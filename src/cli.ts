@@ -13,6 +13,7 @@ import { isUserError } from "./engine/parse/errors.js";
 import { loadScenario } from "./sources/scenario.js";
 import { SnapshotError } from "./sources/snapshot.js";
 import { readFileSync } from "node:fs";
+import { kernelCommand } from "./notebook/kernel-cli.js";
 
 function loadSource(a: CliArgs): LoadedSource {
   switch (a.source.kind) {
@@ -47,8 +48,8 @@ export function runScript(session: Session, lines: string[], label: (i: number) 
     const r = runLine(session, line);
     if (r.error) {
       failed++;
-      const m = /^column (\d+): (.*)$/s.exec(r.error);
-      const where = m ? `${label(i)}:${m[1]}: ${m[2]}` : `${label(i)}: ${r.error}`;
+      const f = r.failure;
+      const where = f ? `${label(i)}${f.col ? `:${f.col}` : ""}: ${f.message}` : `${label(i)}: ${r.error}`;
       process.stderr.write(`ktrace: ${where}${r.hint ? ` (${r.hint})` : ""}\n`);
       continue;
     }
@@ -71,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE + "\n");
     return 0;
   }
+  if (a.command === "kernel") return kernelCommand(a.kernelArgs ?? []);
   if (a.command === "version") {
     process.stdout.write(`ktrace-repl ${version()}\n`);
     return 0;

@@ -4,7 +4,7 @@
  * Why: a command is written once; errors come back as one clear line with a hint, never as a
  * stack trace, and the session goes on.
  */
-import type { Command, CommandOutput } from "../command.js";
+import { failureText, type Command, type CommandFailure, type RunResult } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError, splitWords } from "../words.js";
 import { didYouMean, isUserError } from "../../engine/parse/errors.js";
@@ -15,6 +15,7 @@ import { explain, iptables, replay, route, save, show, trace } from "./show.js";
 import { dialect, format, history, load, quit, reset, seed, tick } from "./session-cmds.js";
 import { prefixFilter } from "../complete.js";
 import { back, breakCmd, breaks, cont, deleteCmd, finish, next, step, where } from "./stepping.js";
+import { diagram } from "./diagram.js";
 import { answer, hint, lesson, lessons } from "./lesson.js";
 import { exercise, solution } from "./exercise.js";
 
@@ -42,7 +43,7 @@ const help: Command = {
 export const COMMANDS: Command[] = [
   help, send, reply, connect, stats,
   step, next, finish, cont, back, where, breakCmd, breaks, deleteCmd,
-  show, explain, trace, iptables, route, replay, save, load, seed, format, dialect, reset, tick, history, quit,
+  show, diagram, explain, trace, iptables, route, replay, save, load, seed, format, dialect, reset, tick, history, quit,
   lessons, lesson, hint, answer, exercise, solution,
 ];
 
@@ -50,7 +51,12 @@ export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === name || c.aliases?.includes(name));
 }
 
-export type RunResult = CommandOutput & { error?: string; hint?: string };
+export type { RunResult } from "../command.js";
+
+/** A user error as a result: the fields, and the one line front ends print. */
+function failed(f: CommandFailure): RunResult {
+  return { text: "", error: failureText(f), hint: f.hint, failure: f };
+}
 
 /** Runs one command line. Never throws for anything a user can type. */
 export function runLine(s: Session, line: string): RunResult {
@@ -67,10 +73,10 @@ export function runLine(s: Session, line: string): RunResult {
     }
     return cmd.run(s, args);
   } catch (e) {
-    if (e instanceof CommandError) return { text: "", error: `${e.col ? `column ${e.col}: ` : ""}${e.message}`, hint: e.hint };
-    if (isUserError(e) || e instanceof SourceError || e instanceof SnapshotError) return { text: "", error: e.message };
+    if (e instanceof CommandError) return failed({ message: e.message, col: e.col, hint: e.hint });
+    if (isUserError(e) || e instanceof SourceError || e instanceof SnapshotError) return failed({ message: e.message });
     // an engine bug must not end the session; say so plainly
-    return { text: "", error: `internal error: ${(e as Error).message} (please report this with the command you typed)` };
+    return failed({ message: `internal error: ${(e as Error).message} (please report this with the command you typed)` });
   }
 }
 
