@@ -24,7 +24,7 @@ export type Expectation =
   /** the rule matched (its "rule" event) */
   | "match"
   /** the rule did not match: the clause as the trace names it ("-m mac --mac-source …"), and optionally why */
-  | { fail: string; why?: string | RegExp }
+  | { fail: string; why?: string | RegExp; check?: (r: VectorRun) => void }
   /** the kernel refuses the ruleset: the error text (RULE_APPEND failed… or a parse error) */
   | { loadError: string | RegExp }
   /** a target: what it did */
@@ -135,6 +135,7 @@ export function checkVector(v: Vector) {
     if (e.kind !== "nomatch") return;
     expect(e.fail.clause).toBe(x.fail);
     if (x.why !== undefined) expect(e.fail.why).toMatch(x.why);
+    x.check?.(r);
     return;
   }
   expect(e.kind === "nomatch" ? `nomatch: ${e.fail.clause} — ${e.fail.why}` : "rule").toBe("rule");
