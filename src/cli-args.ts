@@ -4,7 +4,7 @@
  * Why: one place says what the binary accepts; errors name the offending argument.
  */
 export interface CliArgs {
-  command: "run" | "snapshot" | "help" | "version";
+  command: "run" | "snapshot" | "help" | "version" | "kernel";
   source: { kind: "canned" | "rules" | "snapshot" | "live" | "k8s" | "scenario"; arg?: string };
   k8s: { clusterCidr?: string; nodeName?: string; nodeIp?: string; cni?: "calico" | "flannel" | "none" };
   format?: "xtables-monitor" | "explain" | "json";
@@ -15,12 +15,15 @@ export interface CliArgs {
   exprs: string[];
   output?: string;
   plain: boolean;
+  /** `kernel …`: the words after it, parsed by src/notebook/kernel-cli.ts */
+  kernelArgs?: string[];
 }
 
 export class CliError extends Error {}
 
 export const USAGE = `usage: ktrace-repl [SOURCE] [--format xtables-monitor|explain|json] [--dialect modern|article] [--seed N] [-e CMD]...
        ktrace-repl snapshot [-o FILE]      write this host's netfilter state to a snapshot file (read-only, needs root)
+       ktrace-repl kernel install [--user|--sys-prefix|--prefix P] [--tslab]   the Jupyter kernel (kernel --help)
 
 SOURCE (default: --canned article):
   --canned NAME      a scenario shipped with ktrace (article)
@@ -56,6 +59,9 @@ export function parseCliArgs(argv: string[]): CliArgs {
         if (i !== 0) throw new CliError(`"snapshot" must come first`);
         a.command = "snapshot";
         break;
+      case "kernel":
+        if (i !== 0) throw new CliError(`"kernel" must come first`);
+        return { ...a, command: "kernel", kernelArgs: argv.slice(1) };
       case "-o":
       case "--output":
         a.output = value();

@@ -89,11 +89,15 @@ export interface CellError {
   skipped: number;
 }
 
-/** The parts of a failed RunResult, whether it carries the error as text ("column N: …") or as fields. */
+/** The parts of a failed RunResult: its `failure` fields, or the error text ("column N: …") when there are none. */
 export function errorParts(r: RunResult): { message: string; col?: number; hint?: string } | undefined {
   const e: unknown = r.error;
-  const loose = r as unknown as { col?: unknown; hint?: unknown; message?: unknown };
+  const loose = r as unknown as { col?: unknown; hint?: unknown; message?: unknown; failure?: unknown };
   if (e === undefined || e === null || e === false) return undefined;
+  if (loose.failure && typeof loose.failure === "object") {
+    const f = loose.failure as { message?: unknown; col?: unknown; hint?: unknown };
+    return { message: String(f.message ?? e), col: typeof f.col === "number" ? f.col : undefined, hint: typeof f.hint === "string" ? f.hint : typeof loose.hint === "string" ? loose.hint : undefined };
+  }
   if (typeof e === "object") {
     const o = e as { message?: unknown; col?: unknown; hint?: unknown };
     return { message: String(o.message ?? ""), col: typeof o.col === "number" ? o.col : undefined, hint: typeof o.hint === "string" ? o.hint : undefined };
