@@ -23,6 +23,9 @@ export class CliError extends Error {}
 
 export const USAGE = `usage: ktrace-repl [SOURCE] [--format xtables-monitor|explain|json] [--dialect modern|article] [--seed N] [-e CMD]...
        ktrace-repl snapshot [-o FILE]      write this host's netfilter state to a snapshot file (read-only, needs root)
+       ktrace-repl exercise KIND --seed N [--solution]   print an exercise (the same text for the same seed)
+       ktrace-repl check KIND --seed N --answer X        exit 0 when the answer is right, 1 when wrong, with feedback
+       ktrace-repl grade ANSWERS.csv [--kind K] [--out RESULTS.csv]   grade a class (columns student,seed,answer[,kind])
        ktrace-repl kernel install [--user|--sys-prefix|--prefix P] [--tslab]   the Jupyter kernel (kernel --help)
 
 SOURCE (default: --canned article):

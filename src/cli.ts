@@ -5,6 +5,7 @@
  * Why: a thin front end; everything it does is a command run on a Session.
  */
 import { parseCliArgs, CliError, USAGE, type CliArgs } from "./cli-args.js";
+import { runTeach, TEACH_COMMANDS } from "./cli-teach.js";
 import { Session } from "./lang/session.js";
 import { runLine } from "./lang/commands/index.js";
 import { nodeIo } from "./sources/io.js";
@@ -61,6 +62,8 @@ export function runScript(session: Session, lines: string[], label: (i: number) 
 }
 
 async function main(argv: string[]): Promise<number> {
+  // exercise, check, grade: the teachers' script contract (src/cli-teach.ts)
+  if (TEACH_COMMANDS.includes(argv[0] ?? "")) return runTeach(argv, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t), io: nodeIo });
   let a: CliArgs;
   try {
     a = parseCliArgs(argv);

@@ -1,0 +1,114 @@
+/**
+ * The teachers' subcommands of ktrace-repl: `exercise`, `check` and `grade`.
+ *
+ * Why: a script contract for classes — print an exercise for a seed, check one answer with an
+ * exit status (0 right, 1 wrong), grade a whole answers CSV. Each calls the same
+ * generateExercise/check the REPL's `exercise` and `answer` use; this file only reads
+ * arguments and files and writes output.
+ */
+import { check, EXERCISE_KINDS, generateExercise, kindList, parseSeed } from "./teach/exercises/index.js";
+import { formatReport, gradeCsv, GradeError, resultsCsv } from "./teach/grade.js";
+import type { Io } from "./sources/io.js";
+
+export const TEACH_COMMANDS = ["exercise", "check", "grade"];
+
+export interface TeachOut {
+  out(text: string): void;
+  err(text: string): void;
+  io: Io;
+}
+
+class UsageError extends Error {}
+
+interface Parsed {
+  positional: string[];
+  opts: Map<string, string>;
+  flags: Set<string>;
+}
+
+function parse(argv: string[], valued: string[], flags: string[]): Parsed {
+  const p: Parsed = { positional: [], opts: new Map(), flags: new Set() };
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i]!;
+    if (valued.includes(w)) {
+      const v = argv[++i];
+      if (v === undefined) throw new UsageError(`${w} needs a value`);
+      if (p.opts.has(w)) throw new UsageError(`${w} is given twice`);
+      p.opts.set(w, v);
+    } else if (flags.includes(w)) p.flags.add(w);
+    else if (/^--?[a-zA-Z]/.test(w)) throw new UsageError(`unknown option "${w}" (options here: ${[...valued, ...flags].join(", ")})`);
+    else p.positional.push(w);
+  }
+  return p;
+}
+
+function kindAndSeed(cmd: string, p: Parsed): { kind: string; seed: number } {
+  const [kind, extra] = p.positional;
+  if (!kind) throw new UsageError(`${cmd} needs an exercise kind (${EXERCISE_KINDS.join(", ")})`);
+  if (extra) throw new UsageError(`unexpected "${extra}"`);
+  if (!EXERCISE_KINDS.includes(kind)) throw new UsageError(`no exercise kind "${kind}" (kinds: ${EXERCISE_KINDS.join(", ")})`);
+  const seedText = p.opts.get("--seed");
+  if (seedText === undefined) throw new UsageError(`${cmd} ${kind} needs --seed N (the same seed gives the same exercise)`);
+  const seed = parseSeed(seedText);
+  if (seed === undefined) throw new UsageError(`--seed needs a whole number from 0 to 4294967295, not "${seedText}"`);
+  return { kind, seed };
+}
+
+/** Runs `ktrace-repl exercise|check|grade …`; returns the exit status. */
+export function runTeach(argv: string[], o: TeachOut): number {
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case "exercise": {
+        const p = parse(rest, ["--seed"], ["--solution"]);
+        if (!p.positional.length && !p.opts.size) {
+          o.out(["exercise kinds:", ...kindList(), "", "ktrace-repl exercise KIND --seed N prints one."].join("\n") + "\n");
+          return 0;
+        }
+        const { kind, seed } = kindAndSeed("exercise", p);
+        const ex = generateExercise(kind, seed);
+        o.out((p.flags.has("--solution") ? ex.solution : ex.text) + "\n");
+        return 0;
+      }
+      case "check": {
+        const p = parse(rest, ["--seed", "--answer"], []);
+        const { kind, seed } = kindAndSeed("check", p);
+        const answer = p.opts.get("--answer");
+        if (answer === undefined) throw new UsageError(`check needs --answer X`);
+        const v = check(generateExercise(kind, seed), answer);
+        o.out(v.right ? `right (exercise ${kind}, seed ${seed}): ${v.expected}\n` : `wrong (exercise ${kind}, seed ${seed})\n${v.feedback}\n`);
+        return v.right ? 0 : 1;
+      }
+      case "grade": {
+        const p = parse(rest, ["--kind", "--out"], []);
+        const [file, extra] = p.positional;
+        if (!file) throw new UsageError("grade needs the answers file: ktrace-repl grade answers.csv");
+        if (extra) throw new UsageError(`unexpected "${extra}"`);
+        let text: string;
+        try {
+          text = o.io.readFile(file);
+        } catch (e) {
+          o.err(`ktrace-repl: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
+          return 2;
+        }
+        const report = gradeCsv(text, file, { kind: p.opts.get("--kind") });
+        for (const line of report.problems) o.err(`${line}\n`);
+        o.out(formatReport(report) + "\n");
+        const out = p.opts.get("--out");
+        if (out) {
+          o.io.writeFile(out, resultsCsv(report));
+          o.err(`wrote ${out}\n`);
+        }
+        return report.invalid ? 1 : 0;
+      }
+      default:
+        throw new UsageError(`unknown subcommand "${cmd}"`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof GradeError) {
+      o.err(`ktrace-repl: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}
