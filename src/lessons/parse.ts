@@ -10,6 +10,7 @@
  * order (each as a substring of an output line); a line `...` is just for the reader.
  */
 import { ParseError, didYouMean } from "../engine/parse/errors.js";
+import { QUESTION_KINDS } from "../teach/questions.js";
 
 export interface LessonStep {
   commands: string[];
@@ -177,6 +178,10 @@ function parseCheckpoint(body: string[], start: number, fail: (line: number, col
   if (accept && fields.has("expect")) fail(fields.get("expect")!.line, 1, "expect", "checkpoint: expect goes with ask; with accept, list the answers in accept and explain them in why");
   if (accept && !fields.has("why")) fail(accept.line, 1, "accept", "checkpoint: accept needs why: (what the learner reads after answering)");
   if (ask && /\s/.test(ask.value)) fail(ask.line, ask.col, ask.value, `checkpoint: ask takes one question kind, got "${ask.value}"`);
+  if (ask && !(QUESTION_KINDS as readonly string[]).includes(ask.value)) {
+    const dym = didYouMean(ask.value, QUESTION_KINDS);
+    fail(ask.line, ask.col, ask.value, `checkpoint: unknown question kind "${ask.value}" (${dym ? `did you mean ${dym}? ` : ""}kinds: ${QUESTION_KINDS.join(", ")})`);
+  }
   const accepted = accept?.value.split("|").map((a) => a.trim()).filter(Boolean);
   if (accept && !accepted?.length) fail(accept.line, accept.col, accept.value, "checkpoint: accept lists no answer");
   return {

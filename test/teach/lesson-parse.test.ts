@@ -64,6 +64,7 @@ describe("lesson format", () => {
     ["expect before any command", `## 1. A\n\n${fence}expect\nx\n${fence}\n`, 12, 1, "```expect", /must follow a ktrace block/],
     ["setup inside a section", `## 1. A\n\n${fence}ktrace setup\nseed 1\n${fence}\n`, 12, 11, "setup", /setup block belongs before the first section/],
     ["an unknown block tag", `## 1. A\n\n${fence}ktrace later\nseed 1\n${fence}\n`, 12, 11, "later", /unknown ktrace block tag "later"/],
+    ["an unknown question kind", `## 1. A\n\n${fence}checkpoint\nquestion: Q?\nask: spe\nexpect: X\n${fence}\n`, 14, 6, "spe", /unknown question kind "spe" \(did you mean sep\? kinds: sep, svc/],
     ["ask of two words", `## 1. A\n\n${fence}checkpoint\nquestion: Q?\nask: sep svc\nexpect: X\n${fence}\n`, 14, 6, "sep svc", /ask takes one question kind/],
   ];
   for (const [name, body, line, column, token, message] of cases) {
