@@ -106,7 +106,7 @@ export function loadScenarioText(io: Io, text: string, file: string, dir: string
   const rulesFile = opt("rules_file");
   const k8s = opt("kubernetes");
   if (k8s && (rules || rulesFile))
-    y.fail(k8s, `"kubernetes" makes the whole ruleset, so it cannot come with "${rules ? "rules" : "rules_file"}": add a CNI's chains with kubernetes.cni, or save the generated rules (ktrace-repl --scenario FILE -e save > node.rules), edit them and use rules_file`, "kubernetes");
+    y.fail(k8s, `makes the whole ruleset, so it cannot come with "${rules ? "rules" : "rules_file"}": add a CNI's chains with kubernetes.cni, or save the generated rules (ktrace-repl --scenario FILE -e save > node.rules), edit them and use rules_file`, "kubernetes");
   let ruleset: Ruleset | undefined;
   let names: ChainNames | undefined;
   if (rules) ruleset = embedded(y, rules, (t) => parseRuleset(t, { file }));
@@ -176,7 +176,7 @@ function readKubernetes(io: Io, y: ScenarioDoc, f: Field, dir: string, node: Nod
   const k = y.fields(f, K8S_KEYS);
   const objects = k.get("objects");
   const file = k.get("file");
-  if (!objects && !file) y.fail(f, `kubernetes needs "objects" (Services and EndpointSlices) or "file" (kubectl get svc,endpointslices -A -o yaml output)`, "kubernetes");
+  if (!objects && !file) y.fail(f, `needs "objects" (Services and EndpointSlices) or "file" (kubectl get svc,endpointslices -A -o yaml output)`, "kubernetes");
   both(y, objects, file);
   const opts: K8sOptions = {};
   const cidrField = k.get("cluster_cidr");
@@ -227,7 +227,7 @@ function generateInline(y: ScenarioDoc, f: Field, opts: K8sOptions) {
       const n = Number(item[1]) - 1;
       const itemField = { node: (f.node as YAMLSeq).items[n] as Field["node"], path: `${f.path}[${n}]` };
       const at = dig(itemField, item[3]!);
-      y.fail(at, `${item[2] ? item[2].trim() + " " : ""}${item[3]}: ${item[4]}`, "");
+      y.fail({ node: at.node, path: `${itemField.path}.${item[3]}` }, `${item[4]}${item[2] ? ` (in ${item[2].trim().slice(1, -1)})` : ""}`, "");
     }
     const line = /^:?(\d+): (.*)$/s.exec(msg);
     if (line) {
