@@ -103,6 +103,13 @@ export function renderCheckpoint(cp: Checkpoint, style: RenderStyle, passed: boo
 export function renderSection(section: LessonSection, style: RenderStyle, opts: { of: number; passed: boolean }): string {
   const heading = paint(style, "1;32", `── ${section.index}. ${section.title} `) + paint(style, "2", `(section ${section.index} of ${opts.of})`);
   const blocks: string[] = [heading];
+  const typed = section.parts.some((p) => p.kind === "commands");
+  const about = section.parts.find((p) => p.kind === "expect");
+  if (!typed && about?.kind === "expect") {
+    // a section that reads on in output already printed: say which
+    const cmd = about.of.commands.filter((c) => /^(send|reply|connect|stats|replay|trace|show|iptables|route)\b/.test(c)).pop() ?? about.of.commands[about.of.commands.length - 1];
+    if (cmd) blocks.push(`  ${paint(style, "2", "(nothing to type here: this section reads the output of")} ${paint(style, "36", cmd)}${paint(style, "2", " above)")}`);
+  }
   for (const part of section.parts) {
     if (part.kind === "prose") blocks.push(renderMarkdown(part.markdown, style));
     else if (part.kind === "commands") blocks.push(renderCommands(part.step.commands, style));

@@ -36,7 +36,7 @@ export interface Checkpoint {
 export type LessonPart =
   | { kind: "prose"; markdown: string }
   | { kind: "commands"; step: LessonStep }
-  | { kind: "expect"; lines: string[] }
+  | { kind: "expect"; lines: string[]; of: LessonStep }
   | { kind: "checkpoint"; checkpoint: Checkpoint };
 
 export interface LessonSection {
@@ -136,7 +136,7 @@ export function parseLesson(markdown: string, file = "lesson.md"): Lesson {
       if (!last) fail(n, 1, "```expect", "an expect block must follow a ktrace block");
       const want = body.filter((l) => l.trim() && l.trim() !== "...");
       last!.expect.push(...want);
-      sec?.parts.push({ kind: "expect", lines: want });
+      sec?.parts.push({ kind: "expect", lines: want, of: last! });
     } else {
       if (!sec) fail(n, 1, "```checkpoint", "a checkpoint belongs in a section");
       if (sec!.checkpoint) fail(n, 1, "```checkpoint", `section "${sec!.title}" already has a checkpoint (line ${sec!.checkpoint.line}); one per section`);

@@ -32,6 +32,7 @@ describe("lesson format", () => {
     ]);
     const [first, second] = l.sections;
     expect(first!.parts.map((p) => p.kind)).toEqual(["prose", "commands", "expect", "checkpoint"]);
+    expect(first!.parts[2]).toMatchObject({ kind: "expect", lines: ["FATE"], of: first!.steps[0] });
     expect(first!.steps[0]).toEqual({ commands: ["send tcp 1.2.3.4:5 -> 6.7.8.9:10"], expect: ["FATE"], line: 15 });
     expect(first!.checkpoint).toEqual({ line: 24, question: "Which chain?", ask: "sep", expect: "KUBE-SEP-X", accept: undefined, hint: "look", why: undefined });
     expect(second!.parts).toEqual([{ kind: "prose", markdown: "- a list\n\n```text\nnot a command\n```" }]);
