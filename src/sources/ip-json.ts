@@ -141,6 +141,6 @@ export function buildNode(parts: { hostname?: string; addrJson: string; routeJso
     routes,
     rules: parts.ruleJson ? parseIpRuleJson(parts.ruleJson) : [],
     ipsets: new Map(),
-    sysctl: parts.sysctl ?? { "net.ipv4.ip_forward": "1" },
+    sysctl: { ...(parts.sysctl ?? { "net.ipv4.ip_forward": "1" }) }, // a copy: a session may change its own
   };
 }

@@ -8,6 +8,7 @@
  */
 import type { Packet } from "../model/packet.js";
 import { tcpTransition, validTcpFlags } from "./tcp-states.js";
+import { DEFAULT_TIMEOUTS, type CtTimeouts } from "./timeouts.js";
 import { CT_STATUS, invertTuple, tupleKey, type CtDir, type CtEntry, type CtTuple, type CtView } from "./entry.js";
 
 export interface ConntrackTable {
@@ -34,12 +35,6 @@ export function packetTuple(p: Packet): CtTuple {
   if (p.proto === "icmp") return { proto: "icmp", src: p.src, dst: p.dst, sport: p.sport, dport: p.icmpType };
   return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
 }
-
-/** Timeouts in seconds (Linux defaults: nf_conntrack_tcp_timeout_*, udp 30/120, icmp 30). */
-export const TIMEOUTS: Record<string, number> = {
-  SYN_SENT: 120, SYN_RECV: 60, ESTABLISHED: 432000, FIN_WAIT: 120, CLOSE_WAIT: 60, LAST_ACK: 30,
-  TIME_WAIT: 120, CLOSE: 10, UDP: 30, UDP_STREAM: 120, ICMP: 30, SCTP: 210,
-};
 
 function expired(e: CtEntry, now: number): boolean {
   return now - e.updated > e.timeout * 1000;
@@ -113,8 +108,8 @@ export function conntrackIn(t: ConntrackTable, p: Packet, now: number, zone = 0,
   return { view: { entry: e, dir: "ORIGINAL", state: "NEW" }, fresh: true };
 }
 
-/** Per-packet protocol state update (TCP state machine, UDP stream, ASSURED). */
-export function updateProtoState(e: CtEntry, dir: CtDir, p: Packet, now: number) {
+/** Per-packet protocol state update (TCP state machine, UDP stream, ASSURED), with the node's timeouts. */
+export function updateProtoState(e: CtEntry, dir: CtDir, p: Packet, now: number, timeouts: CtTimeouts = DEFAULT_TIMEOUTS) {
   e.updated = now;
   if (dir === "REPLY" && !(e.status & CT_STATUS.SEEN_REPLY)) e.status |= CT_STATUS.SEEN_REPLY;
   if (p.proto === "tcp") {
@@ -124,17 +119,17 @@ export function updateProtoState(e: CtEntry, dir: CtDir, p: Packet, now: number)
     // Linux: a connection that reaches ESTABLISHED from SYN_RECV is ASSURED
     if (s === "SYN_RECV" && next === "ESTABLISHED") e.status |= CT_STATUS.ASSURED;
     e.protoState = next;
-    e.timeout = TIMEOUTS[next] ?? 120;
+    e.timeout = timeouts.tcp[next] ?? timeouts.tcp.SYN_SENT!;
   } else if (p.proto === "udp") {
     // Linux: udp_packet — a replied flow becomes a stream (ASSURED, 120 s) only for a packet
     // more than 2 s after the entry was created (measured)
     if (e.status & CT_STATUS.SEEN_REPLY && now - e.created > 2000) {
       e.status |= CT_STATUS.ASSURED;
-      e.timeout = TIMEOUTS.UDP_STREAM!;
-    } else e.timeout = e.status & CT_STATUS.ASSURED ? TIMEOUTS.UDP_STREAM! : TIMEOUTS.UDP!;
+      e.timeout = timeouts.udpStream;
+    } else e.timeout = e.status & CT_STATUS.ASSURED ? timeouts.udpStream : timeouts.udp;
   } else if (p.proto === "icmp") {
-    e.timeout = TIMEOUTS.ICMP!;
-  } else e.timeout = TIMEOUTS.SCTP!;
+    e.timeout = timeouts.icmp;
+  } else e.timeout = timeouts.sctp;
 }
 
 /** Linux: __nf_conntrack_confirm — the entry becomes visible to later packets. */

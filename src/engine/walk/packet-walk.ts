@@ -19,6 +19,7 @@ import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
 import type { Fate, TraceEvent } from "../trace/events.js";
 import { routeLookup, type RouteResult } from "../route/lookup.js";
 import { confirm, conntrackIn, updateProtoState } from "../conntrack/table.js";
+import { timeoutsFromSysctl } from "../conntrack/timeouts.js";
 import type { CtEntry, CtView } from "../conntrack/entry.js";
 import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
 import type { MatchEnv, TargetEnv } from "../ext/types.js";
@@ -286,7 +287,7 @@ function conntrackStage(w: Walk, hook: Hook) {
   const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone, loose);
   w.ct = view;
   w.fresh = fresh;
-  if (view.entry) updateProtoState(view.entry, view.dir, w.pkt, w.eng.now);
+  if (view.entry) updateProtoState(view.entry, view.dir, w.pkt, w.eng.now, timeoutsFromSysctl(w.eng.node.sysctl));
   w.events.push({ kind: "conntrack", hook, view: view.entry ? { ...view, entry: snapshotEntry(view.entry) } : view, created: fresh });
 }
 

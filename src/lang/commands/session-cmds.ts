@@ -132,7 +132,8 @@ export const tick: Command = {
     const v = args[0];
     if (!v || !/^\d+(\.\d+)?$/.test(v.text)) throw new CommandError("tick needs a number of seconds", v?.col);
     s.tick(Number(v.text) * 1000);
-    return { text: `clock +${v.text}s` };
+    // with xtables-monitor output, stdout carries monitor lines only: the clock is said aside
+    return s.format === "xtables-monitor" ? { text: "", note: `clock +${v.text}s` } : { text: `clock +${v.text}s` };
   },
 };
 
