@@ -38,7 +38,14 @@ export function checkCheckpoint(cp: Checkpoint, s: Session, answer: string, atte
 
 function checkAsked(cp: Checkpoint, kind: string, s: Session, answer: string): Verdict {
   if (!isQuestionKind(kind)) throw new CommandError(`this checkpoint asks "${kind}", a question kind ktrace does not know`);
-  const asked = ask(kind, s);
+  let asked;
+  try {
+    asked = ask(kind, s);
+  } catch (e) {
+    // the walk cannot answer (no packet yet, or another packet): point back at the lesson
+    if (e instanceof CommandError) throw new CommandError(e.message, undefined, "the question is about the lesson's packet: type the section's commands first (lesson again shows them)");
+    throw e;
+  }
   const right = asked.accepts(answer);
   let feedback = asked.explain(answer);
   if (cp.expect !== undefined && !asked.accepts(cp.expect)) {

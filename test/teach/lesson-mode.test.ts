@@ -98,7 +98,9 @@ describe("lesson mode", () => {
     ok(s, "lesson 1");
     ok(s, "lesson next");
     // no packet yet: the walk cannot answer, and says so
-    expect(runLine(s, "answer KUBE-SEP-OYNVDBAPYJ623W6H").error).toContain("no packet sent yet");
+    const early = runLine(s, "answer KUBE-SEP-OYNVDBAPYJ623W6H");
+    expect(early.error).toContain("no packet sent yet");
+    expect(early.hint).toBe("the question is about the lesson's packet: type the section's commands first (lesson again shows them)");
     ok(s, "format explain");
     ok(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
     const wrong = ok(s, "answer KUBE-SEP-AAAAAAAAAAAAAAAA");
