@@ -1,0 +1,55 @@
+// -m recent vectors (kernel: xt_recent.c recent_mt — a list of addresses with time stamps:
+// --set adds/refreshes and matches, --rcheck/--update match when listed (within --seconds,
+// with --hitcount stamps), --remove deletes; "!" inverts; recent_mt_check refuses a hitcount
+// above ip_pkt_list_tot, 20 by default). A raw rule on port 1 fills the list in `before`.
+import { describe, expect } from "vitest";
+import { vectors } from "../../helpers/ext-vectors.js";
+import { run } from "../../helpers/session.js";
+
+const SEED = "send tcp 192.168.1.20:5000 -> 192.168.1.88:1 in enp3s0";
+const P = "tcp 192.168.1.20:5000 -> 192.168.1.88:22 in enp3s0";
+const SETTER = "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcp --dport 1 -m recent --set --name SEEN --mask 255.255.255.255 --rsource\nCOMMIT\n";
+// (only port 22: the seeding packets on port 1 pass INPUT too)
+const rule = (opts: string) => `-p tcp -m tcp --dport 22 -m recent ${opts} --name SEEN --mask 255.255.255.255 --rsource -j ACCEPT`;
+
+describe("-m recent", () => {
+  vectors([
+    { name: "--set matches and lists the source", chain: "INPUT", rule: rule("--set"), packet: P, expect: { verdict: "ACCEPT" } },
+    { name: "! --set never matches (but still lists)", chain: "INPUT", rule: rule("! --set"), packet: P, expect: { fail: "-m recent --set --name SEEN", why: "negated --set" } },
+    { name: "--rcheck on an empty list misses", chain: "INPUT", rule: rule("--rcheck"), packet: P, expect: { fail: "-m recent --rcheck --name SEEN", why: "192.168.1.20 is not in list SEEN" } },
+    { name: "! --rcheck on an empty list matches", chain: "INPUT", rule: rule("! --rcheck"), packet: P, expect: "match" },
+    { name: "--rcheck after --set matches", chain: "INPUT", rule: rule("--rcheck"), extra: SETTER, before: [SEED], packet: P, expect: "match" },
+    { name: "--rcheck --seconds: seen 9 s ago is recent", chain: "INPUT", rule: rule("--rcheck --seconds 10"), extra: SETTER, before: [SEED, "tick 9"], packet: P, expect: "match" },
+    { name: "--rcheck --seconds: seen 11 s ago is not", chain: "INPUT", rule: rule("--rcheck --seconds 10"), extra: SETTER, before: [SEED, "tick 11"], packet: P,
+      expect: { fail: "-m recent --rcheck --name SEEN", why: "last seen more than 10s ago" } },
+    { name: "--hitcount 2 with one stamp misses", chain: "INPUT", rule: rule("--rcheck --seconds 60 --hitcount 2"), extra: SETTER, before: [SEED], packet: P,
+      expect: { fail: "-m recent --rcheck --name SEEN", why: "1 hits of 2 within 60s" } },
+    { name: "--hitcount 2 with two stamps matches", chain: "INPUT", rule: rule("--rcheck --seconds 60 --hitcount 2"), extra: SETTER, before: [SEED, SEED], packet: P, expect: "match" },
+    { name: "--update refreshes the stamp: it keeps matching", chain: "INPUT", rule: rule("--update --seconds 10"), extra: SETTER, before: [SEED, "tick 8", `send ${P}`, "tick 8"], packet: P, expect: "match" },
+    { name: "--rcheck does not refresh: the same timing misses", chain: "INPUT", rule: rule("--rcheck --seconds 10"), extra: SETTER, before: [SEED, "tick 8", `send ${P}`, "tick 8"], packet: P,
+      expect: { fail: "-m recent --rcheck --name SEEN" } },
+    { name: "--remove matches a listed address and removes it", chain: "INPUT", rule: rule("--remove"), extra: SETTER, before: [SEED], packet: P,
+      expect: { verdict: "ACCEPT", check: (r) => {
+        run(r.s, `send ${P}`);
+        const again = r.s.sent[r.s.sent.length - 1]!.result.events.find((e) => e.kind === "nomatch" && e.chain === "INPUT");
+        expect(again?.kind === "nomatch" && again.fail.why).toBe("192.168.1.20 is not in list SEEN");
+      } } },
+    { name: "--remove on an unlisted address misses", chain: "INPUT", rule: rule("--remove"), packet: P, expect: { fail: "-m recent --remove --name SEEN" } },
+    { name: "another list name is another list", chain: "INPUT", rule: "-m recent --rcheck --name OTHER --mask 255.255.255.255 --rsource -j ACCEPT", extra: SETTER, before: [SEED], packet: P,
+      expect: { fail: "-m recent --rcheck --name OTHER", why: "192.168.1.20 is not in list OTHER" } },
+    { name: "--mask /24: a neighbour of a listed address counts", chain: "INPUT", rule: "-m recent --rcheck --name NET --mask 255.255.255.0 --rsource -j ACCEPT",
+      extra: "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -p tcp -m tcp --dport 1 -m recent --set --name NET --mask 255.255.255.0 --rsource\nCOMMIT\n",
+      before: [SEED], packet: "tcp 192.168.1.21:5000 -> 192.168.1.88:22 in enp3s0", expect: "match" },
+    { name: "--rdest lists destinations", chain: "OUTPUT", rule: "-m recent --rcheck --name DST --mask 255.255.255.255 --rdest -j ACCEPT",
+      extra: "*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m tcp --dport 1 -m recent --set --name DST --mask 255.255.255.255 --rdest\nCOMMIT\n",
+      before: ["send tcp 192.168.1.88:40000 -> 192.168.1.20:1"], packet: "tcp 192.168.1.88:40001 -> 192.168.1.20:80", expect: "match" },
+    {
+      name: "--hitcount above ip_pkt_list_tot (20) is refused",
+      chain: "INPUT",
+      rule: rule("--rcheck --hitcount 21"),
+      packet: P,
+      expect: { loadError: /RULE_APPEND failed/ },
+      kernelDiffers: "xt_recent.c recent_mt_check (hit_count > ip_pkt_list_tot: -EINVAL)",
+    },
+  ]);
+});
