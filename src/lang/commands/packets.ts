@@ -16,8 +16,9 @@ import { emptyConntrack } from "../../engine/conntrack/table.js";
 import { walkPacket } from "../../engine/walk/packet-walk.js";
 import { completeAddress, completeInterface } from "../complete.js";
 import { describePacket } from "../../format/describe.js";
+import { statsDisplay, walkDisplay } from "../../format/rich/displays.js";
 
-function out(s: Session, events: TraceEvent[]): CommandOutput {
+function out(s: Session, events: TraceEvent[], input: Packet): CommandOutput {
   const text = s.render(events);
   // xtables-monitor prints only what a TRACE rule marked: say why nothing came out
   const note =
@@ -26,18 +27,19 @@ function out(s: Session, events: TraceEvent[]): CommandOutput {
         ? "(nothing traced: no TRACE rule matched this packet)"
         : "(nothing traced: the ruleset has no TRACE rule; add one, e.g. iptables -t raw -I PREROUTING -j TRACE and iptables -t raw -I OUTPUT -j TRACE, or use format explain)"
       : undefined;
-  return { text, events, note };
+  // the walk as data for rich front ends, when the text is the same answer (explain, not the kernel's trace)
+  return { text, events, note, display: s.format === "explain" ? [walkDisplay(s, input, events)] : undefined };
 }
 
 /** A single packet: its whole walk, or — stepping in the REPL — its first step. */
 function walked(s: Session, sent: SentPacket): CommandOutput {
-  if (!s.stepByStep || !s.stepper) return out(s, sent.result.events);
+  if (!s.stepByStep || !s.stepper) return out(s, sent.result.events, sent.input);
   const first = s.stepper.step();
   const from = sent.input.iif ? `arriving on ${sent.input.iif}` : "generated on the node";
   const head = `▶ ${describePacket(sent.input)} (${from}) — step, next, finish, continue; back undoes a step`;
   const body = s.render(first);
   return { text: body ? `${head}
-${body}` : head, events: first };
+${body}` : head, events: first, display: s.format === "explain" ? [walkDisplay(s, sent.input, first)] : undefined };
 }
 
 export const send: Command = {
@@ -162,7 +164,7 @@ export const connect: Command = {
       return r;
     };
     const syn = client(TCP_FLAG_BIT.SYN);
-    if (syn.result.fate.kind !== "sent" && syn.result.fate.kind !== "delivered") return out(s, events);
+    if (syn.result.fate.kind !== "sent" && syn.result.fate.kind !== "delivered") return out(s, events, syn.input);
     server(syn, TCP_FLAG_BIT.SYN | A);
     client(A);
     const req = client(A | P, payload);
@@ -172,7 +174,7 @@ export const connect: Command = {
     server(fin, A | F);
     client(A);
     s.stepper?.step(s.stepper.stops.length); // the exchange is over: the cursor rests at the last packet's fate
-    return out(s, events);
+    return out(s, events, syn.input);
   },
   complete: send.complete,
 };
@@ -198,6 +200,8 @@ export const stats: Command = {
     const base = { ...cloneEngine(s.engine), conntrack: emptyConntrack(), store: new Map() };
     const counts = new Map<string, number>();
     const fates = new Map<string, number>();
+    const chainsOf = new Map<string, string[]>();
+    const svcChains = new Set<string>();
     for (let i = 0; i < n; i++) {
       if (i % 64 === 0 && i > 0 && s.shouldStop?.()) throw new CommandError(`interrupted after ${i} of ${n} connections`, undefined, "nothing was counted; run a smaller stats to see a distribution sooner");
       const e = cloneEngine(base);
@@ -205,8 +209,13 @@ export const stats: Command = {
       const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) });
       const r = walkPacket(e, pkt, { collectMisses: false });
       const seps: string[] = [];
-      for (const ev of r.events) if (ev.kind === "rule" && ev.verdict.kind === "JUMP" && ev.verdict.chain.startsWith("KUBE-SEP-")) seps.push(ev.verdict.chain);
+      for (const ev of r.events)
+        if (ev.kind === "rule" && ev.verdict.kind === "JUMP" && ev.verdict.chain.startsWith("KUBE-SEP-")) {
+          seps.push(ev.verdict.chain);
+          svcChains.add(ev.chain);
+        }
       const key = seps.join(" → ") || "(no KUBE-SEP chain)";
+      chainsOf.set(key, seps);
       counts.set(key, (counts.get(key) ?? 0) + 1);
       const f = r.fate;
       const fk = f.kind === "sent" ? `sent out ${f.iface} to ${formatIp(r.pkt.dst)}:${r.pkt.dport}` : f.kind === "delivered" ? "delivered locally" : f.kind;
@@ -217,6 +226,6 @@ export const stats: Command = {
     for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
     lines.push("fates:");
     for (const [k, v] of [...fates].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
-    return { text: lines.join("\n") };
+    return { text: lines.join("\n"), display: [statsDisplay(s, n, counts, chainsOf, fates, svcChains)] };
   },
 };

@@ -23,6 +23,8 @@ import { listChainLikeIptables } from "../../format/list.js";
 import { applyIptables } from "../../engine/parse/iptables-command.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
 import { completeChain, completeInterface, completeTable, prefixFilter, completeAddress } from "../complete.js";
+import { chainTable, conntrackDisplay, routeTable, stateDisplay } from "../../format/rich/displays.js";
+import type { Display } from "../command.js";
 
 export function findChain(s: Session, tableWord: Word | undefined, chainWord: Word | undefined): Chain {
   if (!tableWord) throw new CommandError("which table?", undefined, "show chain TABLE CHAIN, e.g. show chain nat KUBE-SERVICES");
@@ -90,7 +92,7 @@ export const show: Command = {
         const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? "(not routed yet)"}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
         lines.push(...stateOfPacket(p.pkt, p.outIf).map((l) => "  " + l));
         if (p.ct?.entry) lines.push(`entry: ${formatCtEntry(p.ct.entry, s.engine.now)}`);
-        return { text: lines.join("\n") };
+        return { text: lines.join("\n"), display: [stateDisplay(s)!] };
       }
       case "rule": {
         const e = s.stepper?.position().event;
@@ -105,7 +107,7 @@ export const show: Command = {
         const t = args[1]!.text as TableName;
         const save = [`:${c.name} ${c.builtin ? c.policy : "-"} [0:0]`, ...c.rules.map((r) => `-A ${c.name} ${r.text}`)];
         const listed = listChainLikeIptables(s.engine.ruleset, t, c.name, { verbose: true, lineNumbers: true, counters: s.counters });
-        return { text: [`# iptables -t ${t} -L ${c.name} -n -v --line-numbers`, ...listed, "", `# iptables-save form (-t ${t})`, ...save].join("\n") };
+        return { text: [`# iptables -t ${t} -L ${c.name} -n -v --line-numbers`, ...listed, "", `# iptables-save form (-t ${t})`, ...save].join("\n"), display: [chainTable(s, t, c.name)!] };
       }
       case "conntrack": {
         // stepping: the table as it is at the cursor — the current packet's entry as it was
@@ -120,8 +122,9 @@ export const show: Command = {
           es = es.flatMap((e) => (e !== mine ? [e] : atCursor && atCursor.status & CT_STATUS.CONFIRMED ? [atCursor] : []));
           if (mine && !(atCursor && atCursor.status & CT_STATUS.CONFIRMED)) note = "(this packet's new connection is not in the table yet: conntrack confirms it when the packet leaves)";
         }
-        if (!es.length) return { text: ["conntrack table is empty", note].filter(Boolean).join("\n") };
-        return { text: [...es.map((e) => formatCtEntry(e, s.engine.now)), `conntrack v1.4.7 (conntrack-tools): ${es.length} flow entries have been shown.`, note].filter(Boolean).join("\n") };
+        const display: Display[] = [conntrackDisplay(es, s.engine.now, note)];
+        if (!es.length) return { text: ["conntrack table is empty", note].filter(Boolean).join("\n"), display };
+        return { text: [...es.map((e) => formatCtEntry(e, s.engine.now)), `conntrack v1.4.7 (conntrack-tools): ${es.length} flow entries have been shown.`, note].filter(Boolean).join("\n"), display };
       }
       case "interfaces":
         return {
@@ -189,7 +192,9 @@ export const route: Command = {
       else if (k.text === "mark") q.mark = Number(v.text);
       else throw new CommandError(`unknown option "${k.text}"`, k.col, "from SRC, iif IFACE, mark M");
     }
-    return { text: describeRoute(q, routeLookup(s.engine.node, q)) };
+    const result = routeLookup(s.engine.node, q);
+    const text = describeRoute(q, result);
+    return { text, display: [routeTable(q, result, text)] };
   },
   complete: (s, args, partial) => (args.length === 0 ? ["get"] : args.length === 1 ? completeAddress(s, partial) : args[args.length - 1]?.text === "iif" ? completeInterface(s, partial) : ["from", "iif", "mark"]),
 };
@@ -213,7 +218,7 @@ export const iptables: Command = {
     s.rulesChanged();
     if (r.list) {
       const lines = r.list.chains.flatMap((c, i) => [...(i ? [""] : []), ...listChainLikeIptables(s.engine.ruleset, r.list!.table, c, { verbose: r.list!.verbose, exact: r.list!.exact, lineNumbers: r.list!.lineNumbers, counters: s.counters })]);
-      return { text: lines.join("\n") };
+      return { text: lines.join("\n"), display: r.list.chains.flatMap((c) => chainTable(s, r.list!.table, c) ?? []) };
     }
     return { text: r.text };
   },

@@ -15,6 +15,7 @@ import { describeCt, describePacket } from "../../format/describe.js";
 import { findChain } from "./show.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, completeTable, prefixFilter } from "../complete.js";
+import { walkDisplay } from "../../format/rich/displays.js";
 
 function stepper(s: Session): Stepper {
   if (!s.stepper) throw new CommandError("no packet to step through", undefined, "send one first, e.g. send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
@@ -44,7 +45,7 @@ function moved(s: Session, move: (st: Stepper) => Parameters<Session["render"]>[
   const events = move(st);
   const text = s.render(events, { hook: before.hook, table: before.table });
   const tail = st.done ? "(at the packet's fate — send another, or back)" : whereLine(s);
-  return { text: [text, `  @ ${tail}`].filter(Boolean).join("\n"), events };
+  return { text: [text, `  @ ${tail}`].filter(Boolean).join("\n"), events, display: s.format === "explain" && events.length ? [walkDisplay(s, st.sent.input, events)] : undefined };
 }
 
 export const step: Command = {

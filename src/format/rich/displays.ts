@@ -1,0 +1,105 @@
+/**
+ * Typed display data for command results, built from the session's state: the walk with its
+ * rule numbers and chain meanings, the state of the packet after each table, a chain as a table,
+ * a route lookup as a table.
+ *
+ * Why: the commands return this beside their text; renderers (HTML, SVG, ASCII) need nothing
+ * else — no session, no ruleset, no re-parsing of the text.
+ */
+import type { Session } from "../../lang/session.js";
+import { ruleKey, type ConntrackDisplay, type StateDisplay, type StateRow, type StatsDisplay, type TableDisplay, type WalkDisplay } from "../../lang/command.js";
+import type { TraceEvent } from "../../engine/trace/events.js";
+import type { Packet } from "../../engine/model/packet.js";
+import type { TableName } from "../../engine/model/ruleset.js";
+import type { CtEntry } from "../../engine/conntrack/entry.js";
+import type { RouteQuery, RouteResult } from "../../engine/route/lookup.js";
+import { formatIp } from "../../engine/model/ipv4.js";
+import { tableName } from "../../engine/model/node.js";
+import { describeCt, describePacket, fateText } from "../describe.js";
+import { expectedShares } from "./stats-svg.js";
+
+export function walkDisplay(s: Session, input: Packet, events: TraceEvent[]): WalkDisplay {
+  const ruleNumbers: Record<string, number> = {};
+  const meanings: Record<string, string> = {};
+  const visit = (evs: TraceEvent[]) => {
+    for (const e of evs) {
+      if (e.kind === "spawned") visit(e.events);
+      if (e.kind !== "rule" && e.kind !== "nomatch") continue;
+      const key = ruleKey(e.rule.table, e.rule.chain, e.rule.handle);
+      if (!(key in ruleNumbers)) {
+        const i = s.engine.ruleset.tables.get(e.rule.table)?.chains.get(e.rule.chain)?.rules.findIndex((r) => r.handle === e.rule.handle) ?? -1;
+        if (i >= 0) ruleNumbers[key] = i + 1;
+      }
+      if (e.kind === "rule" && (e.verdict.kind === "JUMP" || e.verdict.kind === "GOTO") && /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(e.verdict.chain)) {
+        const m = s.names.decode(e.verdict.chain);
+        if (m) meanings[e.verdict.chain] = m;
+      }
+    }
+  };
+  visit(events);
+  return { kind: "walk", events, input, tracing: s.hasTraceRule, ruleNumbers, meanings, now: s.engine.now };
+}
+
+function stateRow(label: string, p: Packet, outIf: string | undefined, hook?: StateRow["hook"], table?: TableName): StateRow {
+  const ports = p.proto !== "icmp";
+  return { label, hook, table, src: formatIp(p.src), sport: ports ? p.sport : undefined, dst: formatIp(p.dst), dport: ports ? p.dport : undefined, outIf, mark: p.mark };
+}
+
+/** The packet as sent, after each table it went through, and where the cursor is now. */
+export function stateDisplay(s: Session): StateDisplay | undefined {
+  const st = s.stepper;
+  if (!st) return undefined;
+  const end = st.pos < 0 ? -1 : st.stops[st.pos]!;
+  const rows: StateRow[] = [stateRow("as sent", st.sent.input, st.sent.input.oif)];
+  st.events.slice(0, end + 1).forEach((e) => {
+    if (e.kind === "table-done") rows.push(stateRow(`after ${e.table} ${e.hook}`, e.pkt, e.outIf, e.hook, e.table));
+  });
+  const p = st.position();
+  const at = st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : [p.hook, p.table, p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : ""].filter(Boolean).join(" ▸ ");
+  if (!st.done && st.pos >= 0) rows.push(stateRow("now", p.pkt, p.outIf, p.hook, p.table));
+  return { kind: "state", rows, notes: [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, `conntrack: ${describeCt(p.ct)}`] };
+}
+
+export function conntrackDisplay(entries: CtEntry[], now: number, note?: string): ConntrackDisplay {
+  return { kind: "conntrack", entries, now, note: note || undefined };
+}
+
+/** A chain's rules as a table: number, counters, target, the rule as iptables-save writes it. */
+export function chainTable(s: Session, table: TableName, chain: string): TableDisplay | undefined {
+  const c = s.engine.ruleset.tables.get(table)?.chains.get(chain);
+  if (!c) return undefined;
+  const rows = c.rules.map((r, i) => {
+    const [pk, by] = s.counters.get(r) ?? [0, 0];
+    const target = !r.target ? "" : r.target.kind === "verdict" ? r.target.name : r.target.kind === "ext" ? r.target.module.name : r.target.chain;
+    return [String(i + 1), String(pk), String(by), target, `-A ${c.name} ${r.text}`];
+  });
+  const policy = c.builtin ? `policy ${c.policy ?? "ACCEPT"}` : "user chain: falls back to the calling chain at its end";
+  return { kind: "table", title: `${table} ${c.name} (${policy})`, columns: ["#", "pkts", "bytes", "target", "rule"], rows };
+}
+
+/** `route get` as a table of what the lookup decided. */
+export function routeTable(q: RouteQuery, r: RouteResult, line: string): TableDisplay {
+  const rows: string[][] = [["destination", formatIp(q.dst)]];
+  if (q.src !== undefined) rows.push(["from", formatIp(q.src)]);
+  if (q.iif) rows.push(["arriving on", q.iif]);
+  if (q.mark) rows.push(["mark", `0x${q.mark.toString(16)}`]);
+  rows.push(["outcome", r.outcome]);
+  if (r.via !== undefined) rows.push(["next hop (via)", formatIp(r.via)]);
+  if (r.dev) rows.push(["device", r.dev]);
+  if (r.src !== undefined) rows.push(["preferred source", formatIp(r.src)]);
+  if (r.table !== undefined) rows.push(["routing table", tableName(r.table)]);
+  rows.push(["ip route get says", line]);
+  return { kind: "table", title: `route get ${formatIp(q.dst)}`, columns: ["", ""], rows };
+}
+
+/** `stats`' counts, with the shares the statistic rules of the KUBE-SVC chains seen promise. */
+export function statsDisplay(s: Session, total: number, counts: Map<string, number>, chainsOf: Map<string, string[]>, fates: Map<string, number>, svcChains: Set<string>): StatsDisplay {
+  const expected = [...svcChains].flatMap((c) => expectedShares(s.engine.ruleset, c) ?? []);
+  return {
+    kind: "stats",
+    total,
+    counts: [...counts].sort((a, b) => b[1] - a[1]).map(([k, count]) => ({ chains: chainsOf.get(k) ?? [], count })),
+    expected,
+    fates: [...fates].sort((a, b) => b[1] - a[1]).map(([fate, count]) => ({ fate, count })),
+  };
+}
