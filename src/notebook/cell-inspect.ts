@@ -92,7 +92,7 @@ function describeChain(s: Session, name: string, detail: number): string | undef
 }
 
 /** A rule typed or pasted in the cell (`-A CHAIN …`, `iptables -t nat -A CHAIN …`): its parts, and where it sits in the ruleset. */
-function describeRule(s: Session, words: string[]): string | undefined {
+function describeRule(s: Session, words: string[], line: string): string | undefined {
   const a = words.findIndex((w) => /^-[AID]$/.test(w) || w === "--append" || w === "--insert" || w === "--delete");
   if (a < 0 || !words[a + 1]) return undefined;
   const chain = words[a + 1]!;
@@ -105,17 +105,24 @@ function describeRule(s: Session, words: string[]): string | undefined {
     const w = rest[i]!;
     const v = rest[i + 1];
     if (w === "-m" && v && MATCHES.has(v)) lines.push(`  -m ${v}: ${MATCHES.get(v)!.help}`);
-    else if (w === "-j" && v) lines.push(`  -j ${v}: ${TARGETS.get(v)?.help ? `the ${v} target (${TARGETS.get(v)!.help})` : describeChain(s, v, 0)?.split("\n")[0] ?? `jump to chain ${v}`}`);
+    else if (w === "-j" && v) {
+      const target = TARGETS.get(v);
+      const chain = target ? undefined : describeChain(s, v, 0)?.split("\n")[0];
+      lines.push(target ? `  -j ${v}: the ${v} target (${target.help})` : chain?.startsWith(`${v} = `) ? `  -j ${chain}` : `  -j ${v}: jump to chain ${v}`);
+    }
     else if ((w === "-s" || w === "-d") && v) lines.push(`  ${w} ${v}: the packet's ${w === "-s" ? "source" : "destination"} address is in ${v}`);
     else if (w === "-p" && v) lines.push(`  -p ${v}: protocol ${v}`);
     else if ((w === "-i" || w === "-o") && v) lines.push(`  ${w} ${v}: ${w === "-i" ? "arriving on" : "leaving by"} interface ${v}`);
     else if (w === "!") lines.push("  ! negates the test after it");
   }
-  const text = rest.join(" ");
+  // the rule as the cell spells it (quotes kept), after "-A CHAIN", compared with the saved text
+  const spaced = (t: string) => t.trim().replace(/\s+/g, " ");
+  const at = new RegExp(`(?:^|\\s)${words[a]!.replace(/[-]/g, "\\-")}\\s+${chain.replace(/[^\w]/g, "\\$&")}\\s+(?:\\d+\\s+)?`).exec(line);
+  const text = spaced(at ? line.slice(at.index + at[0].length) : rest.join(" "));
   for (const t of s.engine.ruleset.tables.values()) {
     if (table && t.name !== table) continue;
     const c = t.chains.get(chain);
-    const i = c?.rules.findIndex((r) => r.text === text) ?? -1;
+    const i = c?.rules.findIndex((r) => spaced(r.text) === text) ?? -1;
     if (c && i >= 0) {
       const cnt = s.counters.get(c.rules[i]!);
       lines.push(`it is rule #${i + 1} of ${t.name} ${chain} in the loaded ruleset${cnt ? ` (matched ${cnt[0]} packets so far)` : ""}`);
@@ -158,7 +165,7 @@ export function inspectCell(s: Session, code: string, cursorPos: number, detail 
   if (before.length === 0) {
     const c = findCommand(word);
     if (c) return found(ask(s, "help", [c.name]) ?? c.summary);
-    if (word === "-A" || word === "-I") return found(describeRule(s, words) ?? "");
+    if (word === "-A" || word === "-I") return found(describeRule(s, words, whole) ?? "");
   }
   if (prev === "-m" && MATCHES.has(word)) return found(describeModule(MATCHES.get(word)!));
   if (prev === "-j" && TARGETS.has(word)) return found(describeModule(TARGETS.get(word)!));
@@ -190,7 +197,7 @@ export function inspectCell(s: Session, code: string, cursorPos: number, detail 
     return found([owner ? `${formatIp(ip)} is an address of this node (${owner.name})` : `${formatIp(ip)}`, route ? `ip route get ${formatIp(ip)}:\n  ${route.split("\n").join("\n  ")}` : ""].filter(Boolean).join("\n"));
   }
   if (words.some((x) => /^-[AID]$/.test(x))) {
-    const r = describeRule(s, words);
+    const r = describeRule(s, words, whole);
     if (r) return found(r);
   }
   return NOT_FOUND;

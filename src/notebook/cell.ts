@@ -119,7 +119,9 @@ export function runCell(s: Session, code: string, emit: (o: LineOutput) => void)
     const r = runLine(s, cmd.text);
     const err = errorParts(r);
     if (err) {
-      const where = err.col !== undefined ? cellPosition(cmd, err.col) : { line: cmd.line, col: undefined };
+      // runLine counts columns after trimming the line; the cell counts them from its start
+      const lead = cmd.text.length - cmd.text.trimStart().length;
+      const where = err.col !== undefined ? cellPosition(cmd, err.col + lead) : { line: cmd.line, col: undefined };
       const place = cmds.length > 1 || where.line > 1 ? `line ${where.line}${where.col !== undefined ? `, column ${where.col}` : ""}: ` : where.col !== undefined ? `column ${where.col}: ` : "";
       const oneLine = `${place}${err.message}${err.hint ? ` (${err.hint})` : ""}`.replace(/\s*\n\s*/g, " ");
       const skipped = cmds.slice(cmds.indexOf(cmd) + 1).filter((c) => c.text.trim() && !c.text.trim().startsWith("#")).length;
