@@ -151,7 +151,7 @@ export function diagramSvg(scene: Scene): string {
     const seen = b.visits.length > 0;
     const fill = b.kind === "hook" ? "#fafafa" : seen ? C.visited : C.box;
     const stroke = b.current ? C.current : seen ? C.visitedBorder : C.border;
-    out.push(`<g class="ktrace-box" data-box="${esc(b.id)}" data-visited="${seen}">`);
+    out.push(`<g class="ktrace-box" data-box="${esc(b.id)}" data-visited="${seen}"${seen && b.kind !== "hook" ? ` data-steps="${b.visits.join(",")}"` : ""}>`);
     out.push(`<rect x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="${b.current ? 3 : seen ? 1.8 : 1}"${b.kind === "routing" ? ` stroke-dasharray="4 2"` : ""}/>`);
     if (b.kind === "iface") {
       out.push(`<text x="${r.x + r.w / 2}" y="${r.y + 16}" text-anchor="middle" font-size="10" fill="${C.faint}">${b.id === "in" ? "arrives on" : "leaves by"}</text>`);
@@ -170,7 +170,7 @@ export function diagramSvg(scene: Scene): string {
     const fill = t.hidden ? "url(#ktrace-hidden)" : seen ? C.visited : C.box;
     const stroke = t.current ? C.current : seen ? C.visitedBorder : C.border;
     const title = [`${t.hook} ${t.table}`, !t.present ? "(no such chain in this ruleset)" : "", t.hidden ? "rules here ran before TRACE: the kernel trace does not show them" : "", ...t.marks.map((m) => `${m.kind}: ${m.detail}`)].filter(Boolean).join("\n");
-    out.push(`<g class="ktrace-table" data-box="${esc(t.id)}" data-visited="${seen}"${t.hidden ? ` data-hidden="true"` : ""}>`);
+    out.push(`<g class="ktrace-table" data-box="${esc(t.id)}" data-visited="${seen}"${t.hidden ? ` data-hidden="true"` : ""}${seen ? ` data-steps="${t.visits.join(",")}"` : ""}>`);
     out.push(`<title>${esc(title)}</title>`);
     out.push(`<rect x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" rx="3" fill="${fill}" stroke="${stroke}" stroke-width="${t.current ? 3 : 1}"${t.present ? "" : ` stroke-dasharray="2 2" opacity="0.6"`}/>`);
     out.push(`<text x="${r.x + 26}" y="${r.y + 14}" fill="${t.present ? C.text : C.faint}">${esc(t.label)}</text>`);
