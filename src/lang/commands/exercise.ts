@@ -12,6 +12,7 @@ import { prefixFilter } from "../complete.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { check, EXERCISE_KINDS, generateExercise, kindList, parseSeed, type Exercise } from "../../teach/exercises/index.js";
 import { runLine } from "./index.js";
+import { sceneSource } from "../../teach/exercises/exercise.js";
 
 /** The exercise each session is doing (for `solution`). */
 const current = new WeakMap<Session, Exercise>();
@@ -43,7 +44,7 @@ export const exercise: Command = {
       seed = (s.seed * 1009 + s.commandHistory.length * 7919) % 100000;
     }
     const ex = generateExercise(kindWord.text, seed);
-    s.load(ex.scene.source);
+    s.load(sceneSource(ex.scene));
     s.setSeed(ex.scene.walkSeed);
     for (const line of ex.scene.setup) {
       const r = runLine(s, line);

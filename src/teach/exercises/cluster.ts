@@ -126,6 +126,11 @@ export function randomCluster(d: Dice, opts: ClusterOptions = {}): Cluster {
   return { services, yaml: toJson(services) };
 }
 
+/** A cluster of these Services (after an exercise changed them: no endpoints, other pods…). */
+export function clusterOf(services: ServiceSpec[]): Cluster {
+  return { services, yaml: toJson(services) };
+}
+
 function toJson(services: ServiceSpec[]): string {
   const items = services.flatMap((s) => [
     {

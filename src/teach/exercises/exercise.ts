@@ -10,6 +10,7 @@
 import { Session } from "../../lang/session.js";
 import { runLine } from "../../lang/commands/index.js";
 import type { LoadedSource } from "../../sources/load.js";
+import { loadCluster, type Cluster } from "./cluster.js";
 import type { Io } from "../../sources/io.js";
 import type { Verdict } from "../pending.js";
 import type { Asked } from "../questions.js";
@@ -19,7 +20,10 @@ export type ExerciseKind = "sep" | "mark" | "out-interface" | "drop" | "pod-sour
 
 /** Where the exercise happens: load this, run these commands, then send this packet. */
 export interface Scene {
-  source: LoadedSource;
+  /** the generated cluster, loaded afresh for every session (iptables commands change a ruleset in place) */
+  cluster: Cluster;
+  /** the name it is loaded under (exercise-sep-7) */
+  name: string;
   /** iptables commands that change the generated rules (a policy chain, a marking rule...). */
   setup: string[];
   /** the `send …` line of the packet the question is about */
@@ -51,9 +55,14 @@ const quietIo: Io = {
   isRoot: () => false,
 };
 
+/** The scene's ruleset and node, a new copy each time. */
+export function sceneSource(scene: Scene): LoadedSource {
+  return loadCluster(scene.cluster, scene.name);
+}
+
 /** A session with the scene loaded and set up, before the packet is sent. */
 export function sceneSession(scene: Scene, io: Io = quietIo): Session {
-  const s = new Session(scene.source, io, scene.walkSeed);
+  const s = new Session(sceneSource(scene), io, scene.walkSeed);
   for (const line of scene.setup) must(s, line);
   return s;
 }

@@ -6,10 +6,15 @@
  */
 import type { Exercise, ExerciseGenerator, ExerciseKind } from "./exercise.js";
 import { sepExercise } from "./sep.js";
+import { markExercise } from "./mark.js";
+import { outInterfaceExercise } from "./out-interface.js";
+import { podSourceExercise } from "./pod-source.js";
+import { dropExercise } from "./drop.js";
+import { fixExercise } from "./fix.js";
 
 export { check, type Exercise, type ExerciseKind } from "./exercise.js";
 
-export const EXERCISES: ExerciseGenerator[] = [sepExercise];
+export const EXERCISES: ExerciseGenerator[] = [sepExercise, markExercise, outInterfaceExercise, podSourceExercise, dropExercise, fixExercise];
 
 export const EXERCISE_KINDS: string[] = EXERCISES.map((e) => e.kind);
 

@@ -7,7 +7,7 @@
  * very ones the walk uses: they are read from a copy of the session's generator taken just
  * before the packet is sent, and checked against the draws the walk reports.
  */
-import { randomCluster, Dice, loadCluster, type ServiceSpec } from "./cluster.js";
+import { randomCluster, Dice, type ServiceSpec } from "./cluster.js";
 import { candidateList, chainLines, must, sceneSession, type Exercise, type ExerciseGenerator, type Scene } from "./exercise.js";
 import { ask } from "../questions.js";
 import type { Session } from "../../lang/session.js";
@@ -86,7 +86,7 @@ function generate(seed: number): Exercise {
   const cluster = randomCluster(d);
   const svc: ServiceSpec = d.pick(cluster.services);
   const client = randomClient(d);
-  const scene: Scene = { source: loadCluster(cluster, `exercise-sep-${seed}`), setup: [], packet: sendLine(client, `${svc.clusterIP}:${svc.port}`), walkSeed: seed };
+  const scene: Scene = { cluster, name: `exercise-sep-${seed}`, setup: [], packet: sendLine(client, `${svc.clusterIP}:${svc.port}`), walkSeed: seed };
   const s = sceneSession(scene);
   const before = upcomingDraws(s, svc.endpoints.length);
   must(s, scene.packet);

@@ -1,0 +1,52 @@
+/**
+ * Exercise "pod-source": which source address does the pod see?
+ *
+ * Why: whether a Service hides the client's address is the masquerade question of Kubernetes
+ * networking (externalTrafficPolicy exists because of it). The answer joins KUBE-MARK-MASQ in
+ * nat PREROUTING/OUTPUT, KUBE-POSTROUTING's MASQUERADE and the address of the interface the
+ * packet leaves by.
+ */
+import { Dice, randomCluster } from "./cluster.js";
+import type { ExerciseGenerator } from "./exercise.js";
+import { drawText, randomClient, sendLine, upcomingDraws } from "./sep.js";
+import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
+import { must } from "./exercise.js";
+
+const generate = (seed: number) =>
+  generateWalked(
+    {
+      kind: "pod-source",
+      stream: 4,
+      question: "pod-source",
+      build(d: Dice, seed: number) {
+        const cluster = randomCluster(d, { local: true, nodePorts: true, services: d.between(1, 2) });
+        const svc = d.pick(cluster.services);
+        const client = randomClient(d);
+        const viaNodePort = client.iif === "enp3s0" && svc.nodePort !== undefined && d.chance(0.4);
+        const dst = viaNodePort ? `192.168.1.88:${svc.nodePort}` : `${svc.clusterIP}:${svc.port}`;
+        return { scene: { cluster, name: `exercise-pod-source-${seed}`, setup: [], packet: sendLine(client, dst), walkSeed: seed }, who: client.what };
+      },
+      chains: (s, events) => withAllEndpoints(s, chainsEntered(events, (e) => e.table === "nat")),
+      facts(_s, events, before) {
+        const stats = events.filter((e) => (e.kind === "rule" || e.kind === "nomatch") && e.rule.matches.some((m) => m.module.name === "statistic")).length;
+        const draws = upcomingDraws(before, stats);
+        return [
+          "",
+          ...(draws.length ? ["The draws the statistic rules will see, in order:", ...draws.map((x, i) => `  draw ${i + 1}: ${drawText(x)}`), ""] : []),
+          "The node's addresses (MASQUERADE takes the address of the interface the packet leaves by):",
+          ...must(before, "show interfaces").split("\n").map((l) => `  ${l}`),
+          "The node's routes (ip route):",
+          ...must(before, "show routes").split("\n").filter((l) => !/ table local /.test(l)).map((l) => `  ${l}`),
+        ];
+      },
+      candidates(s, asked) {
+        const client = /^send \S+ (\d+\.\d+\.\d+\.\d+)/.exec(s.sent[0]!.label)?.[1];
+        const set = new Set([client ?? "", "192.168.1.88", "10.42.135.130", asked.expected].filter(Boolean));
+        return [...set].sort();
+      },
+      answerHow: "Answer with the address (IP, or IP:PORT) or its letter.",
+    },
+    seed,
+  );
+
+export const podSourceExercise: ExerciseGenerator = { kind: "pod-source", summary: "which source address the pod sees (masqueraded or the client's own)", generate };
