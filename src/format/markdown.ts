@@ -80,7 +80,41 @@ export function unwrapParagraphs(md: string): string {
 export function renderMarkdown(md: string, style: RenderStyle): string {
   const text = markedFor(style).parse(unwrapParagraphs(md), { async: false }) as string;
   const trimmed = text.replace(/\n+$/, "");
-  return style.color ? trimmed : stripAnsi(trimmed);
+  return style.color ? balanceAnsiLines(trimmed) : stripAnsi(trimmed);
+}
+
+// which SGR codes a code switches off: 0 all, 22 bold/dim, 23 italic, 24 underline, 39 colour…
+const SGR_OFF: Record<number, (on: number) => boolean> = {
+  22: (c) => c === 1 || c === 2,
+  23: (c) => c === 3,
+  24: (c) => c === 4,
+  27: (c) => c === 7,
+  29: (c) => c === 9,
+  39: (c) => (c >= 30 && c <= 37) || (c >= 90 && c <= 97),
+  49: (c) => (c >= 40 && c <= 47) || (c >= 100 && c <= 107),
+};
+
+/**
+ * Makes every line carry its own styles: a style marked-terminal opens on one line and closes
+ * on the next is closed at the line's end and opened again on the next. The REPL draws each
+ * line on its own, so a style left open would otherwise bleed into whatever comes after it.
+ */
+export function balanceAnsiLines(text: string): string {
+  let open: number[] = [];
+  return text
+    .split("\n")
+    .map((line) => {
+      const prefix = open.length ? `\x1b[${open.join(";")}m` : "";
+      for (const m of line.matchAll(/\x1b\[([0-9;]*)m/g)) {
+        for (const c of (m[1] || "0").split(";").map(Number)) {
+          if (c === 0) open = [];
+          else if (SGR_OFF[c]) open = open.filter((o) => !SGR_OFF[c]!(o));
+          else if (!open.includes(c)) open.push(c);
+        }
+      }
+      return prefix + line + (open.length ? "\x1b[0m" : "");
+    })
+    .join("\n");
 }
 
 const paint = (style: RenderStyle, codes: string, s: string) => (style.color ? `\x1b[${codes}m${s}\x1b[0m` : s);

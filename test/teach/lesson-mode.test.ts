@@ -11,7 +11,7 @@ import { articleSession } from "../helpers/session.js";
 import { completeLine, runLine } from "../../src/lang/commands/index.js";
 import { LessonMode, lessonModeOf } from "../../src/teach/lesson-mode.js";
 import { FileProgressStore, MemoryProgressStore, defaultProgressPath, type Progress } from "../../src/teach/progress-store.js";
-import { PLAIN, renderMarkdown, terminalStyle } from "../../src/format/markdown.js";
+import { PLAIN, balanceAnsiLines, renderMarkdown, terminalStyle } from "../../src/format/markdown.js";
 import { listLessons, readLesson } from "../../src/lessons/library.js";
 import type { Session } from "../../src/lang/session.js";
 
@@ -289,5 +289,8 @@ describe("lesson mode", () => {
     const coloured = ok(c, "lesson 1");
     expect(coloured).toContain(ESC);
     expect(coloured.replace(/\u001b\[[0-9;]*m/g, "")).toContain("type:  route get 10.43.156.98");
+    // every line closes what it opens, so the REPL can draw lines one by one
+    expect(balanceAnsiLines("a \u001b[1mbold\nstill\u001b[22m plain\n\u001b[33myellow\u001b[39m")).toBe("a \u001b[1mbold\u001b[0m\n\u001b[1mstill\u001b[22m plain\n\u001b[33myellow\u001b[39m");
+    expect(balanceAnsiLines("\u001b[1;33mx\ny\u001b[0m")).toBe("\u001b[1;33mx\u001b[0m\n\u001b[1;33my\u001b[0m");
   });
 });
