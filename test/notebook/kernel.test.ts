@@ -274,5 +274,27 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     const after = await k.execute("route get 10.42.54.194");
     expect(after.content.status).toBe("ok");
     expect(resultText(after)).toBe(runLine(replSession(), "route get 10.42.54.194").text);
+    // SIGINT (interrupt_mode "signal", as other front ends send it) stops it the same way
+    const again = await k.ask({ op: "execute_nowait", code: "stats 20000 tcp 192.168.1.88:49058 -> 10.43.156.98:9898" });
+    await k.ask({ op: "sleep", seconds: 0.5 });
+    const sig = await k.ask({ op: "signal_interrupt" });
+    const r2: Msg = await k.ask({ op: "wait_execute", msg_id: again.msg_id, timeout: 60 });
+    expect(r2.content.evalue).toMatch(/interrupted after \d+ of 20000 connections/);
+    expect(r2.received! - sig.at).toBeLessThan(2);
+    expect((await k.execute("show source")).content.status).toBe("ok");
   }, 90_000);
+
+  it("survives what it cannot use: a forged signature, quit, a missing file", async () => {
+    await k.ask({ op: "bad_signature" });
+    for (let i = 0; i < 40 && !k.stderr.includes("dropped a message"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(k.stderr).toMatch(/ktrace kernel: dropped a message: invalid hmac/);
+    const q = await k.execute("quit");
+    expect(q.content.status).toBe("ok");
+    expect(q.iopub!.some((x) => x.msg_type === "stream" && /Kernel menu/.test(x.content.text))).toBe(true);
+    const missing = await k.execute('load rules "/nonexistent/rules.v4"');
+    expect(missing.content.status).toBe("error");
+    expect(missing.content.evalue).not.toContain("\n");
+    expect((await k.ask({ op: "kernel_info" })).content.status).toBe("ok");
+    expect(await k.ask({ op: "heartbeat" })).toEqual({ beating: true, alive: true });
+  });
 });

@@ -9,11 +9,13 @@ Run with Debian's /usr/bin/python3; JUPYTER_PATH must hold the kernelspec (argv[
 """
 import json
 import os
+import signal
 import sys
 import time
 from queue import Empty
 
 from jupyter_client.manager import KernelManager
+from jupyter_client.session import Session
 
 kernel_name = sys.argv[1] if len(sys.argv) > 1 else "ktrace"
 km = KernelManager(kernel_name=kernel_name)
@@ -101,6 +103,14 @@ def handle(req):
     if op == "interrupt":
         km.interrupt_kernel()
         return {"at": time.monotonic()}
+    if op == "signal_interrupt":
+        km.signal_kernel(signal.SIGINT)
+        return {"at": time.monotonic()}
+    if op == "bad_signature":
+        # a request signed with the wrong key: the kernel must drop it and stay up
+        forged = Session(key=b"not-the-key")
+        forged.send(kc.shell_channel.socket, forged.msg("kernel_info_request", {}))
+        return {}
     if op == "heartbeat":
         return {"beating": kc.hb_channel.is_beating(), "alive": km.is_alive()}
     if op == "sleep":
