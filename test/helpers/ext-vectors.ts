@@ -77,17 +77,29 @@ export interface VectorRun {
 
 const isHook = (c: string) => (HOOKS as readonly string[]).includes(c);
 
-/** The iptables-save text of a vector's ruleset. */
+/**
+ * The iptables-save text of a vector's ruleset: `extra` first; when `extra` already has the
+ * vector's table, the vector's chains and rule join that table (a second `*table` block would
+ * replace the first).
+ */
 export function vectorRules(v: Vector): string {
   const table = v.table ?? "filter";
-  const lines = [`*${table}`];
-  if (isHook(v.chain)) lines.push(`:${v.chain} ACCEPT [0:0]`);
+  const decl: string[] = [];
+  const rules: string[] = [];
+  if (isHook(v.chain)) decl.push(`:${v.chain} ACCEPT [0:0]`);
   else {
     if (!v.via) throw new Error(`vector "${v.name}": user chain ${v.chain} needs "via" (the built-in chain jumping to it)`);
-    lines.push(`:${v.via} ACCEPT [0:0]`, `:${v.chain} - [0:0]`, `-A ${v.via} -j ${v.chain}`);
+    decl.push(`:${v.via} ACCEPT [0:0]`, `:${v.chain} - [0:0]`);
+    rules.push(`-A ${v.via} -j ${v.chain}`);
   }
-  lines.push(`-A ${v.chain} ${v.rule}`, "COMMIT", "");
-  return (v.extra ?? "") + lines.join("\n");
+  rules.push(`-A ${v.chain} ${v.rule}`);
+  const extra = (v.extra ?? "").split("\n");
+  const start = extra.indexOf(`*${table}`);
+  if (start < 0) return [...extra.filter((l, i) => l !== "" || i < extra.length - 1), `*${table}`, ...decl, ...rules, "COMMIT", ""].join("\n").replace(/^\n/, "");
+  const commit = extra.indexOf("COMMIT", start);
+  const declared = new Set(extra.slice(start, commit).filter((l) => l.startsWith(":")).map((l) => l.split(" ")[0]));
+  const newDecl = decl.filter((d) => !declared.has(d.split(" ")[0]!));
+  return [...extra.slice(0, start + 1), ...newDecl, ...extra.slice(start + 1, commit), ...rules, ...extra.slice(commit)].join("\n");
 }
 
 /** Loads the vector's ruleset (throws the load error), runs `before`, sends the packet. */
