@@ -81,6 +81,8 @@ export class ScenarioDoc {
   }
 
   str(f: Field): string {
+    if (isMap(f.node) && (f.node as YAMLMap).items.length === 1 && isScalar((f.node as YAMLMap).items[0]!.value))
+      this.fail(f, `expected text, got a mapping: a value containing ": " must be quoted, e.g. - "100: from all lookup main"`);
     if (!isScalar(f.node) || f.node.value === null || typeof f.node.value === "object") this.fail(f, `expected text, got ${describe(f.node)}`);
     return String((f.node as Scalar).value);
   }

@@ -122,6 +122,7 @@ export function loadScenarioText(io: Io, text: string, file: string, dir: string
   }
   ruleset ??= base?.ruleset ?? parseRuleset("", { file });
   if (!rules && !rulesFile && !k8s && !base) notes.push("no rules: every chain is empty and every packet is accepted");
+  if (description) notes.unshift(description); // `show source` says it again
 
   return {
     kind: "scenario",

@@ -288,6 +288,7 @@ rules: |
     const out = run(s, `load scenario ${join(dir, "lab.yaml")}`);
     expect(out).toMatch(/^loaded lab node: 1 tables, 2 rules\ntwo lines\nof description\ntry: send tcp/);
     expect(s.seed).toBe(42);
+    expect(run(s, "show source")).toBe("lab node\nkind: scenario\ntwo lines\nof description");
   });
 
   it("base: article, changed by the file", () => {
@@ -345,6 +346,16 @@ node:
     expect(errorOf(`title: r\nnode: {hostname: h}\nrules_file: x.rules\n`, { "x.rules": "*filter\n:INPUT ACCEPT [0:0]\n-A INPUT -j NOWHERE\nCOMMIT\n" })).toMatch(/^x\.rules:3:/);
   });
 
+  it("IPv6 routes and addresses pasted from ip output are left out, with a warning", () => {
+    const src = load(`title: t\nnode:\n  interfaces:\n    - {name: eth0, addresses: [10.0.0.2/24, "fe80::1/64"]}\n  routes:\n    - fe80::/64 dev eth0 proto kernel metric 256 pref medium\n    - 10.1.0.0/16 via 10.0.0.1 dev eth0 linkdown mtu 1400\n`);
+    expect(src.node.interfaces[1]!.addrs.map((a) => formatIp(a.ip))).toEqual(["10.0.0.2"]);
+    expect(src.node.routes.filter((r) => r.table === 254).map((r) => formatCidr(r.dst))).toEqual(["10.1.0.0/16", "10.0.0.0/24"]);
+    expect(src.warnings).toEqual([
+      "t.yaml:4: node.interfaces[0].addresses[1]: an IPv6 address, left out (ktrace models IPv4)",
+      "t.yaml:6: node.routes[0]: an IPv6 route, left out (ktrace models IPv4)",
+    ]);
+  });
+
   it("a node with no rules accepts everything, and says so", () => {
     const src = load(ETH0);
     expect(src.ruleset.tables.size).toBe(0);
@@ -378,6 +389,7 @@ const cases: [string, string, RegExp][] = [
   ["src not local", `${ETH0}  routes:\n    - 10.9.0.0/24 via 10.0.0.7 src 10.9.9.9\n`, /^t\.yaml:6:36: node\.routes\[0\]: src 10\.9\.9\.9 is not an address of this node/],
   ["route listed twice", `${ETH0}  routes:\n    - default via 10.0.0.1\n    - default via 10.0.0.5\n`, /^t\.yaml:7:7: node\.routes\[1\]: a route to default with this table and metric is already listed/],
   ["bad table", `${ETH0}  routes:\n    - default via 10.0.0.1 table mine\n`, /^t\.yaml:6:34: node\.routes\[0\]: "mine" is not a routing table/],
+  ["policy rule not quoted", `${ETH0}  rules:\n    - 100: from all lookup main\n`, /^t\.yaml:6:7: node\.rules\[0\]: expected text, got a mapping: a value containing ": " must be quoted/],
   ["policy rule without priority", `${ETH0}  rules:\n    - from all lookup 100\n`, /^t\.yaml:6:7: node\.rules\[0\]: a policy rule needs its priority/],
   ["policy rule without action", `${ETH0}  rules:\n    - priority 5 from 10.0.0.0/8\n`, /^t\.yaml:6:23: node\.rules\[0\]: a policy rule needs an action/],
   ["bad fwmark", `${ETH0}  rules:\n    - priority 5 fwmark 0xzz lookup 100\n`, /^t\.yaml:6:25: node\.rules\[0\]: "0xzz" is not a mark/],
