@@ -1,0 +1,39 @@
+// -j MASQUERADE vectors (kernel: nf_nat_masquerade.c nf_nat_masquerade_ipv4 — the source becomes
+// inet_select_addr(out, nexthop): the outgoing interface's address, or, on an interface without
+// one, the first universe-scope address of another device; NF_DROP when there is none; ports as
+// --to-ports says; nat table, POSTROUTING only).
+import { describe, expect } from "vitest";
+import { vectors } from "../../helpers/ext-vectors.js";
+import { run } from "../../helpers/session.js";
+import { formatIp } from "../../../src/engine/model/ipv4.js";
+
+const FWD_VXLAN = "tcp 192.168.1.20:5000 -> 10.42.54.194:80 in enp3s0";
+const FWD_LAN = "tcp 10.42.135.131:5000 -> 8.8.8.8:53 in cali5c2e8d1a0b7";
+
+describe("-j MASQUERADE", () => {
+  vectors([
+    { name: "out vxlan.calico: the source is 10.42.135.130", table: "nat", chain: "POSTROUTING", rule: "-o vxlan.calico -j MASQUERADE", packet: FWD_VXLAN,
+      expect: { verdict: "ACCEPT", nat: { manip: "SRC", src: "10.42.135.130", sport: 5000, dst: "10.42.54.194", dport: 80 }, fate: { kind: "sent", iface: "vxlan.calico" } } },
+    { name: "out enp3s0: the source is 192.168.1.88", table: "nat", chain: "POSTROUTING", rule: "-o enp3s0 -j MASQUERADE", packet: FWD_LAN,
+      expect: { nat: { manip: "SRC", src: "192.168.1.88", sport: 5000 }, fate: { kind: "sent", iface: "enp3s0" } } },
+    { name: "out a pod veth without an address: another device's address", table: "nat", chain: "POSTROUTING", rule: "-j MASQUERADE", packet: "tcp 192.168.1.20:5000 -> 10.42.135.131:80 in enp3s0",
+      expect: { nat: { manip: "SRC", src: "192.168.1.88" }, fate: { kind: "sent", iface: "cali5c2e8d1a0b7" } } },
+    { name: "--to-ports: the source port lands in the range", table: "nat", chain: "POSTROUTING", rule: "-p tcp -j MASQUERADE --to-ports 20000-20010", packet: FWD_VXLAN,
+      expect: { check: (r) => { expect(r.result.pkt.sport).toBeGreaterThanOrEqual(20000); expect(r.result.pkt.sport).toBeLessThanOrEqual(20010); } } },
+    { name: "--random-fully still uses the interface's address", table: "nat", chain: "POSTROUTING", rule: "-j MASQUERADE --random-fully", packet: FWD_VXLAN,
+      expect: { check: (r) => expect(formatIp(r.result.pkt.src)).toBe("10.42.135.130") } },
+    { name: "the node's own packet", table: "nat", chain: "POSTROUTING", rule: "-o vxlan.calico -j MASQUERADE", packet: "tcp 192.168.1.88:40000 -> 10.42.54.194:80",
+      expect: { nat: { manip: "SRC", src: "10.42.135.130", sport: 40000 } } },
+    { name: "the reply is un-masqueraded", table: "nat", chain: "POSTROUTING", rule: "-o vxlan.calico -j MASQUERADE", packet: FWD_VXLAN,
+      expect: { check: (r) => {
+        run(r.s, "reply");
+        const back = r.s.sent[r.s.sent.length - 1]!.result;
+        expect([formatIp(back.pkt.dst), back.pkt.dport]).toEqual(["192.168.1.20", 5000]);
+        expect(back.fate).toMatchObject({ kind: "sent", iface: "enp3s0" });
+      } } },
+    { name: "refused in PREROUTING", table: "nat", chain: "PREROUTING", rule: "-j MASQUERADE", packet: FWD_VXLAN, expect: { loadError: /MASQUERADE is not allowed in the PREROUTING hook/ } },
+    { name: "refused in INPUT", table: "nat", chain: "INPUT", rule: "-j MASQUERADE", packet: FWD_VXLAN, expect: { loadError: /MASQUERADE is not allowed in the INPUT hook/ } },
+    { name: "refused in OUTPUT", table: "nat", chain: "OUTPUT", rule: "-j MASQUERADE", packet: FWD_VXLAN, expect: { loadError: /MASQUERADE is not allowed in the OUTPUT hook/ } },
+    { name: "refused outside nat", table: "mangle", chain: "POSTROUTING", rule: "-j MASQUERADE", packet: FWD_VXLAN, expect: { loadError: /only valid in the nat table/ } },
+  ]);
+});
