@@ -4,7 +4,7 @@
  * Why: live mode, snapshots and the canned scenarios all describe a node in the words iproute2
  * uses, so a snapshot taken on a real node loads anywhere and canned nodes read like real ones.
  */
-import { parseCidr, parseIp, type Cidr } from "../engine/model/ipv4.js";
+import { parseCidr, parseIp, prefixToMask, type Cidr } from "../engine/model/ipv4.js";
 import type { Interface, NodeModel, PolicyRule, Route, RouteType } from "../engine/model/node.js";
 import { TABLE_IDS } from "../engine/model/node.js";
 
@@ -117,7 +117,7 @@ export function deriveLocalRoutes(ifaces: Interface[]): Route[] {
       out.push({ table: 255, type: "local", dst: a.prefix === 8 && i.name === "lo" ? parseCidr(`${ipText(a.ip)}/8`)! : host, dev: i.name, src: a.ip, scope: "host", metric: 0, onlink: false, proto: "kernel" });
       if (i.name === "lo" && a.prefix === 8) out.push({ table: 255, type: "local", dst: host, dev: i.name, src: a.ip, scope: "host", metric: 0, onlink: false, proto: "kernel" });
       if (a.prefix < 31) {
-        const mask = a.prefix === 0 ? 0 : (0xffffffff << (32 - a.prefix)) >>> 0;
+        const mask = prefixToMask(a.prefix);
         const bcast = ((a.ip & mask) | (~mask >>> 0)) >>> 0;
         out.push({ table: 255, type: "broadcast", dst: parseCidr(`${ipText(bcast)}/32`)!, dev: i.name, src: a.ip, scope: "link", metric: 0, onlink: false, proto: "kernel" });
         if (i.name !== "lo")

@@ -38,6 +38,15 @@ export interface LoadedSource {
 
 export class SourceError extends Error {}
 
+/** A source file's text, or a SourceError that says why it cannot be read. */
+export function readSourceFile(io: Io, path: string, shown = path): string {
+  try {
+    return io.readFile(path);
+  } catch (e) {
+    throw new SourceError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
+  }
+}
+
 function articleNode(): NodeModel {
   const c = CANNED.article!;
   const node = buildNode({ hostname: c.hostname, addrJson: c.addrJson, routeJson: c.routeJson, ruleJson: c.ruleJson, sysctl: c.sysctl });
@@ -54,12 +63,7 @@ export function loadCanned(name: string): LoadedSource {
 }
 
 export function loadRulesFile(io: Io, path: string): LoadedSource {
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    throw new SourceError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
+  const text = readSourceFile(io, path);
   const ruleset = parseRuleset(text, { file: path });
   return {
     kind: "rules",
@@ -73,12 +77,7 @@ export function loadRulesFile(io: Io, path: string): LoadedSource {
 
 /** Services + EndpointSlices YAML → kube-proxy's rules, on the article's node. */
 export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSource {
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    throw new SourceError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
+  const text = readSourceFile(io, path);
   let gen;
   try {
     gen = generateFromYaml(text, path, opts);
@@ -160,12 +159,7 @@ export function loadSnapshotText(text: string, file: string): LoadedSource {
 }
 
 export function loadSnapshot(io: Io, path: string): LoadedSource {
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    throw new SourceError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
+  const text = readSourceFile(io, path);
   return loadSnapshotText(text, path);
 }
 

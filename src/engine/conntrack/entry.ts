@@ -6,7 +6,7 @@
  * and replies are rewritten; the status bits are what `--ctstatus`/`--ctstate DNAT` test.
  */
 import { formatIp, type Ip } from "../model/ipv4.js";
-import type { L4Proto } from "../model/packet.js";
+import { PROTO_NUM, type L4Proto } from "../model/packet.js";
 
 export interface CtTuple {
   proto: L4Proto;
@@ -73,7 +73,6 @@ export function statusNames(status: number): CtStatusName[] {
   return (Object.keys(CT_STATUS) as CtStatusName[]).filter((k) => (status & CT_STATUS[k]) !== 0);
 }
 
-const PROTO_NUMS: Record<L4Proto, number> = { tcp: 6, udp: 17, icmp: 1, sctp: 132 };
 
 function tupleText(t: CtTuple): string {
   if (t.proto === "icmp") return `src=${formatIp(t.src)} dst=${formatIp(t.dst)} type=${t.dport} code=0 id=${t.sport}`;
@@ -83,7 +82,7 @@ function tupleText(t: CtTuple): string {
 /** One line as `conntrack -L` prints it. */
 export function formatCtEntry(e: CtEntry, now: number): string {
   const left = Math.max(0, Math.round(e.timeout - (now - e.updated) / 1000));
-  const parts = [`${e.orig.proto.padEnd(8)} ${PROTO_NUMS[e.orig.proto]} ${left}`];
+  const parts = [`${e.orig.proto.padEnd(8)} ${PROTO_NUM[e.orig.proto]} ${left}`];
   if (e.protoState) parts.push(e.protoState);
   parts.push(tupleText(e.orig));
   if (!hasStatus(e, CT_STATUS.SEEN_REPLY)) parts.push("[UNREPLIED]");

@@ -6,7 +6,7 @@
  * mark change, and MASQUERADE takes its source address from it.
  * Linux: fib_rules_lookup -> fib_table_lookup; inet_select_addr for the source.
  */
-import { formatIp, inCidr, type Ip } from "../model/ipv4.js";
+import { formatIp, inCidr, prefixToMask, type Ip } from "../model/ipv4.js";
 import type { Interface, NodeModel, PolicyRule, Route } from "../model/node.js";
 import { tableName } from "../model/node.js";
 
@@ -84,9 +84,7 @@ export function selectSource(node: NodeModel, devName: string | undefined, near:
   return undefined;
 }
 
-function prefixMask(p: number): number {
-  return p === 0 ? 0 : (0xffffffff << (32 - p)) >>> 0;
-}
+const prefixMask = prefixToMask;
 
 export function routeLookup(node: NodeModel, q: RouteQuery): RouteResult {
   const r = lookup(node, q);

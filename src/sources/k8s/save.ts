@@ -10,33 +10,28 @@
  * unless it is made only of letters, digits, "-" and "_".
  */
 
+import { BUILTIN_CHAINS } from "../../engine/model/ruleset.js";
+import { saveString } from "../../engine/parse/tokenize.js";
+import { formatIp, parseCidr } from "../../engine/model/ipv4.js";
+
 export type TableName = "mangle" | "raw" | "filter" | "nat";
 
 const TABLE_ORDER: readonly TableName[] = ["mangle", "raw", "filter", "nat"];
 
-const BUILTINS: Record<TableName, readonly string[]> = {
-  mangle: ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"],
-  raw: ["PREROUTING", "OUTPUT"],
-  filter: ["INPUT", "FORWARD", "OUTPUT"],
-  nat: ["PREROUTING", "INPUT", "OUTPUT", "POSTROUTING"],
-};
+/** The builtin chains of each table, as the engine knows them. */
+const BUILTINS: Record<TableName, readonly string[]> = BUILTIN_CHAINS;
 
-/** `--comment` value as iptables-save prints it. */
-export function quote(s: string): string {
-  return /^[A-Za-z0-9_-]+$/.test(s) ? s : `"${s.replace(/(["\\])/g, "\\$1")}"`;
-}
+/** `--comment` value as iptables-save prints it (xtables_save_string, as the engine saves it). */
+export const quote = saveString;
 
 /** `-m comment --comment X` in save form. */
 export const comment = (s: string) => `-m comment --comment ${quote(s)}`;
 
 /** An address or CIDR as save prints it: a prefix length always, host bits cleared. */
 export function cidr(s: string): string {
-  const [ip, len = "32"] = s.split("/");
-  const n = Number(len);
-  const v = ip!.split(".").reduce((a, o) => a * 256 + Number(o), 0);
-  const mask = n === 0 ? 0 : (0xffffffff << (32 - n)) >>> 0;
-  const net = (v & mask) >>> 0;
-  return `${[24, 16, 8, 0].map((b) => (net >>> b) & 255).join(".")}/${n}`;
+  const c = parseCidr(s.includes("/") ? s : `${s}/32`);
+  if (!c) throw new Error(`not an IPv4 address or CIDR: ${s}`);
+  return `${formatIp(c.addr)}/${c.prefix}`;
 }
 
 export class TableText {
