@@ -47,7 +47,9 @@ function checkAsked(cp: Checkpoint, kind: string, s: Session, answer: string): V
     throw e;
   }
   const right = asked.accepts(answer);
-  let feedback = asked.explain(answer);
+  // right: the lesson's own why, if it has one (the "✓ Right: X" line already confirms it);
+  // wrong: what the walk shows instead
+  let feedback = right ? (cp.why ?? "") : asked.explain(answer);
   if (cp.expect !== undefined && !asked.accepts(cp.expect)) {
     const last = s.sent[s.sent.length - 1];
     feedback += `\n(Checked against your last packet${last ? `, ${last.label}` : ""}: that is not the lesson's packet, which gives ${cp.expect}. Type the section's commands again — lesson again shows them — to follow the lesson.)`;

@@ -106,7 +106,10 @@ describe("lesson mode", () => {
     const wrong = ok(s, "answer KUBE-SEP-AAAAAAAAAAAAAAAA");
     expect(wrong).toMatch(/^✗ Not right/);
     expect(wrong).toContain("KUBE-SVC-Y4T5L63IYP3YFEBS");
-    expect(ok(s, "answer kube-sep-oynvdbapyj623w6h")).toMatch(/^✓ Right: KUBE-SEP-OYNVDBAPYJ623W6H/);
+    const right = ok(s, "answer kube-sep-oynvdbapyj623w6h");
+    expect(right).toMatch(/^✓ Right: KUBE-SEP-OYNVDBAPYJ623W6H\.\n/);
+    // then the lesson's why, not a second confirmation
+    expect(right.split("\n")[1]).toBe(lesson1.sections[1]!.checkpoint!.why);
   });
 
   it("any command works mid-lesson; a checkpoint then says when the last packet is not the lesson's", () => {
