@@ -88,3 +88,12 @@ describe("expected shares", () => {
     expect(expectedShares(s.engine.ruleset, "KUBE-SVC-NONE")).toBeUndefined();
   });
 });
+
+describe("stats text", () => {
+  it("keeps its lines and says the expected shares beside them, as a note", () => {
+    const r = runLine(articleSession(2), "stats 200 tcp 192.168.1.88:40000 -> 10.43.156.98:9898");
+    expect(r.text.split("\n")[0]).toBe("200 new connections:");
+    expect(r.text).not.toContain("expected");
+    expect(r.note).toBe("expected from the statistic rules: KUBE-SEP-6G2GMHWEBXQ5W3DV 50.0%, KUBE-SEP-OYNVDBAPYJ623W6H 50.0%");
+  });
+});

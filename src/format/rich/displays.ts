@@ -103,3 +103,25 @@ export function statsDisplay(s: Session, total: number, counts: Map<string, numb
     fates: [...fates].sort((a, b) => b[1] - a[1]).map(([fate, count]) => ({ fate, count })),
   };
 }
+
+/** The node's interfaces as a table. */
+export function interfacesTable(s: Session): TableDisplay {
+  const rows = s.engine.node.interfaces.map((i) => [String(i.index), i.name, i.up ? "UP" : "DOWN", String(i.mtu), i.mac, i.addrs.map((a) => `${formatIp(a.ip)}/${a.prefix} (${a.scope})`).join(", ")]);
+  return { kind: "table", title: "interfaces", columns: ["#", "name", "state", "mtu", "MAC", "addresses"], rows };
+}
+
+/** The node's routes as a table, one column per field `ip route` prints. */
+export function routesTable(s: Session): TableDisplay {
+  const rows = s.engine.node.routes.map((r) => [
+    r.type,
+    r.dst.prefix === 0 ? "default" : `${formatIp(r.dst.addr)}/${r.dst.prefix}`,
+    r.via !== undefined ? formatIp(r.via) : "",
+    r.dev ?? "",
+    r.src !== undefined ? formatIp(r.src) : "",
+    tableName(r.table),
+    r.scope,
+    r.proto ?? "",
+    r.metric ? String(r.metric) : "",
+  ]);
+  return { kind: "table", title: "routes", columns: ["type", "destination", "via", "dev", "src", "table", "scope", "proto", "metric"], rows };
+}

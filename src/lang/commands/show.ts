@@ -23,7 +23,8 @@ import { listChainLikeIptables } from "../../format/list.js";
 import { applyIptables } from "../../engine/parse/iptables-command.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
 import { completeChain, completeInterface, completeTable, prefixFilter, completeAddress } from "../complete.js";
-import { chainTable, conntrackDisplay, routeTable, stateDisplay } from "../../format/rich/displays.js";
+import { chainTable, conntrackDisplay, interfacesTable, routesTable, routeTable, stateDisplay } from "../../format/rich/displays.js";
+import { sessionScene } from "./diagram.js";
 import type { Display } from "../command.js";
 
 export function findChain(s: Session, tableWord: Word | undefined, chainWord: Word | undefined): Chain {
@@ -101,7 +102,7 @@ export const show: Command = {
         return { text: [`${e.table} ${e.chain} rule #${s.stepper!.position().ruleIndex ?? "?"} (handle 0x${e.rule.handle.toString(16)}, from ${e.rule.origin.file}:${e.rule.origin.line})`, `  -A ${e.rule.chain} ${e.rule.text}`, `  ${verdict}`].join("\n") };
       }
       case "path":
-        return { text: showPath(s) };
+        return { text: showPath(s), display: s.stepper ? [{ kind: "diagram", scene: sessionScene(s) }] : undefined };
       case "chain": {
         const c = findChain(s, args[1], args[2]);
         const t = args[1]!.text as TableName;
@@ -131,6 +132,7 @@ export const show: Command = {
           text: s.engine.node.interfaces
             .map((i) => `${i.index}: ${i.name}: mtu ${i.mtu} ${i.up ? "UP" : "DOWN"} link ${i.mac}${i.addrs.map((a) => `\n    inet ${formatIp(a.ip)}/${a.prefix} scope ${a.scope}`).join("")}`)
             .join("\n"),
+          display: [interfacesTable(s)],
         };
       case "routes":
         return {
@@ -148,6 +150,7 @@ export const show: Command = {
               return parts.filter(Boolean).join(" ");
             })
             .join("\n"),
+          display: [routesTable(s)],
         };
       case "rules":
         return { text: (s.engine.node.rules.length ? s.engine.node.rules : []).map((r) => `${r.priority}:\tfrom ${r.from ? formatCidr(r.from) : "all"}${r.fwmark !== undefined ? ` fwmark 0x${r.fwmark.toString(16)}` : ""} lookup ${tableName(r.table ?? 254)}`).join("\n") || "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default" };
