@@ -129,6 +129,6 @@ describe("CSV", () => {
       { line: 6, fields: ["", ""] },
     ]);
     expect(() => parseCsv('a,"b"c\n')).toThrow(CsvError);
-    expect(csvLine(["plain", "a,b", 'q"', " pad"])).toBe('plain,"a,b","q""", pad"');
+    expect(csvLine(["plain", "a,b", 'q"', " pad"])).toBe('plain,"a,b","q"""," pad"');
   });
 });
