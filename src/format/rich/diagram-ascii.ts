@@ -60,8 +60,9 @@ class Canvas {
 
 function contentLines(scene: Scene, b: SceneBox): { text: string; style: Style }[] {
   if (b.kind !== "hook") {
-    const n = b.visits.length ? String(b.visits[0]) : " ";
-    return [{ text: `${n} ${b.label}${b.current ? " ▶" : ""}`, style: b.current ? "current" : b.visits.length ? "seen" : "" }];
+    const n = b.visits.length ? String(b.visits[0]) : "";
+    const padded = `${n.padStart(2)} ${b.label}${b.current ? " ▶" : ""}`;
+    return [{ text: padded.length > BOX_W - 2 ? padded.trimStart() : padded, style: b.current ? "current" : b.visits.length ? "seen" : "" }];
   }
   const lines: { text: string; style: Style }[] = [];
   for (const t of scene.boxes.filter((x) => x.kind === "table" && x.hook === b.hook)) {
@@ -179,7 +180,8 @@ export function diagramAscii(scene: Scene, opts: AsciiOptions = {}): string {
   const lines = c.text(opts.color ?? false);
   lines.unshift(scene.title);
   if (scene.fate) {
-    const f = `${scene.fate.ok ? "✓" : "✗"} FATE: ${scene.fate.text}`;
+    // the line explain mode ends with, so the REPL colours it the same way
+    const f = `FATE: ${scene.fate.text}`;
     lines.push(opts.color ? `${ANSI[scene.fate.ok ? "ok" : "bad"]}${f}\x1b[0m` : f);
   } else if (scene.path.length) lines.push("▶ stepping: the path so far; ▶ marks the cursor");
   lines.push("legend: ━ the packet's path, N its steps in order, ↳ what happened there,", "        ░ rules ran that the kernel trace hides (before TRACE), (table) not in the ruleset");
