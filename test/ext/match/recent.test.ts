@@ -1,7 +1,8 @@
 // -m recent vectors (kernel: xt_recent.c recent_mt — a list of addresses with time stamps:
 // --set adds/refreshes and matches, --rcheck/--update match when listed (within --seconds,
 // with --hitcount stamps), --remove deletes; "!" inverts; recent_mt_check refuses a hitcount
-// above ip_pkt_list_tot, 20 by default). A raw rule on port 1 fills the list in `before`.
+// above ip_pkt_list_tot, 20 by default, and --seconds/--hitcount with --set or --remove). A raw
+// rule on port 1 fills the list in `before`.
 import { describe, expect } from "vitest";
 import { vectors } from "../../helpers/ext-vectors.js";
 import { run } from "../../helpers/session.js";
@@ -43,6 +44,14 @@ describe("-m recent", () => {
     { name: "--rdest lists destinations", chain: "OUTPUT", rule: "-m recent --rcheck --name DST --mask 255.255.255.255 --rdest -j ACCEPT",
       extra: "*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -m tcp --dport 1 -m recent --set --name DST --mask 255.255.255.255 --rdest\nCOMMIT\n",
       before: ["send tcp 192.168.1.88:40000 -> 192.168.1.20:1"], packet: "tcp 192.168.1.88:40001 -> 192.168.1.20:80", expect: "match" },
+    {
+      name: "--set with --seconds is refused (--seconds and --hitcount belong to --rcheck/--update)",
+      chain: "INPUT",
+      rule: rule("--set --seconds 10"),
+      packet: P,
+      expect: { loadError: /RULE_APPEND failed|seconds/ },
+      kernelDiffers: "xt_recent.c recent_mt_check ((SET|REMOVE) with seconds/hit_count/modifiers: -EINVAL)",
+    },
     {
       name: "--hitcount above ip_pkt_list_tot (20) is refused",
       chain: "INPUT",
