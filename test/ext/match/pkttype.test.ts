@@ -1,5 +1,6 @@
 // -m pkttype vectors (kernel: xt_pkttype.c pkttype_mt — the link-layer packet type, set from the
-// destination MAC by eth_type_trans: host (unicast), broadcast, multicast; ^ invert).
+// destination MAC by eth_type_trans: host (unicast), broadcast, multicast; ^ invert. A packet the
+// node builds itself keeps PACKET_HOST through OUTPUT and POSTROUTING).
 import { describe } from "vitest";
 import { vectors } from "../../helpers/ext-vectors.js";
 
@@ -21,5 +22,22 @@ describe("-m pkttype", () => {
     { name: "negated: unicast misses ! unicast", chain: "INPUT", rule: "-m pkttype ! --pkt-type unicast -j ACCEPT", packet: UNICAST, expect: { fail: "-m pkttype --pkt-type unicast", why: "packet is unicast" } },
     { name: "already in PREROUTING", table: "raw", chain: "PREROUTING", rule: "-m pkttype --pkt-type broadcast", packet: BCAST, expect: "match" },
     { name: "a forwarded packet is unicast", chain: "FORWARD", rule: "-m pkttype --pkt-type unicast -j ACCEPT", packet: "tcp 192.168.1.20:5000 -> 10.42.54.194:80 in enp3s0", expect: "match" },
+    {
+      name: "the node's own multicast is still PACKET_HOST (unicast) in OUTPUT",
+      chain: "OUTPUT",
+      rule: "-m pkttype --pkt-type unicast -j ACCEPT",
+      packet: "udp 192.168.1.88:5000 -> 224.0.0.251:5353",
+      expect: "match",
+      // a locally built skb keeps pkt_type 0 (PACKET_HOST); only the looped-back copy becomes PACKET_LOOPBACK
+      kernelDiffers: "xt_pkttype.c pkttype_mt (skb->pkt_type of a locally generated packet)",
+    },
+    {
+      name: "the node's own broadcast is still PACKET_HOST (unicast) in OUTPUT",
+      chain: "OUTPUT",
+      rule: "-m pkttype --pkt-type unicast -j ACCEPT",
+      packet: "udp 192.168.1.88:68 -> 255.255.255.255:67",
+      expect: "match",
+      kernelDiffers: "xt_pkttype.c pkttype_mt (skb->pkt_type of a locally generated packet)",
+    },
   ]);
 });
