@@ -46,6 +46,53 @@ const kind = (p: Position) => p.event?.kind;
 const ruleText = (p: Position) => (p.event && (p.event.kind === "rule" || p.event.kind === "nomatch") ? p.event.rule.text : undefined);
 
 describe("stepper positions (article SYN, seed 71508)", () => {
+  it("every stop: the stack ends in the event's chain at its depth, rule numbers point at the rule, hooks only move forward", () => {
+    const s = stepping();
+    const st = s.stepper!;
+    const table = (t: string, c: string) => s.engine.ruleset.tables.get(t as "nat")!.chains.get(c)!;
+    const hooks: string[] = [];
+    const dsts = new Set<string>();
+    const srcs = new Set<string>();
+    let seenConntrack = false;
+    for (let i = 0; i < st.stops.length; i++) {
+      if (i > 0) run(s, "step");
+      const p = pos(s);
+      expect(p.event).toBe(st.events[st.stops[i]!]);
+      const e = p.event!;
+      if ("chain" in e && "depth" in e) {
+        expect(p.stack).toHaveLength(e.depth + 1);
+        expect(p.stack[p.stack.length - 1]).toBe(e.chain);
+        expect(p.stack[0]).toBe(e.hook); // the base chain is named for its hook
+        expect([p.hook, p.table, p.chain]).toEqual([e.hook, e.table, e.chain]);
+      } else expect(p.stack).toEqual([]);
+      if (e.kind === "rule" || e.kind === "nomatch") expect(table(e.table, e.chain).rules[p.ruleIndex! - 1]!.handle).toBe(e.rule.handle);
+      else expect(p.ruleIndex).toBeUndefined();
+      if (p.hook && hooks[hooks.length - 1] !== p.hook) hooks.push(p.hook);
+      if (e.kind === "conntrack") seenConntrack = true;
+      expect(p.ct?.state).toBe(seenConntrack ? "NEW" : undefined);
+      dsts.add(formatIp(p.pkt.dst));
+      srcs.add(formatIp(p.pkt.src));
+    }
+    expect(hooks).toEqual(["OUTPUT", "POSTROUTING"]);
+    // the destination changes once (DNAT), the source once (MASQUERADE)
+    expect([...dsts]).toEqual(["10.43.156.98", "10.42.54.194"]);
+    expect([...srcs]).toEqual(["192.168.1.88", "10.42.135.130"]);
+  });
+
+  it("stepping back one stop at a time retraces every position exactly", () => {
+    const s = stepping();
+    const st = s.stepper!;
+    const forward: Position[] = [pos(s)];
+    while (!st.done) {
+      run(s, "step");
+      forward.push(pos(s));
+    }
+    for (let i = forward.length - 2; i >= 0; i--) {
+      run(s, "back");
+      expect(pos(s)).toEqual(forward[i]);
+    }
+  });
+
   it("starts at the output routing decision: no hook, no chain, the packet as sent, not yet tracked", () => {
     const s = stepping();
     const p = pos(s);
