@@ -71,6 +71,8 @@ export function loadScenario(io: Io, arg: string): LoadedSource {
 
 /** Reads a scenario's text; `dir` is where its relative paths (rules_file, ...) start. */
 export function loadScenarioText(io: Io, text: string, file: string, dir: string): LoadedSource {
+  const other = otherFormat(text);
+  if (other) throw new SourceError(`${file}:1:1: this is not a scenario but ${other}`);
   const y = new ScenarioDoc(text, file);
   const top = y.fields(y.root, SCENARIO_KEYS, ["title"]);
   const opt = (k: (typeof SCENARIO_KEYS)[number]) => top.get(k);
@@ -137,6 +139,15 @@ export function loadScenarioText(io: Io, text: string, file: string, dir: string
     ...(seed !== undefined ? { seed } : {}),
     ...(names ? { names } : {}),
   };
+}
+
+/** Files people may give --scenario by mistake, and where they belong. */
+function otherFormat(text: string): string | undefined {
+  const head = text.replace(/^(\s*#[^\n]*\n|\s*\n)*/, "");
+  if (text.startsWith("# ktrace snapshot v1")) return "a snapshot: load it with --snapshot FILE (load snapshot FILE)";
+  if (/^(\*(raw|mangle|nat|filter|security)\s*$|:\S+ \S+ \[\d+:\d+\])/m.test(head.split("\n")[0] ?? "")) return "iptables-save output: load it with --rules FILE, or put it in a scenario under rules: |";
+  if (/^(apiVersion|kind):/m.test(text) && !/^title:/m.test(text)) return "Kubernetes objects: load them with --k8s FILE, or put them in a scenario under kubernetes.objects (docs/scenarios.md)";
+  return undefined;
 }
 
 function both(y: ScenarioDoc, a: Field | undefined, b: Field | undefined) {
