@@ -226,8 +226,6 @@ export const stats: Command = {
     for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
     lines.push("fates:");
     for (const [k, v] of [...fates].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
-    const display = statsDisplay(s, n, counts, chainsOf, fates, svcChains);
-    const note = display.expected.length ? `expected from the statistic rules: ${display.expected.map((e) => `${e.chain} ${(100 * e.share).toFixed(1)}%`).join(", ")}` : undefined;
-    return { text: lines.join("\n"), display: [display], note };
+    return { text: lines.join("\n"), display: [statsDisplay(s, n, counts, chainsOf, fates, svcChains)] };
   },
 };
