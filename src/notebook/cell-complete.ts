@@ -9,7 +9,7 @@
  */
 import type { Session } from "../lang/session.js";
 import { completeLine } from "../lang/commands/index.js";
-import { splitCell } from "./cell.js";
+import { splitCell } from "./cell-lines.js";
 
 /** A Jupyter cursor position (code points) as an index into a JS string (UTF-16 units). */
 export function toUtf16(text: string, codePoints: number): number {

@@ -18,7 +18,7 @@ import { parseProtocol } from "../engine/parse/protocols.js";
 import { formatIp, parseIp } from "../engine/model/ipv4.js";
 import { listChainLikeIptables } from "../format/list.js";
 import type { AnyMatch, AnyTarget } from "../engine/ext/types.js";
-import { splitCell } from "./cell.js";
+import { splitCell } from "./cell-lines.js";
 import { toUtf16 } from "./cell-complete.js";
 
 export interface InspectReply {

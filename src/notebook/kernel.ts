@@ -17,7 +17,7 @@ import { Worker, MessageChannel, type MessagePort } from "node:worker_threads";
 import { readFileSync } from "node:fs";
 import type { ExecuteReply, ExecuteRequest, ExecuteSink, KernelLogic, MimeBundle } from "./tslab-adapter.js";
 import type { CellError, LineOutput } from "./cell.js";
-import { isComplete } from "./cell.js";
+import { isComplete } from "./cell-lines.js";
 import type { Query } from "./session-worker.js";
 
 function version(): string {

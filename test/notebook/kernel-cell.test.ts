@@ -2,7 +2,8 @@
 // the cell, completion and inspection at a cursor, the kernelspec's paths and arguments, the logo.
 import { describe, expect, it } from "vitest";
 import { inflateSync } from "node:zlib";
-import { join } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { Session } from "../../src/lang/session.js";
 import { completeLine, findCommand, runLine } from "../../src/lang/commands/index.js";
 import { loadCanned } from "../../src/sources/load.js";
@@ -171,5 +172,31 @@ describe("the kernelspec", () => {
       for (let y = 0; y < size; y++) for (let x = 0; x < size; x++) colours.add(raw.subarray(y * (size * 4 + 1) + 1 + x * 4, y * (size * 4 + 1) + 1 + x * 4 + 4).join(","));
       for (const c of ["29,43,79,255", "201,211,230,255", "255,140,26,255", "0,0,0,0"]) expect(colours.has(c), `${size}px has ${c}`).toBe(true);
     }
+  });
+});
+
+describe("the kernel's module graph", () => {
+  const src = join(import.meta.dirname, "..", "..", "src");
+  /** Value imports of a source file (type-only imports are erased and load nothing). */
+  const imports = (file: string) =>
+    [...readFileSync(file, "utf8").matchAll(/^import\s+(?!type\b)[^;]*?from\s+"([^"]+)"/gm), ...readFileSync(file, "utf8").matchAll(/^export\s+(?!type\b)[^;]*?from\s+"([^"]+)"/gm)].map((m) => m[1]!);
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : /\.tsx?$/.test(n) ? [join(dir, n)] : []));
+
+  it("only src/notebook/tslab-adapter.ts imports tslab", () => {
+    const users = files(src).filter((f) => imports(f).some((i) => i === "tslab" || i.startsWith("tslab/")));
+    expect(users.map((f) => relative(src, f))).toEqual(["notebook/tslab-adapter.ts"]);
+  });
+
+  it("the kernel's main thread does not load the engine (the worker does)", () => {
+    const seen = new Set<string>();
+    const walk = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const i of imports(file)) if (i.startsWith(".")) walk(resolve(dirname(file), i).replace(/\.js$/, ".ts"));
+    };
+    walk(join(src, "notebook", "kernel-main.ts"));
+    const loaded = [...seen].map((f) => relative(src, f)).sort();
+    expect(loaded).toContain("notebook/tslab-adapter.ts");
+    expect(loaded.filter((f) => f.startsWith("engine/") || f.startsWith("lang/commands/"))).toEqual([]);
   });
 });
