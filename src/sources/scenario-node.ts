@@ -55,6 +55,8 @@ export function readNode(y: ScenarioDoc, f: Field | undefined, base: NodeModel |
       node.routes = node.routes.filter((o) => !same(o));
       node.routes.push(route);
     }
+  // an interface given again loses the kernel routes of addresses it no longer has
+  node.routes = node.routes.filter((r) => r.proto !== "kernel" || r.src === undefined || node.interfaces.some((i) => i.name === r.dev && i.addrs.some((a) => a.ip === r.src)));
   addKernelRoutes(node);
   const rules = fields.get("rules");
   if (rules) {

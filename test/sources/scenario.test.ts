@@ -315,6 +315,11 @@ node:
     expect(src.node.routes.filter((r) => r.dst.prefix === 0).map((r) => formatIp(r.via!))).toEqual(["192.168.1.254"]);
     const s = new Session(src, nodeIo, 1);
     expect(run(s, "route get 10.42.135.140")).toContain("dev cali0000000001");
+    // an article interface given again with another address: the kernel's routes follow it
+    const moved = load(`title: m\nbase: article\nnode:\n  interfaces:\n    - {name: enp3s0, addresses: [192.168.7.88/24]}\n  routes:\n    - default via 192.168.7.1 dev enp3s0\n`);
+    const kernel = moved.node.routes.filter((r) => r.dev === "enp3s0" && r.proto === "kernel").map((r) => `${r.type} ${formatCidr(r.dst)}`);
+    expect(kernel.sort()).toEqual(["broadcast 192.168.7.255/32", "local 192.168.7.88/32", "unicast 192.168.7.0/24"]);
+    expect(moved.node.interfaces.find((i) => i.name === "enp3s0")).toMatchObject({ index: 2, mac: "58:47:ca:71:5e:3a" });
   });
 
   it("kubernetes objects inline (list or text) and from a file, relative to the scenario", () => {
