@@ -31,6 +31,10 @@ export interface WalkDisplay {
   meanings: Record<string, string>;
   /** Simulated clock, for conntrack timeouts. */
   now: number;
+  /** Lines said before the table (the packet stepping starts, a breakpoint that fired). */
+  before?: string[];
+  /** Lines said after it (where the cursor rests). */
+  after?: string[];
 }
 
 /** The article's "state of the packet": one row after each table (and one where the cursor is). */

@@ -173,3 +173,36 @@ describe("state, conntrack and the MIME bundle", () => {
     expect(runLine(s, SYN).display).toBeUndefined();
   });
 });
+
+describe("stepping in a notebook: the walk table says what the text says around it", () => {
+  it("the first step, each move with where the cursor rests, a breakpoint that fired", () => {
+    const s = articleSession();
+    s.stepByStep = true;
+    const first = runLine(s, SYN);
+    const w0 = only(first.display, "walk");
+    expect(w0.before).toEqual([first.text.split("\n")[0]]);
+    expect(w0.before![0]).toMatch(/^▶ tcp 192\.168\.1\.88:49058 -> 10\.43\.156\.98:9898 SYN len 60 \(generated on the node\)/);
+    const html0 = mimeBundle(first)["text/html"]!;
+    expect(html0.indexOf("ktrace-said")).toBeLessThan(html0.indexOf("<table"));
+
+    const n = runLine(s, "next");
+    const w1 = only(n.display, "walk");
+    expect(w1.events).toEqual(n.events);
+    const at = n.text.split("\n").pop()!.trim();
+    expect(at).toMatch(/^@ OUTPUT ▸ raw ▸ /);
+    expect(w1.after).toEqual([at]);
+    const html1 = mimeBundle(n)["text/html"]!;
+    expect(html1.lastIndexOf("ktrace-said")).toBeGreaterThan(html1.lastIndexOf("</table>"));
+
+    run(s, "break chain KUBE-SVC-Y4T5L63IYP3YFEBS");
+    const c = runLine(s, "continue");
+    expect(c.text.split("\n")[0]).toBe("breakpoint 1: chain KUBE-SVC-Y4T5L63IYP3YFEBS");
+    expect(only(c.display, "walk").before).toEqual(["breakpoint 1: chain KUBE-SVC-Y4T5L63IYP3YFEBS"]);
+    expect(mimeBundle(c)["text/html"]).toContain("breakpoint 1: chain KUBE-SVC-Y4T5L63IYP3YFEBS");
+
+    run(s, "continue");
+    const atFate = runLine(s, "step");
+    expect(atFate.display).toBeUndefined();
+    expect(mimeBundle(atFate)["text/html"]).toBeUndefined();
+  });
+});

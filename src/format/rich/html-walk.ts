@@ -119,10 +119,12 @@ function walkRows(w: WalkDisplay, events: TraceEvent[], rows: string[]) {
   }
 }
 
+const said = (lines: string[] | undefined) => (lines ?? []).map((l) => `<div class="ktrace-said" style="${S.note}">${esc(l)}</div>`).join("");
+
 export function walkHtml(w: WalkDisplay): string {
   const rows: string[] = [];
   walkRows(w, w.events, rows);
-  if (!rows.length) return "";
+  if (!rows.length) return said(w.before) + said(w.after);
   const head = `<tr>${COLUMNS.map((c) => `<th style="${S.th}">${esc(c)}</th>`).join("")}</tr>`;
-  return `<table class="ktrace-walk" style="${S.table}"><caption style="${S.caption}">${esc(describePacket(w.input))}${w.input.iif ? esc(` — arriving on ${w.input.iif}`) : " — generated on the node"}</caption><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>`;
+  return `${said(w.before)}<table class="ktrace-walk" style="${S.table}"><caption style="${S.caption}">${esc(describePacket(w.input))}${w.input.iif ? esc(` — arriving on ${w.input.iif}`) : " — generated on the node"}</caption><thead>${head}</thead><tbody>${rows.join("")}</tbody></table>${said(w.after)}`;
 }

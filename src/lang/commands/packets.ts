@@ -39,7 +39,7 @@ function walked(s: Session, sent: SentPacket): CommandOutput {
   const head = `▶ ${describePacket(sent.input)} (${from}) — step, next, finish, continue; back undoes a step`;
   const body = s.render(first);
   return { text: body ? `${head}
-${body}` : head, events: first, display: s.format === "explain" ? [walkDisplay(s, sent.input, first)] : undefined };
+${body}` : head, events: first, display: s.format === "explain" ? [{ ...walkDisplay(s, sent.input, first), before: [head] }] : undefined };
 }
 
 export const send: Command = {

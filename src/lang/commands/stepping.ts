@@ -45,7 +45,7 @@ function moved(s: Session, move: (st: Stepper) => Parameters<Session["render"]>[
   const events = move(st);
   const text = s.render(events, { hook: before.hook, table: before.table });
   const tail = st.done ? "(at the packet's fate — send another, or back)" : whereLine(s);
-  return { text: [text, `  @ ${tail}`].filter(Boolean).join("\n"), events, display: s.format === "explain" && events.length ? [walkDisplay(s, st.sent.input, events)] : undefined };
+  return { text: [text, `  @ ${tail}`].filter(Boolean).join("\n"), events, display: s.format === "explain" && events.length ? [{ ...walkDisplay(s, st.sent.input, events), after: [`@ ${tail}`] }] : undefined };
 }
 
 export const step: Command = {
@@ -87,7 +87,11 @@ export const cont: Command = {
       hit = r.hit;
       return r.events;
     });
-    if (hit !== undefined) out.text = `breakpoint ${hit + 1}: ${describeBreak(s.breaks[hit]!)}\n${out.text}`;
+    if (hit !== undefined) {
+      const said = `breakpoint ${hit + 1}: ${describeBreak(s.breaks[hit]!)}`;
+      out.text = `${said}\n${out.text}`;
+      for (const d of out.display ?? []) if (d.kind === "walk") d.before = [said];
+    }
     return out;
   },
 };
