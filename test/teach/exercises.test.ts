@@ -6,6 +6,7 @@ import { sceneSession } from "../../src/teach/exercises/exercise.js";
 import { articleSession, run } from "../helpers/session.js";
 import { runLine } from "../../src/lang/commands/index.js";
 
+// generating exercises walks packets: the heavy tests get their own time limits on a shared machine
 const seeds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
 
 test("every kind is listed", () => {
@@ -25,7 +26,7 @@ describe.each(EXERCISE_KINDS)("%s", (kind) => {
     // the right answer is not always the same candidate
     expect(new Set(many.map((e) => e.candidates.indexOf(e.expected))).size).toBeGreaterThan(1);
     for (const e of many) expect(e.text).toContain(`seed ${e.seed}`);
-  });
+  }, 180_000);
 
   test("exactly one candidate is right, by name and by letter; wrong ones are explained from the walk", () => {
     for (const seed of seeds(kind === "sep" ? 200 : 30, 100)) {
@@ -46,7 +47,7 @@ describe.each(EXERCISE_KINDS)("%s", (kind) => {
       expect(v.feedback.split("\n").length).toBeGreaterThan(2);
       expect(check(ex, "").right).toBe(false);
     }
-  });
+  }, 180_000);
 
   test("the expected answer is what the packet does when the learner sends it", () => {
     for (const seed of seeds(5, 40)) {
@@ -63,7 +64,7 @@ describe.each(EXERCISE_KINDS)("%s", (kind) => {
         expect(dnat?.kind === "nat" && dnat.rule?.chain).toBe(ex.expected);
       }
     }
-  });
+  }, 180_000);
 });
 
 describe("sep by hand", () => {
@@ -87,7 +88,7 @@ describe("sep by hand", () => {
       answers.add(String(ex.candidates.indexOf(ex.expected)));
     }
     expect(answers.size).toBeGreaterThan(2);
-  });
+  }, 180_000);
 
   test("a wrong endpoint is placed in the Service chain and its draw is named", () => {
     const ex = generateExercise("sep", 2);
