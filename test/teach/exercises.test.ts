@@ -5,6 +5,7 @@ import { check, EXERCISE_KINDS, generateExercise } from "../../src/teach/exercis
 import { sceneSession } from "../../src/teach/exercises/exercise.js";
 import { articleSession, run } from "../helpers/session.js";
 import { runLine } from "../../src/lang/commands/index.js";
+import { runCell, type LineOutput } from "../../src/notebook/cell.js";
 
 // generating exercises walks packets: the heavy tests get their own time limits on a shared machine
 const seeds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
@@ -122,6 +123,20 @@ describe("in the command table", () => {
     run(again, "exercise fix seed 3");
     expect(run(again, "iptables -t filter -S NETPOL")).toContain("-j DROP");
     expect(generateExercise("fix", 3).text).toBe(generateExercise("fix", 3).text);
+  });
+
+  test("in a ktrace kernel cell: the exercise, a wrong answer explained, then the right one", () => {
+    const s = articleSession();
+    const ex = generateExercise("sep", 12);
+    const wrong = ex.candidates.find((c) => c !== ex.expected)!;
+    const out: LineOutput[] = [];
+    const err = runCell(s, `exercise sep seed 12\nanswer ${wrong}\nanswer ${ex.expected}`, (o) => out.push(o));
+    expect(err).toBeUndefined();
+    const text = out.map((o) => o.bundle?.["text/plain"] ?? "");
+    expect(text[0]).toContain(ex.text);
+    expect(text[1]).toContain(`the answer is ${ex.expected}`);
+    expect(text[2]).toContain(ex.expected);
+    expect(text[2]).not.toContain("is not it");
   });
 
   test("errors name the word", () => {
