@@ -169,10 +169,11 @@ export class Ktrace {
     return showBundle(mimeBundle(out), this.displayTo ?? tslabDisplay());
   }
 
-  /** Runs a command line and shows its output: `k.show("diagram")`, `k.show("show conntrack")`. */
-  show(line: string): CommandOutput {
-    const out = this.run(line);
-    this.display(out);
-    return out;
+  /**
+   * Runs a command line and shows its output: `k.show("diagram")`, `k.show("show conntrack")`.
+   * Returns nothing, so a notebook cell ending with it prints nothing more; `run` returns the output.
+   */
+  show(line: string): void {
+    this.display(this.run(line));
   }
 }

@@ -95,7 +95,8 @@ describe("Ktrace API", () => {
     const display: Display = { html: (s) => shown.push(["html", s]), svg: (s) => shown.push(["svg", s]), text: (s) => shown.push(["text", s]) };
     const k = Ktrace.open({ seed: 71508, display });
     k.send(CURL);
-    const out = k.show("show conntrack");
+    expect(k.show("show conntrack")).toBeUndefined();
+    const out = k.run("show conntrack");
     const bundle = k.mime(out);
     const type = bundle["text/html"] !== undefined ? "html" : bundle["image/svg+xml"] !== undefined ? "svg" : "text";
     expect(shown).toEqual([[type, bundle[type === "html" ? "text/html" : type === "svg" ? "image/svg+xml" : "text/plain"]]]);

@@ -53,14 +53,17 @@ describe("lesson notebooks are in step with lessons/", () => {
       for (const sec of lesson.sections) {
         expect(all).toContain(`## ${sec.index}. ${sec.title}`);
         for (const st of sec.steps) for (const line of st.expect) expect(all).toContain(line);
-        if (sec.checkpoint && sec.index > 1) {
-          expect(all).toContain(sec.checkpoint.question);
-          // lesson mode asks the question before the section's commands run
-          const ask = code.findIndex((c) => c.endsWith(`lesson ${Number(name.slice(0, 2))} ${sec.index}`));
-          const firstCmd = sec.steps[0] ? code.indexOf(sec.steps[0].commands.join("\n")) : code.length;
-          expect(ask, `${name} section ${sec.index}`).toBeGreaterThanOrEqual(0);
-          expect(ask).toBeLessThan(firstCmd < 0 ? code.length : firstCmd);
-        }
+        if (sec.checkpoint) expect(all).toContain(sec.checkpoint.question);
+      }
+      // lesson mode moves with the learner: one `lesson next` per later section (asking its
+      // checkpoint before the section's commands run), and one to close the lesson
+      const moves = code.filter((c) => c.endsWith("\nlesson next")).length;
+      expect(moves).toBe(lesson.sections.length);
+      for (const sec of lesson.sections.slice(1)) {
+        const move = code.findIndex((c) => c.includes(`lesson mode, section ${sec.index}`));
+        const firstCmd = sec.steps[0] ? code.indexOf(sec.steps[0].commands.join("\n"), move) : -1;
+        expect(move, `${name} section ${sec.index}`).toBeGreaterThan(0);
+        if (firstCmd >= 0) expect(firstCmd).toBeGreaterThan(move);
       }
     }
   });
