@@ -116,11 +116,20 @@ export function formatReport(r: GradeReport): string {
   const lines = r.rows.map((x) => {
     const verdict = x.right === undefined ? "INVALID" : x.right ? "right" : "WRONG";
     const detail = x.right === undefined ? x.feedback : x.right ? x.answer : `${x.answer || "(no answer)"} — expected ${x.expected}`;
-    return `${x.student.padEnd(w)}  ${x.kind || "?"} seed ${x.seed || "?"}  ${verdict.padEnd(7)}  ${detail}`;
+    return `${x.student.padEnd(w)}  ${x.kind || "?"} seed ${x.seed || "?"}  ${verdict.padEnd(7)}  ${detail.replace(/\s*\n\s*/g, " ")}`;
   });
   const total = r.right + r.wrong;
+  // a student with several answers (several kinds or seeds) also gets a total
+  const per = new Map<string, [number, number]>();
+  for (const x of r.rows) {
+    if (x.right === undefined || !x.student) continue;
+    const t = per.get(x.student) ?? [0, 0];
+    per.set(x.student, [t[0] + (x.right ? 1 : 0), t[1] + 1]);
+  }
+  const totals = [...per].some(([, [, n]]) => n > 1) ? ["", "per student:", ...[...per].map(([name, [ok, n]]) => `  ${name.padEnd(w)}  ${ok}/${n} right`)] : [];
   return [
     ...lines,
+    ...totals,
     "",
     `${total} answer${total === 1 ? "" : "s"} graded: ${r.right} right, ${r.wrong} wrong${r.invalid ? `, ${r.invalid} invalid row${r.invalid === 1 ? "" : "s"} not graded` : ""}`,
   ].join("\n");

@@ -115,8 +115,11 @@ test("the header is required; --kind stands in for a kind column", () => {
 test("other kinds in the same file", () => {
   const ex = generateExercise("mark", 9);
   const wrong = ex.candidates.find((c) => c !== ex.expected)!;
-  const r = gradeCsv(`student,seed,answer,kind\nann,9,${wrong},mark\nbob,9,${ex.expected},mark\n`, "a.csv");
-  expect(r.rows.map((x) => x.right)).toEqual([false, true]);
+  const sep = walkedSep(9);
+  const r = gradeCsv(`student,seed,answer,kind\nann,9,${wrong},mark\nbob,9,${ex.expected},mark\nann,9,${sep.right},sep\n`, "a.csv");
+  expect(r.rows.map((x) => x.right)).toEqual([false, true, true]);
+  // a student with several answers gets a total
+  expect(formatReport(r)).toMatch(/per student:\n {2}ann +1\/2 right\n {2}bob +1\/1 right/);
 });
 
 describe("CSV", () => {
