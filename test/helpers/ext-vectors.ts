@@ -8,6 +8,11 @@
  * its why. Expectations are the kernel's behaviour (net/netfilter/xt_*.c); a vector on which
  * ktrace disagrees with the kernel names the kernel function in `kernelDiffers` and runs as
  * `it.fails`, so the day ktrace is fixed the test says so.
+ *
+ * Parsing and saving are not repeated here: test/unit/save-vectors.test.ts runs the measured
+ * iptables-restore answers (test/fixtures/save-canonical/vectors.t), including the base-chain
+ * refusals it recorded (DNAT in POSTROUTING, -m mac in OUTPUT...). Vector files add the load
+ * errors those do not cover: other hooks, user chains reached from a hook, the kernel's checks.
  */
 import { expect, it } from "vitest";
 import { rulesSession, run } from "./session.js";
@@ -33,7 +38,7 @@ export type Expectation =
 export interface TargetEffect {
   /** the verdict in the rule's event: CONTINUE, ACCEPT, DROP, RETURN */
   verdict?: string;
-  /** fields of the packet after the rule (for a target that changed it); addresses dotted */
+  /** fields of the packet after the rule (a non-terminal target's snapshot; else the packet at its fate); addresses dotted */
   after?: Partial<Record<keyof Packet, unknown>>;
   /** fields of the packet's fate */
   fate?: Partial<Record<string, unknown>>;

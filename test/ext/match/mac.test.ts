@@ -29,8 +29,6 @@ describe("-m mac", () => {
       // mac_mt returns false before applying invert when skb->dev->type != ARPHRD_ETHER
       kernelDiffers: "xt_mac.c mac_mt (dev type check before invert)",
     },
-    { name: "refused in OUTPUT (no MAC header yet)", chain: "OUTPUT", rule: "-m mac --mac-source 02:42:c0:a8:01:01 -j ACCEPT", packet: IN,
-      expect: { loadError: /RULE_APPEND failed \(Invalid argument\).*-m mac cannot be used in the OUTPUT hook/ } },
     { name: "refused in POSTROUTING", table: "mangle", chain: "POSTROUTING", rule: "-m mac --mac-source 02:42:c0:a8:01:01", packet: IN,
       expect: { loadError: /-m mac cannot be used in the POSTROUTING hook/ } },
     { name: "refused in a user chain reached from OUTPUT", chain: "MACS", via: "OUTPUT", rule: "-m mac --mac-source 02:42:c0:a8:01:01", packet: IN,

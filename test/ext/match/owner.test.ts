@@ -30,7 +30,6 @@ describe("-m owner", () => {
     { name: "forwarded: ! --socket-exists matches", table: "mangle", chain: "POSTROUTING", rule: "-m owner ! --socket-exists", packet: FWD, expect: "match" },
     { name: "forwarded: one negated and one plain option is no match (match ^ invert != 0)", table: "mangle", chain: "POSTROUTING",
       rule: "-m owner ! --uid-owner 0 --gid-owner 0", packet: FWD, expect: { fail: "-m owner --gid-owner 0", why: "no local socket" } },
-    { name: "refused in INPUT", chain: "INPUT", rule: "-m owner --uid-owner 0", packet: LOCAL, expect: { loadError: /-m owner cannot be used in the INPUT hook/ } },
     { name: "refused in PREROUTING", table: "mangle", chain: "PREROUTING", rule: "-m owner --uid-owner 0", packet: LOCAL, expect: { loadError: /-m owner cannot be used in the PREROUTING hook/ } },
     { name: "refused in FORWARD", chain: "FORWARD", rule: "-m owner --uid-owner 0", packet: LOCAL, expect: { loadError: /-m owner cannot be used in the FORWARD hook/ } },
     { name: "refused in a user chain reached from INPUT", chain: "OWN", via: "INPUT", rule: "-m owner --socket-exists", packet: LOCAL, expect: { loadError: /-m owner cannot be used in the INPUT hook/ } },

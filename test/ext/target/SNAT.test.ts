@@ -38,8 +38,6 @@ describe("-j SNAT", () => {
       } } },
     { name: "in nat INPUT", table: "nat", chain: "INPUT", rule: "-j SNAT --to-source 192.168.1.77", packet: "tcp 192.168.1.20:5000 -> 192.168.1.88:22 in enp3s0",
       expect: { verdict: "ACCEPT", nat: { manip: "SRC", src: "192.168.1.77", sport: 5000 }, fate: { kind: "delivered" } } },
-    { name: "refused in PREROUTING", table: "nat", chain: "PREROUTING", rule: "-j SNAT --to-source 10.42.135.130", packet: FWD, expect: { loadError: /SNAT is not allowed in the PREROUTING hook/ } },
-    { name: "refused in OUTPUT", table: "nat", chain: "OUTPUT", rule: "-j SNAT --to-source 10.42.135.130", packet: FWD, expect: { loadError: /SNAT is not allowed in the OUTPUT hook/ } },
     { name: "refused in a user chain reached from PREROUTING", table: "nat", chain: "MYSNAT", via: "PREROUTING", rule: "-j SNAT --to-source 10.42.135.130", packet: FWD,
       expect: { loadError: /SNAT is not allowed in the PREROUTING hook/ } },
     { name: "refused outside the nat table", table: "mangle", chain: "POSTROUTING", rule: "-j SNAT --to-source 10.42.135.130", packet: FWD, expect: { loadError: /only valid in the nat table/ } },
