@@ -31,6 +31,22 @@ export function parseKernelArgs(argv: string[]): { connectionFile: string; seed:
   return { connectionFile, seed };
 }
 
+/**
+ * Jupyter names its own process in JPY_PARENT_PID; when that process is gone (killed, crashed)
+ * nobody can shut this kernel down, so it ends itself, as ipykernel's parent poller does.
+ */
+function exitWithParent(env: NodeJS.ProcessEnv = process.env) {
+  const pid = Number(env.JPY_PARENT_PID);
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  setInterval(() => {
+    try {
+      process.kill(pid, 0);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ESRCH") process.exit(0);
+    }
+  }, 1000).unref();
+}
+
 /** Starts the kernel; resolves once its sockets are bound. The process exits after shutdown_request. */
 export async function runKernel(argv: string[]): Promise<number> {
   let a;
@@ -44,6 +60,7 @@ export async function runKernel(argv: string[]): Promise<number> {
   process.on("uncaughtException", (e) => process.stderr.write(`ktrace kernel: ${e.stack ?? e}\n`));
   process.on("unhandledRejection", (e) => process.stderr.write(`ktrace kernel: ${(e as Error)?.stack ?? e}\n`));
   await serveKernel(kernel, a.connectionFile, () => process.exit(0));
+  exitWithParent();
   return 0;
 }
 

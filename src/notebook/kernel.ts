@@ -49,7 +49,7 @@ export class KtraceKernel implements KernelLogic {
   private abortThrough = 0;
   private running?: { id: number; onMsg(m: WorkerMsg): void; fail(why: string): void };
   private nextId = 1;
-  private readonly pending = new Map<number, (reply: Record<string, unknown>) => void>();
+  private readonly pending = new Map<number, { kind: Query["kind"]; resolve(reply: Record<string, unknown>): void }>();
   private closing = false;
 
   constructor(private readonly opts: KernelOptions = {}) {
@@ -65,7 +65,7 @@ export class KtraceKernel implements KernelLogic {
     });
     this.worker.on("message", (m: WorkerMsg) => this.running?.id === m.id && this.running.onMsg(m));
     port1.on("message", (m: { id: number; reply: Record<string, unknown> }) => {
-      this.pending.get(m.id)?.(m.reply);
+      this.pending.get(m.id)?.resolve(m.reply);
       this.pending.delete(m.id);
     });
     // a crash of the session thread must not take the kernel with it: start a fresh session
@@ -78,7 +78,8 @@ export class KtraceKernel implements KernelLogic {
     const old = this.worker;
     old.removeAllListeners();
     this.queries.close();
-    for (const [, resolve] of this.pending) resolve({ status: "ok", found: false, data: {}, metadata: {}, matches: [], cursor_start: 0, cursor_end: 0 });
+    // questions the lost session did not answer get an empty answer, not silence
+    for (const [, q] of this.pending) q.resolve(q.kind === "complete" ? { status: "ok", matches: [], cursor_start: 0, cursor_end: 0, metadata: {} } : { status: "ok", found: false, data: {}, metadata: {} });
     this.pending.clear();
     this.running?.fail(`${why}; the session was started afresh (load canned article)`);
     void old.terminate();
@@ -162,7 +163,7 @@ export class KtraceKernel implements KernelLogic {
   private query(kind: Query["kind"], code: string, cursor: number, detail = 0): Promise<Record<string, unknown>> {
     const id = this.nextId++;
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      this.pending.set(id, { kind, resolve });
       this.queries.postMessage({ id, kind, code, cursor, detail } satisfies Query);
     });
   }

@@ -284,6 +284,24 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     expect((await k.execute("show source")).content.status).toBe("ok");
   }, 90_000);
 
+  it("ends itself when the Jupyter process that started it dies", async () => {
+    const orphaned = new Driver(spawn(PY, [DRIVER, "ktrace"], { env }));
+    expect((await orphaned.next()).ready).toBe(true);
+    const { pid } = await orphaned.ask({ op: "kernel_pid" });
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    expect(alive()).toBe(true);
+    orphaned.proc.kill("SIGKILL");
+    for (let i = 0; i < 100 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(alive()).toBe(false);
+  }, 60_000);
+
   it("survives what it cannot use: a forged signature, quit, a missing file", async () => {
     await k.ask({ op: "bad_signature" });
     for (let i = 0; i < 40 && !k.stderr.includes("dropped a message"); i++) await new Promise((r) => setTimeout(r, 50));

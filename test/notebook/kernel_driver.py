@@ -111,6 +111,8 @@ def handle(req):
         forged = Session(key=b"not-the-key")
         forged.send(kc.shell_channel.socket, forged.msg("kernel_info_request", {}))
         return {}
+    if op == "kernel_pid":
+        return {"pid": km.provisioner.pid}
     if op == "heartbeat":
         return {"beating": kc.hb_channel.is_beating(), "alive": km.is_alive()}
     if op == "sleep":
