@@ -74,6 +74,8 @@ export interface DiagramDisplay {
 export interface StatsCount {
   chains: string[];
   count: number;
+  /** Where those connections went ("10.42.54.194:9898"), after NAT; more than one only if they differed. */
+  to: string[];
 }
 
 /** A KUBE-SEP chain's share as the statistic rules of its KUBE-SVC chain set it. */

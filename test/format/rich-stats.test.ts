@@ -37,6 +37,13 @@ describe("stats chart", () => {
     for (const f of d.fates) expect(fates).toContain(`${f.count}`.padStart(6) + " ");
   });
 
+  it("says where each chain's connections went, from the walks (the fates agree)", () => {
+    const to = Object.fromEntries(d.counts.map((c) => [c.chains[0], c.to]));
+    expect(to).toEqual({ "KUBE-SEP-OYNVDBAPYJ623W6H": ["10.42.54.194:9898"], "KUBE-SEP-6G2GMHWEBXQ5W3DV": ["10.42.217.66:9898"] });
+    for (const c of d.counts) expect(d.fates).toContainEqual({ fate: `sent out vxlan.calico to ${c.to[0]}`, count: c.count });
+    expect(statsSvg(d)).toContain("→ 10.42.54.194:9898");
+  });
+
   it("expects half and half from the article's two statistic rules", () => {
     expect(d.expected.map((e) => [e.chain, e.share])).toEqual([
       ["KUBE-SEP-6G2GMHWEBXQ5W3DV", 0.5],
@@ -50,7 +57,7 @@ describe("stats chart", () => {
     const bars = [...svg.matchAll(/<g class="ktrace-bar" data-chain="([^"]+)" data-count="(\d+)" data-expected="([\d.]+)"/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
     expect(bars).toEqual(d.counts.map((c) => [c.chains[0], c.count, 0.5]));
     // bar widths are proportional to the counts
-    const widths = [...svg.matchAll(/<rect x="250" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
+    const widths = [...svg.matchAll(/<rect x="260" y="[\d.]+" width="([\d.]+)"/g)].map((m) => Number(m[1]));
     expect(widths).toEqual(d.counts.map((c) => Number(((c.count / 1500) * 420).toFixed(1))));
     expect(svg.match(/<g\b/g)!.length).toBe(svg.match(/<\/g>/g)!.length);
     expect(mimeBundle(r)["image/svg+xml"]).toBe(svg);

@@ -93,12 +93,12 @@ export function routeTable(q: RouteQuery, r: RouteResult, line: string): TableDi
 }
 
 /** `stats`' counts, with the shares the statistic rules of the KUBE-SVC chains seen promise. */
-export function statsDisplay(s: Session, total: number, counts: Map<string, number>, chainsOf: Map<string, string[]>, fates: Map<string, number>, svcChains: Set<string>): StatsDisplay {
+export function statsDisplay(s: Session, total: number, counts: Map<string, number>, chainsOf: Map<string, string[]>, fates: Map<string, number>, svcChains: Set<string>, toOf: Map<string, Set<string>>): StatsDisplay {
   const expected = [...svcChains].flatMap((c) => expectedShares(s.engine.ruleset, c) ?? []);
   return {
     kind: "stats",
     total,
-    counts: [...counts].sort((a, b) => b[1] - a[1]).map(([k, count]) => ({ chains: chainsOf.get(k) ?? [], count })),
+    counts: [...counts].sort((a, b) => b[1] - a[1]).map(([k, count]) => ({ chains: chainsOf.get(k) ?? [], count, to: [...(toOf.get(k) ?? [])] })),
     expected,
     fates: [...fates].sort((a, b) => b[1] - a[1]).map(([fate, count]) => ({ fate, count })),
   };

@@ -40,14 +40,16 @@ interface Bar {
   label: string;
   count: number;
   expected?: number;
+  /** Where the connections went ("10.42.54.194:9898"). */
+  to: string;
 }
 
 function bars(d: StatsDisplay): Bar[] {
-  const out: Bar[] = d.counts.map((c) => ({ label: c.chains.join(" → ") || "(no KUBE-SEP chain)", count: c.count }));
+  const out: Bar[] = d.counts.map((c) => ({ label: c.chains.join(" → ") || "(no KUBE-SEP chain)", count: c.count, to: c.to.join(", ") }));
   for (const e of d.expected) {
     const b = out.find((x) => x.label === e.chain);
     if (b) b.expected = (b.expected ?? 0) + e.share;
-    else out.push({ label: e.chain, count: 0, expected: e.share });
+    else out.push({ label: e.chain, count: 0, expected: e.share, to: "" });
   }
   return out;
 }
@@ -63,16 +65,16 @@ export function statsChartText(d: StatsDisplay, width = 30): string {
     const share = b.count / d.total;
     const cells = Array.from({ length: width }, (_, i): string => (i < Math.round(share * width) ? "█" : " "));
     if (b.expected !== undefined) cells[Math.min(width - 1, Math.round(b.expected * width))] = "│";
-    lines.push(`  ${b.label.padEnd(w)} ${cells.join("")} ${String(b.count).padStart(6)} ${pct(share).padStart(6)}${b.expected !== undefined ? `  expected ${pct(b.expected)}` : ""}`);
+    lines.push(`  ${b.label.padEnd(w)} ${cells.join("")} ${String(b.count).padStart(6)} ${pct(share).padStart(6)}${b.expected !== undefined ? `  expected ${pct(b.expected)}` : ""}${b.to ? `  → ${b.to}` : ""}`);
   }
   return lines.join("\n");
 }
 
 export function statsSvg(d: StatsDisplay): string {
   const bs = bars(d);
-  const labelW = 250;
+  const labelW = 260;
   const barW = 420;
-  const rowH = 30;
+  const rowH = 40;
   const top = 44;
   const height = top + bs.length * rowH + 50;
   const width = labelW + barW + 110;
@@ -92,14 +94,15 @@ export function statsSvg(d: StatsDisplay): string {
     out.push(
       `<g class="ktrace-bar" data-chain="${esc(b.label)}" data-count="${b.count}"${b.expected !== undefined ? ` data-expected="${b.expected.toFixed(6)}"` : ""}>`,
       `<title>${esc(`${b.label}: ${b.count} of ${d.total} (${pct(share)})${b.expected !== undefined ? `, expected ${pct(b.expected)}` : ""}`)}</title>`,
-      `<text x="${labelW - 8}" y="${y + 18}" text-anchor="end" fill="#222">${esc(b.label.length > 34 ? b.label.slice(0, 33) + "…" : b.label)}</text>`,
-      `<rect x="${labelW}" y="${y + 5}" width="${(share * barW).toFixed(1)}" height="${rowH - 10}" fill="#4c8bd6"/>`,
+      `<text x="${labelW - 8}" y="${y + 17}" text-anchor="end" fill="#222">${esc(b.label.length > 36 ? b.label.slice(0, 35) + "…" : b.label)}</text>`,
+      b.to ? `<text x="${labelW - 8}" y="${y + 31}" text-anchor="end" font-size="10" fill="#666">${esc(`→ ${b.to.length > 40 ? b.to.slice(0, 39) + "…" : b.to}`)}</text>` : "",
+      `<rect x="${labelW}" y="${y + 6}" width="${(share * barW).toFixed(1)}" height="${rowH - 12}" fill="#4c8bd6"/>`,
     );
     if (b.expected !== undefined) {
       const x = labelW + b.expected * barW;
       out.push(`<line class="ktrace-expected" x1="${x.toFixed(1)}" y1="${y + 1}" x2="${x.toFixed(1)}" y2="${y + rowH - 1}" stroke="#d9480f" stroke-width="3"/>`);
     }
-    out.push(`<text x="${labelW + barW + 8}" y="${y + 18}" fill="#222">${esc(`${b.count} (${pct(share)})`)}</text>`, "</g>");
+    out.push(`<text x="${labelW + barW + 8}" y="${y + 24}" fill="#222">${esc(`${b.count} (${pct(share)})`)}</text>`, "</g>");
   });
   const ly = top + bs.length * rowH + 24;
   out.push(

@@ -202,6 +202,7 @@ export const stats: Command = {
     const fates = new Map<string, number>();
     const chainsOf = new Map<string, string[]>();
     const svcChains = new Set<string>();
+    const toOf = new Map<string, Set<string>>();
     for (let i = 0; i < n; i++) {
       if (i % 64 === 0 && i > 0 && s.shouldStop?.()) throw new CommandError(`interrupted after ${i} of ${n} connections`, undefined, "nothing was counted; run a smaller stats to see a distribution sooner");
       const e = cloneEngine(base);
@@ -216,6 +217,8 @@ export const stats: Command = {
         }
       const key = seps.join(" → ") || "(no KUBE-SEP chain)";
       chainsOf.set(key, seps);
+      if (!toOf.has(key)) toOf.set(key, new Set());
+      toOf.get(key)!.add(r.pkt.proto === "icmp" ? formatIp(r.pkt.dst) : `${formatIp(r.pkt.dst)}:${r.pkt.dport}`);
       counts.set(key, (counts.get(key) ?? 0) + 1);
       const f = r.fate;
       const fk = f.kind === "sent" ? `sent out ${f.iface} to ${formatIp(r.pkt.dst)}:${r.pkt.dport}` : f.kind === "delivered" ? "delivered locally" : f.kind;
@@ -226,6 +229,6 @@ export const stats: Command = {
     for (const [k, v] of [...counts].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
     lines.push("fates:");
     for (const [k, v] of [...fates].sort((a, b) => b[1] - a[1])) lines.push(`  ${String(v).padStart(6)} ${pct(v)}  ${k}`);
-    return { text: lines.join("\n"), display: [statsDisplay(s, n, counts, chainsOf, fates, svcChains)] };
+    return { text: lines.join("\n"), display: [statsDisplay(s, n, counts, chainsOf, fates, svcChains, toOf)] };
   },
 };
