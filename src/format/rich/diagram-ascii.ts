@@ -62,7 +62,8 @@ function contentLines(scene: Scene, b: SceneBox): { text: string; style: Style }
   if (b.kind !== "hook") {
     const n = b.visits.length ? String(b.visits[0]) : "";
     const padded = `${n.padStart(2)} ${b.label}${b.current ? " ▶" : ""}`;
-    return [{ text: padded.length > BOX_W - 2 ? padded.trimStart() : padded, style: b.current ? "current" : b.visits.length ? "seen" : "" }];
+    const text = padded.length > BOX_W - 2 ? `${n || " "} ${b.label}${b.current ? " ▶" : ""}` : padded;
+    return [{ text, style: b.current ? "current" : b.visits.length ? "seen" : "" }];
   }
   const lines: { text: string; style: Style }[] = [];
   for (const t of scene.boxes.filter((x) => x.kind === "table" && x.hook === b.hook)) {

@@ -222,7 +222,12 @@ export function buildScene(input: Packet, events: TraceEvent[], opts: SceneOptio
     const edge = scene.edges.find((x) => x.from === a && x.to === b);
     if (edge) edge.onPath = true;
   }
-  for (const b of scene.boxes) if (b.kind === "hook" && scene.boxes.some((t) => t.kind === "table" && t.hook === b.hook && t.visits.length)) b.visits = [Math.min(...scene.boxes.filter((t) => t.hook === b.hook && t.kind === "table" && t.visits.length).flatMap((t) => t.visits))];
+  // a hook counts as visited from the first step into any of its tables
+  for (const b of scene.boxes) {
+    if (b.kind !== "hook") continue;
+    const steps = scene.boxes.filter((t) => t.kind === "table" && t.hook === b.hook).flatMap((t) => t.visits);
+    if (steps.length) b.visits = [Math.min(...steps)];
+  }
   return scene;
 }
 
