@@ -218,7 +218,7 @@ function askDrop(s: Session, events: TraceEvent[], fate: Fate): Asked {
     `FATE: ${fateText(fate)}`,
   ];
   const accepts = (a: string) => normRuleAnswer(a) === normRuleAnswer(expected);
-  return make("drop", "Which table, chain and rule drops the packet (e.g. filter FORWARD #3)?", expected, accepts, lines, (given) => {
+  return make("drop", "Which table, chain and rule drops or rejects the packet (e.g. filter FORWARD #3)?", expected, accepts, lines, (given) => {
     const m = /^(\S+) (\S+) (\d+)$/.exec(normRuleAnswer(given));
     if (!m) return [`write the answer as TABLE CHAIN #N, e.g. filter KUBE-FORWARD #1${fate.rule ? "" : ", or TABLE CHAIN policy"}.`];
     const chain = [...(s.engine.ruleset.tables.get(m[1] as never)?.chains.values() ?? [])].find((c) => c.name.toLowerCase() === m[2]);

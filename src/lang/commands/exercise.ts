@@ -21,7 +21,7 @@ export const exercise: Command = {
   name: "exercise",
   usage: "exercise [KIND [seed N]]",
   summary: "a seeded exercise on a generated cluster (which KUBE-SEP chain, which mark...); answer it with `answer`",
-  examples: ["exercise", "exercise sep", "exercise sep seed 7", "answer KUBE-SEP-…", "solution"],
+  examples: ["exercise", "exercise sep", "exercise sep seed 7", "answer b", "solution"],
   details: "Without KIND: the list of kinds. The exercise's cluster replaces the loaded ruleset, so show chain, send and step explore it (sending the packet shows the answer). The same KIND and seed give the same exercise everywhere: ktrace-repl exercise KIND --seed N prints it, ktrace-repl check KIND --seed N --answer X checks it.",
   run(s, args) {
     const kindWord = args[0];
