@@ -143,6 +143,22 @@ describe("state, conntrack and the MIME bundle", () => {
     expect(changed).not.toContain("9898");
   });
 
+  it("where: the cursor's hook, table, chain and rule as a table, the same as the stepper's position", () => {
+    const s = articleSession();
+    s.stepByStep = true;
+    run(s, SYN, "step 3");
+    const d = only(runLine(s, "where").display, "table");
+    const p = s.stepper!.position();
+    expect(p.ruleIndex).toBeDefined();
+    const rows = Object.fromEntries(d.rows.map(([k, v]) => [k, v]));
+    expect(rows).toMatchObject({ hook: p.hook, table: p.table, chain: p.chain, rule: `#${p.ruleIndex}` });
+    expect(rows.hook).toBe("OUTPUT");
+    expect(rows["jump stack"]).toBe(p.stack.join(" → "));
+    run(s, "continue");
+    const end = only(runLine(s, "where").display, "table");
+    expect(end.rows[0]).toEqual(["position", "at its fate: sent out vxlan.calico via 10.42.54.193"]);
+  });
+
   it("show conntrack: both tuples side by side, DNAT+SNAT", () => {
     const s = articleSession();
     run(s, SYN);

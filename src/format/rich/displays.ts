@@ -125,3 +125,27 @@ export function routesTable(s: Session): TableDisplay {
   ]);
   return { kind: "table", title: "routes", columns: ["type", "destination", "via", "dev", "src", "table", "scope", "proto", "metric"], rows };
 }
+
+/** `where`: the cursor's hook, table, chain, rule, the jumps that led there, the packet there. */
+export function whereTable(s: Session): TableDisplay | undefined {
+  const st = s.stepper;
+  if (!st) return undefined;
+  const p = st.position();
+  const rows: string[][] = [];
+  if (st.pos < 0) rows.push(["position", "before the first step"]);
+  else if (st.done) rows.push(["position", `at its fate: ${fateText(st.sent.result.fate)}`]);
+  else {
+    if (p.hook) rows.push(["hook", p.hook]);
+    if (p.table) rows.push(["table", p.table]);
+    if (p.chain) rows.push(["chain", p.chain]);
+    if (p.ruleIndex) rows.push(["rule", `#${p.ruleIndex}`]);
+    if (p.stack.length > 1 && p.table) rows.push(["jump stack", p.stack.join(" → ")]);
+    const e = p.event;
+    if (e && (e.kind === "rule" || e.kind === "nomatch")) rows.push(["the rule", `-A ${e.rule.chain} ${e.rule.text}`], ["result", e.kind === "rule" ? "matched" : `did not match: ${e.fail.clause} — ${e.fail.why}`]);
+    else if (e?.kind === "route") rows.push(["step", `routing decision (${e.why})`]);
+  }
+  rows.push(["packet", describePacket(p.pkt)]);
+  if (p.outIf) rows.push(["out", p.outIf]);
+  rows.push(["conntrack", describeCt(p.ct)]);
+  return { kind: "table", title: "where the packet is", columns: ["", ""], rows };
+}

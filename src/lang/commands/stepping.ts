@@ -15,7 +15,7 @@ import { describeCt, describePacket } from "../../format/describe.js";
 import { findChain } from "./show.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, completeTable, prefixFilter } from "../complete.js";
-import { walkDisplay } from "../../format/rich/displays.js";
+import { walkDisplay, whereTable } from "../../format/rich/displays.js";
 
 function stepper(s: Session): Stepper {
   if (!s.stepper) throw new CommandError("no packet to step through", undefined, "send one first, e.g. send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
@@ -122,7 +122,7 @@ export const where: Command = {
     if (p.stack.length && p.table) lines.push("jump stack:", ...p.stack.map((c, i) => `  ${"  ".repeat(i)}${i === 0 ? "" : "↳ "}${p.table} ${c}`));
     const e = p.event;
     if (e && (e.kind === "rule" || e.kind === "nomatch")) lines.push(`rule: -A ${e.rule.chain} ${e.rule.text}  (handle 0x${e.rule.handle.toString(16)})`);
-    return { text: lines.join("\n") };
+    return { text: lines.join("\n"), display: [whereTable(s)!] };
   },
 };
 
