@@ -17,12 +17,12 @@
 import { expect, it } from "vitest";
 import { rulesSession, run } from "./session.js";
 import type { Session } from "../../src/lang/session.js";
-import type { TraceEvent, Fate } from "../../src/engine/trace/events.js";
+import type { TraceEvent } from "../../src/engine/trace/events.js";
 import type { WalkResult } from "../../src/engine/walk/packet-walk.js";
 import type { Packet } from "../../src/engine/model/packet.js";
 import type { TableName } from "../../src/engine/model/ruleset.js";
 import { HOOKS } from "../../src/engine/walk/hooks.js";
-import { formatIp, parseIp } from "../../src/engine/model/ipv4.js";
+import { formatIp } from "../../src/engine/model/ipv4.js";
 
 /** What a vector expects of its rule. */
 export type Expectation =
@@ -191,6 +191,7 @@ export function vectors(list: Vector[]) {
         // only the expectation may fail: a vector that cannot even run (rule never reached, bad
         // packet) returns normally, so it.fails reports it instead of counting it as the known gap
         try {
+          if (typeof v.expect === "object" && "loadError" in v.expect) rulesSession(vectorRules(v)); // ktrace must load it: the gap is that it does
           checkVector(v);
         } catch (e) {
           if ((e as Error).name === "AssertionError") throw e;
@@ -200,7 +201,3 @@ export function vectors(list: Vector[]) {
     else it(v.name, () => checkVector(v));
   }
 }
-
-/** An address as the engine stores it, for checks. */
-export const ip = (text: string) => parseIp(text)!;
-export type { Fate };
