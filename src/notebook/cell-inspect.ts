@@ -78,8 +78,10 @@ function describeChain(s: Session, name: string, detail: number): string | undef
     return [meaning ?? `${name}: a kube-proxy chain name, but not one the loaded ruleset's comments explain`, `(no table of the loaded ruleset has a chain ${name})`].join("\n");
   }
   const lines: string[] = [];
-  lines.push(ask(s, "explain", ["chain", name])?.replace(/^.* is not a chain ktrace can name \(no kube-proxy comment or hash points to it\)\n/, "") ?? name);
-  if (HOOK_ROLE[name]) lines.push(`a built-in chain: ${HOOK_ROLE[name]}`);
+  const explained = ask(s, "explain", ["chain", name]) ?? name;
+  const unnamed = /^.* is not a chain ktrace can name \(no kube-proxy comment or hash points to it\)\n/;
+  if (HOOK_ROLE[name] && unnamed.test(explained)) lines.push(`${name}: a built-in chain, ${HOOK_ROLE[name]}`, explained.replace(unnamed, ""));
+  else lines.push(explained);
   if (kube) lines.push("(kube-proxy names it: prefix + the first 16 base32 characters of sha256(service port name + protocol [+ endpoint]); ktrace matched the hash against the rules' comments)");
   const max = detail > 0 ? Infinity : 8;
   for (const t of tables) {
@@ -128,6 +130,27 @@ function describeRule(s: Session, words: string[], line: string): string | undef
       lines.push(`it is rule #${i + 1} of ${t.name} ${chain} in the loaded ruleset${cnt ? ` (matched ${cnt[0]} packets so far)` : ""}`);
     }
   }
+  return lines.join("\n");
+}
+
+/** An address: the node's own, a Service's ClusterIP, a Service's endpoint — and its route. */
+function describeAddress(s: Session, ip: number): string {
+  const text = formatIp(ip);
+  const lines: string[] = [];
+  const owner = s.engine.node.interfaces.find((i) => i.addrs.some((a) => a.ip === ip));
+  if (owner) lines.push(`${text} is an address of this node (${owner.name})`);
+  const is32 = (c: { value: { addr: number; prefix: number }; negated: boolean } | undefined) => c && !c.negated && c.value.prefix === 32 && c.value.addr === ip;
+  const nat = s.engine.ruleset.tables.get("nat");
+  nat?.chains.get("KUBE-SERVICES")?.rules.forEach((r, i) => {
+    const t = r.target;
+    const port = /--dport (\d+)/.exec(r.text)?.[1];
+    if (is32(r.dst) && t && (t.kind === "jump" || t.kind === "goto")) lines.push(`${text}${port ? ` port ${port}` : ""} is a Service address: nat KUBE-SERVICES rule #${i + 1} sends it to ${s.names.decode(t.chain) ?? t.chain}`);
+  });
+  for (const c of nat?.chains.values() ?? [])
+    if (c.name.startsWith("KUBE-SEP-") && c.rules.some((r) => is32(r.src))) lines.push(`${text} is an endpoint (a pod): ${s.names.decode(c.name) ?? c.name}`);
+  if (!lines.length) lines.push(text);
+  const route = ask(s, "route", ["get", text]);
+  if (route) lines.push(`ip route get ${text}:`, ...route.split("\n").map((l) => `  ${l}`));
   return lines.join("\n");
 }
 
@@ -191,11 +214,7 @@ export function inspectCell(s: Session, code: string, cursorPos: number, detail 
   const iface = s.engine.node.interfaces.find((i) => i.name === word);
   if (iface) return found(`${iface.name}: interface ${iface.index} of ${s.engine.node.hostname}, mtu ${iface.mtu}, ${iface.up ? "up" : "down"}, link ${iface.mac}${iface.addrs.map((a) => `\n  inet ${formatIp(a.ip)}/${a.prefix}`).join("")}`);
   const ip = parseIp(word.replace(/:\d+$/, ""));
-  if (ip !== undefined && /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(word)) {
-    const owner = s.engine.node.interfaces.find((i) => i.addrs.some((a) => a.ip === ip));
-    const route = ask(s, "route", ["get", formatIp(ip)]);
-    return found([owner ? `${formatIp(ip)} is an address of this node (${owner.name})` : `${formatIp(ip)}`, route ? `ip route get ${formatIp(ip)}:\n  ${route.split("\n").join("\n  ")}` : ""].filter(Boolean).join("\n"));
-  }
+  if (ip !== undefined && /^\d+\.\d+\.\d+\.\d+(:\d+)?$/.test(word)) return found(describeAddress(s, ip));
   if (words.some((x) => /^-[AID]$/.test(x))) {
     const r = describeRule(s, words, whole);
     if (r) return found(r);

@@ -112,6 +112,10 @@ describe("completion and inspection at a cursor", () => {
     expect(text(rule, rule.indexOf("--probability") + 4)).toMatch(/^--probability of -m statistic/);
     expect(text("send tcp 10.0.0.1:1 -> 10.0.0.2:2 in enp3s0")).toContain("inet 192.168.1.88/24");
     expect(text("route get 10.42.54.194")).toContain(runLine(s, "route get 10.42.54.194").text);
+    expect(text("route get 10.42.54.194")).toContain(`10.42.54.194 is an endpoint (a pod): ${s.names.decode("KUBE-SEP-OYNVDBAPYJ623W6H")}`);
+    expect(text(SYN, SYN.indexOf("10.43"))).toContain(`10.43.156.98 port 9898 is a Service address: nat KUBE-SERVICES rule #6 sends it to ${s.names.decode("KUBE-SVC-Y4T5L63IYP3YFEBS")}`);
+    expect(text(SYN, 12)).toMatch(/^192\.168\.1\.88 is an address of this node \(enp3s0\)/);
+    expect(text("show chain filter FORWARD")).toMatch(/^FORWARD: a built-in chain, the FORWARD hook/);
     const saved = runLine(s, "iptables -t nat -S KUBE-SVC-Y4T5L63IYP3YFEBS").text.split("\n")[2]!;
     const r = text(saved, 1);
     expect(r).toContain("it is rule #2 of nat KUBE-SVC-Y4T5L63IYP3YFEBS");
