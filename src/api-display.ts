@@ -10,7 +10,7 @@
 import { createRequire } from "node:module";
 
 /** What ktrace needs from tslab's `display` (tslab.display satisfies it; tests pass their own). */
-export interface Display {
+export interface NotebookDisplay {
   html(s: string): void;
   svg(s: string): void;
   text(s: string): void;
@@ -21,7 +21,7 @@ export interface Display {
 const PREFERENCE = ["text/html", "image/svg+xml", "text/markdown", "text/plain"] as const;
 
 /** Shows one bundle: its preferred representation only, as a front end would pick it. */
-export function showBundle(bundle: Record<string, string>, display: Display): string {
+export function showBundle(bundle: Record<string, string>, display: NotebookDisplay): string {
   for (const type of PREFERENCE) {
     const body = bundle[type];
     if (body === undefined) continue;
@@ -35,10 +35,10 @@ export function showBundle(bundle: Record<string, string>, display: Display): st
   return "none";
 }
 
-let found: Display | undefined;
+let found: NotebookDisplay | undefined;
 
 /** tslab's display, loaded on first use. Throws a plain message outside a tslab kernel. */
-export function tslabDisplay(): Display {
+export function tslabDisplay(): NotebookDisplay {
   if (found) return found;
   const script = process.argv[1] ?? "";
   const places = [
@@ -48,7 +48,7 @@ export function tslabDisplay(): Display {
   ];
   for (const from of places) {
     try {
-      const tslab = createRequire(from)("tslab") as { display: Display };
+      const tslab = createRequire(from)("tslab") as { display: NotebookDisplay };
       found = tslab.display;
       return found;
     } catch {

@@ -21,10 +21,10 @@ import { nodeIo, type Io } from "./sources/io.js";
 import { loadCanned, loadK8s, loadRulesFile, loadSnapshot, type LoadedSource } from "./sources/load.js";
 import { mimeBundle } from "./format/rich/mime.js";
 import { walkData, type WalkData } from "./api-walk.js";
-import { showBundle, tslabDisplay, type Display } from "./api-display.js";
+import { showBundle, tslabDisplay, type NotebookDisplay } from "./api-display.js";
 
 export type { WalkData, WalkStep, PacketData } from "./api-walk.js";
-export type { Display } from "./api-display.js";
+export type { NotebookDisplay } from "./api-display.js";
 export type { CommandOutput } from "./lang/command.js";
 
 /** What to load. Give one of canned, rules, rulesFile, k8s, k8sFile, snapshotFile; the default is the article's node. */
@@ -44,7 +44,7 @@ export interface OpenOptions {
   /** How send/reply render their text: "explain" (default), "xtables-monitor" or "json". */
   format?: Format;
   /** Where display() shows things; tslab's display by default. */
-  display?: Display;
+  display?: NotebookDisplay;
 }
 
 /** A command line that failed: the one-line error and hint a REPL user would see. */
@@ -86,7 +86,7 @@ export class Ktrace {
   private constructor(
     /** The session underneath: the same object the REPL and the kernel drive. */
     readonly session: Session,
-    private readonly displayTo?: Display,
+    private readonly displayTo?: NotebookDisplay,
   ) {}
 
   /** Loads a scenario. Throws a KtraceError naming the file, line and token for a bad ruleset. */

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, mkdirSync, rmSync, symlinkSync } from "node:fs
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Ktrace, KtraceError, type Display } from "../../src/api.js";
+import { Ktrace, KtraceError, type NotebookDisplay } from "../../src/api.js";
 import { articleSession } from "../helpers/session.js";
 import { runLine } from "../../src/lang/commands/index.js";
 
@@ -92,7 +92,7 @@ describe("Ktrace API", () => {
 
   it("displays the richest form of a command's output", () => {
     const shown: [string, string][] = [];
-    const display: Display = { html: (s) => shown.push(["html", s]), svg: (s) => shown.push(["svg", s]), text: (s) => shown.push(["text", s]) };
+    const display: NotebookDisplay = { html: (s) => shown.push(["html", s]), svg: (s) => shown.push(["svg", s]), text: (s) => shown.push(["text", s]) };
     const k = Ktrace.open({ seed: 71508, display });
     k.send(CURL);
     expect(k.show("show conntrack")).toBeUndefined();
