@@ -6,7 +6,7 @@
  * table and the other tables, keeps them consistent and readable on a light page.
  */
 export const S = {
-  table: "border-collapse:collapse;font-family:DejaVu Sans Mono,Menlo,Consolas,monospace;font-size:12px;margin:4px 0;text-align:left",
+  table: "table-layout:auto;margin:4px 0;border-collapse:collapse;font-family:DejaVu Sans Mono,Menlo,Consolas,monospace;font-size:12px;text-align:left",
   caption: "caption-side:top;text-align:left;font-weight:bold;font-family:DejaVu Sans,Verdana,sans-serif;font-size:13px;padding:4px 0",
   th: "border-bottom:2px solid #888;padding:3px 8px;text-align:left;background:#f4f4f4;white-space:nowrap",
   td: "border-bottom:1px solid #e2e2e2;padding:2px 8px;vertical-align:top;text-align:left",
