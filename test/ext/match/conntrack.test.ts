@@ -45,8 +45,11 @@ describe("-m conntrack", () => {
     { name: "--ctstatus SEEN_REPLY misses before any answer", chain: "OUTPUT", rule: "-m conntrack --ctstatus SEEN_REPLY -j ACCEPT", packet: SYN_OUT, expect: { fail: "-m conntrack --ctstatus SEEN_REPLY" } },
     { name: "--ctstatus SEEN_REPLY after the answer", chain: "OUTPUT", rule: "-m conntrack --ctstatus SEEN_REPLY -j ACCEPT", before: [`send ${SYN_OUT}`, `send ${SYNACK_IN}`], packet: ACK_OUT, expect: "match" },
     { name: "--ctstatus NONE never matches (status & 0)", chain: "OUTPUT", rule: "-m conntrack --ctstatus NONE -j ACCEPT", packet: SYN_OUT, expect: { fail: "-m conntrack --ctstatus NONE" } },
-    { name: "--ctexpire: a SYN_SENT entry has up to 120 s", chain: "OUTPUT", rule: "-m conntrack --ctexpire 100:120 -j ACCEPT", packet: SYN_OUT, expect: "match" },
-    { name: "--ctexpire 0:60 misses it", chain: "OUTPUT", rule: "-m conntrack --ctexpire 0:60 -j ACCEPT", packet: SYN_OUT, expect: { fail: "-m conntrack --ctexpire 0:60" } },
+    // (on confirmed entries: before confirmation the kernel's ct->timeout is still relative)
+    { name: "--ctexpire: the SYN-ACK leaves SYN_RECV's 60 s", chain: "INPUT", rule: "-m conntrack --ctexpire 50:60 -j ACCEPT", before: [`send ${SYN_OUT}`], packet: SYNACK_IN, expect: "match" },
+    { name: "--ctexpire: an ESTABLISHED entry (5 days) is past 0:65535", chain: "OUTPUT", rule: "-m conntrack --ctexpire 0:65535 -j ACCEPT",
+      before: [`send ${SYN_OUT}`, `send ${SYNACK_IN}`], packet: ACK_OUT, expect: { fail: "-m conntrack --ctexpire 0:65535", why: "expires in 432000s" } },
+    { name: "negated --ctexpire", chain: "OUTPUT", rule: "-m conntrack ! --ctexpire 0:65535 -j ACCEPT", before: [`send ${SYN_OUT}`, `send ${SYNACK_IN}`], packet: ACK_OUT, expect: "match" },
     { name: "no entry: --ctstate alone decides", chain: "INPUT", rule: "-m conntrack --ctstate UNTRACKED --ctproto 17 -j ACCEPT", extra: NOTRACK, packet: IN, expect: "match" },
     {
       name: "no entry and no --ctstate: never a match",
