@@ -14,6 +14,7 @@ import type { Fate, TraceEvent } from "../engine/trace/events.js";
 import type { Rule } from "../engine/model/ruleset.js";
 import { formatIp, parseIp } from "../engine/model/ipv4.js";
 import { describePacket, endpoint, fateText } from "../format/describe.js";
+import { describeRoute } from "../engine/route/lookup.js";
 
 export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate";
 
@@ -204,9 +205,28 @@ function askMark(s: Session, events: TraceEvent[], input: number): Asked {
   });
 }
 
-function askOutInterface(s: Session, fate: Fate): Asked {
+/** The routing decisions of the walk, as explain mode words them. */
+function routeLines(events: TraceEvent[]): string[] {
+  return events.flatMap((e) => {
+    if (e.kind !== "route") return [];
+    const q = e.query;
+    const what = e.why === "reroute" ? "reroute (destination/mark changed)" : e.why === "input" ? "routing decision" : "route";
+    const from = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : q.src ? ` from ${formatIp(q.src)}` : "";
+    return [`${what}: ip route get ${formatIp(q.dst)}${from}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`];
+  });
+}
+
+/** Where DNAT sent the packet, when it did: the line that decides what routing looks up. */
+function dnatLines(s: Session, events: TraceEvent[]): string[] {
+  const nat = events.find((e): e is Extract<TraceEvent, { kind: "nat" }> => e.kind === "nat" && e.manip === "DST" && e.dir === "ORIGINAL");
+  if (!nat) return [];
+  const sep = nat.rule?.chain.startsWith("KUBE-SEP-") ? ` (${nat.rule.chain}, the endpoint the Service's statistic rules picked)` : "";
+  return [`${nat.rule ? ruleRef(s, nat.rule) : "conntrack"} DNAT: destination ${endpoint(nat.from.dst, nat.from.dport, nat.from.proto)} → ${endpoint(nat.to.dst, nat.to.dport, nat.to.proto)}${sep}`];
+}
+
+function askOutInterface(s: Session, events: TraceEvent[], fate: Fate): Asked {
   if (fate.kind !== "sent") fail("out-interface", `it does not leave the node: ${fateText(fate)}`);
-  const lines = [`FATE: ${fateText(fate)}`];
+  const lines = [...dnatLines(s, events), ...routeLines(events), `FATE: ${fateText(fate)}`];
   return make("out-interface", "By which interface does the packet leave the node?", fate.iface, (a) => norm(a).replace(/^dev /, "") === fate.iface.toLowerCase(), lines, () => []);
 }
 
@@ -238,6 +258,7 @@ function askPodSource(s: Session, events: TraceEvent[], fate: Fate, finalPkt: { 
   const lines = snat.length
     ? snat.map((e) => `${e.rule ? `${ruleRef(s, e.rule)} (-A ${e.rule.chain} ${e.rule.text})` : "conntrack"} rewrote the source: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`)
     : ["no SNAT or MASQUERADE rule matched, so the source address is left as the client sent it"];
+  lines.unshift(...dnatLines(s, events), ...routeLines(events));
   const src = formatIp(finalPkt.src);
   const port = finalPkt.proto === "icmp" ? undefined : finalPkt.sport;
   lines.push(`the pod sees the packet come from ${endpoint(finalPkt.src, finalPkt.sport, finalPkt.proto)}`);
@@ -272,7 +293,7 @@ export function ask(kind: QuestionKind, s: Session): Asked {
     case "mark":
       return askMark(s, events, last.input.mark);
     case "out-interface":
-      return askOutInterface(s, fate);
+      return askOutInterface(s, events, fate);
     case "drop":
       return askDrop(s, events, fate);
     case "pod-source":

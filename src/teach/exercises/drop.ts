@@ -58,6 +58,7 @@ const generate = (seed: number) =>
         const all = [...new Set([...tested, ...policy])].filter(refuses);
         return all.map((r) => ruleRef(s, r));
       },
+      endpointMatters: true,
       answerHow: "Answer with TABLE CHAIN #N (e.g. filter FORWARD #3) or the candidate's letter.",
     },
     seed,

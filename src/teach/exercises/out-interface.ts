@@ -38,6 +38,7 @@ const generate = (seed: number) =>
         ];
       },
       candidates: () => ["enp3s0", "vxlan.calico", "cali5c2e8d1a0b7", "calia41f3d96e02"],
+      endpointMatters: true,
       answerHow: "Answer with the interface's name or its letter.",
     },
     seed,

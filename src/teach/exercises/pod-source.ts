@@ -44,6 +44,7 @@ const generate = (seed: number) =>
         const set = new Set([client ?? "", "192.168.1.88", "10.42.135.130", asked.expected].filter(Boolean));
         return [...set].sort();
       },
+      endpointMatters: true,
       answerHow: "Answer with the address (IP, or IP:PORT) or its letter.",
     },
     seed,

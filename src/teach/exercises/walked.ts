@@ -33,6 +33,8 @@ export interface WalkedSpec {
   chains(s: Session, events: TraceEvent[]): [TableName, string][];
   candidates(s: Session, asked: Asked, built: Built): string[];
   answerHow: string;
+  /** does the answer hang on which endpoint the statistic rules picked? then the solution shows that walk too */
+  endpointMatters?: boolean;
 }
 
 const MAX_ATTEMPTS = 40;
@@ -109,7 +111,15 @@ export function generateWalked(spec: WalkedSpec, seed: number): Exercise {
       "",
       spec.answerHow,
     ].join("\n");
-    const solution = [`Exercise ${spec.kind} (seed ${seed}): ${asked.expected}`, ...asked.solution.split("\n").slice(2)].join("\n");
+    let choice: string[] = [];
+    if (spec.endpointMatters) {
+      try {
+        choice = ask("sep", s).solution.split("\n").slice(2);
+      } catch (e) {
+        if (!(e instanceof CommandError)) throw e; // no Service endpoint on this walk
+      }
+    }
+    const solution = [`Exercise ${spec.kind} (seed ${seed}): ${asked.expected}`, ...choice, ...asked.solution.split("\n").slice(2)].join("\n");
     return { kind: spec.kind, seed, text, candidates, expected: asked.expected, solution, scene: built.scene, asked };
   }
   throw new Error(`exercise ${spec.kind}: no usable scene for seed ${seed} in ${MAX_ATTEMPTS} attempts`);
