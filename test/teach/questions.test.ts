@@ -92,6 +92,8 @@ test("out-interface, pod-source and fate follow the walk's fate", () => {
   expect(fate.kind).toBe("sent");
   expect(ask("out-interface", s).expected).toBe(fate.kind === "sent" ? fate.iface : "");
   expect(ask("out-interface", s).accepts("VXLAN.CALICO")).toBe(fate.kind === "sent" && fate.iface === "vxlan.calico");
+  // the explanation carries the walk's DNAT and routing decision, which decide the interface
+  expect(ask("out-interface", s).explain("enp3s0")).toMatch(/DNAT: destination 10\.43\.156\.98:9898 → 10\.42\.\d+\.\d+:9898[\s\S]*ip route get 10\.42\.\d+\.\d+ .*dev vxlan\.calico/);
   const src = ask("pod-source", s);
   expect(src.expected).not.toBe("192.168.1.88"); // masqueraded
   expect(src.solution).toContain("MASQUERADE");
