@@ -222,3 +222,23 @@ describe("stepping in a notebook: the walk table says what the text says around 
     expect(mimeBundle(atFate)["text/html"]).toBeUndefined();
   });
 });
+
+describe("connect", () => {
+  it("one walk table per packet of the connection, captioned with that packet, the text unchanged", () => {
+    const s = articleSession();
+    const r = runLine(s, "connect tcp 192.168.1.88:49058 -> 10.43.156.98:9898 payload 81");
+    const walks = (r.display ?? []).filter((d): d is WalkDisplay => d.kind === "walk");
+    const sent = s.sent.slice(-walks.length);
+    expect(walks.length).toBe(9);
+    expect(s.sent).toHaveLength(9);
+    walks.forEach((w, i) => {
+      expect(w.input).toBe(sent[i]!.input);
+      expect(w.events).toBe(sent[i]!.result.events);
+    });
+    expect(walks.flatMap((w) => w.events)).toEqual(r.events);
+    const html = mimeBundle(r)["text/html"]!;
+    expect(html.match(/<table class="ktrace-walk"/g)).toHaveLength(9);
+    expect(html).toContain("tcp 10.42.54.194:9898 -&gt; 10.42.135.130:");
+    expect(html.match(/class="ktrace-fate"/g)).toHaveLength(9);
+  });
+});

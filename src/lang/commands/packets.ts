@@ -31,6 +31,13 @@ function out(s: Session, events: TraceEvent[], input: Packet): CommandOutput {
   return { text, events, note, display: s.format === "explain" ? [walkDisplay(s, input, events)] : undefined };
 }
 
+/** A connection's packets: one text, and a walk table per packet (each with its own caption). */
+function connected(s: Session, events: TraceEvent[], packets: SentPacket[]): CommandOutput {
+  const o = out(s, events, packets[0]!.input);
+  if (o.display) o.display = packets.map((p) => walkDisplay(s, p.input, p.result.events));
+  return o;
+}
+
 /** A single packet: its whole walk, or — stepping in the REPL — its first step. */
 function walked(s: Session, sent: SentPacket): CommandOutput {
   if (!s.stepByStep || !s.stepper) return out(s, sent.result.events, sent.input);
@@ -163,8 +170,9 @@ export const connect: Command = {
       events.push(...r.result.events);
       return r;
     };
+    const first = s.sent.length;
     const syn = client(TCP_FLAG_BIT.SYN);
-    if (syn.result.fate.kind !== "sent" && syn.result.fate.kind !== "delivered") return out(s, events, syn.input);
+    if (syn.result.fate.kind !== "sent" && syn.result.fate.kind !== "delivered") return connected(s, events, s.sent.slice(first));
     server(syn, TCP_FLAG_BIT.SYN | A);
     client(A);
     const req = client(A | P, payload);
@@ -174,7 +182,7 @@ export const connect: Command = {
     server(fin, A | F);
     client(A);
     s.stepper?.step(s.stepper.stops.length); // the exchange is over: the cursor rests at the last packet's fate
-    return out(s, events, syn.input);
+    return connected(s, events, s.sent.slice(first));
   },
   complete: send.complete,
 };
