@@ -47,7 +47,7 @@ export class KtraceKernel implements KernelLogic {
   private received = 0;
   /** Executions received up to this number are aborted (a cell before them failed). */
   private abortThrough = 0;
-  private running?: { id: number; onMsg(m: WorkerMsg): void; fail(why: string): void };
+  private running?: { id: number; onMsg(m: WorkerMsg): void; fail(why: string): void; warn(text: string): void; interruptedAt?: number };
   private nextId = 1;
   private readonly pending = new Map<number, { kind: Query["kind"]; resolve(reply: Record<string, unknown>): void }>();
   private closing = false;
@@ -144,6 +144,7 @@ export class KtraceKernel implements KernelLogic {
           } else resolve(m.error);
         },
         fail: (why) => resolve({ evalue: why, line: 1, skipped: 0 }),
+        warn: (text) => silent || sink.stream("stderr", text),
       };
       Atomics.store(this.interruptFlag, 0, 0);
       this.worker.postMessage({ type: "execute", id, code: req.code });
@@ -184,9 +185,24 @@ export class KtraceKernel implements KernelLogic {
     return [...this.cells];
   }
 
-  /** Stops the running cell's long work (stats) at its next check; nothing to do when idle. */
+  /**
+   * Stops the running cell's long work (stats) at its next check; nothing to do when idle. A
+   * command that cannot stop midway (loading a huge ruleset) is abandoned by a second interrupt
+   * a second or more later: the session thread is replaced by a fresh one.
+   */
   interrupt() {
-    if (this.running) Atomics.store(this.interruptFlag, 0, 1);
+    const r = this.running;
+    if (!r) return;
+    const now = Date.now();
+    if (r.interruptedAt !== undefined) {
+      if (now - r.interruptedAt >= 1000) this.workerLost("interrupted twice: the command was abandoned");
+      return;
+    }
+    r.interruptedAt = now;
+    Atomics.store(this.interruptFlag, 0, 1);
+    setTimeout(() => {
+      if (this.running === r) r.warn("(this command cannot stop midway: interrupt again to abandon it; the session then starts afresh)\n");
+    }, 1000).unref();
   }
 
   async shutdown() {

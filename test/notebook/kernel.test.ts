@@ -4,7 +4,7 @@
 // Needs the build (dist/) and Debian's python3 with jupyter_client; skips outside CI without them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -282,6 +282,26 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     expect(r2.content.evalue).toMatch(/interrupted after \d+ of 20000 connections/);
     expect(r2.received! - sig.at).toBeLessThan(2);
     expect((await k.execute("show source")).content.status).toBe("ok");
+  }, 90_000);
+
+  it("a second interrupt abandons a command that cannot stop midway, and the session starts afresh", async () => {
+    // a ruleset big enough that loading it takes seconds, with no place to stop
+    const rules = join(prefix, "big.rules");
+    const lines = ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]"];
+    for (let i = 0; i < 300_000; i++) lines.push(`-A INPUT -s 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 -p tcp -m tcp --dport ${1 + (i % 60000)} -j ACCEPT`);
+    writeFileSync(rules, [...lines, "COMMIT", ""].join("\n"));
+    const started = await k.ask({ op: "execute_nowait", code: `load rules "${rules}"` });
+    await k.ask({ op: "sleep", seconds: 0.5 });
+    await k.ask({ op: "interrupt" });
+    await k.ask({ op: "sleep", seconds: 1.5 });
+    const second = await k.ask({ op: "interrupt" });
+    const r: Msg = await k.ask({ op: "wait_execute", msg_id: started.msg_id, timeout: 60 });
+    expect(r.content.status).toBe("error");
+    expect(r.content.evalue).toBe("interrupted twice: the command was abandoned; the session was started afresh (load canned article)");
+    expect(r.received! - second.at).toBeLessThan(3);
+    expect(r.iopub!.some((x) => x.msg_type === "stream" && /interrupt again to abandon it/.test(x.content.text))).toBe(true);
+    const src = await k.execute("show source");
+    expect(resultText(src)).toBe(runLine(replSession(), "show source").text);
   }, 90_000);
 
   it("ends itself when the Jupyter process that started it dies", async () => {
