@@ -135,7 +135,7 @@ describe("the article's SYN on the diagram", () => {
     expect(ascii).toContain("↳ reroute");
     expect(ascii).toContain("↳ MASQUERADE");
     expect(ascii).toMatch(/ 3 raw +░/);
-    expect(lines).toContain("FATE: sent out vxlan.calico via 10.42.54.193");
+    expect(lines).toContain("✓ FATE: sent out vxlan.calico via 10.42.54.193");
     expect(diagramAscii(scene, { color: true })).toContain("\x1b[");
   });
 });
@@ -170,7 +170,7 @@ describe("other packets", () => {
     expect(scene.fate).toMatchObject({ ok: false, at: "OUTPUT/filter" });
     expect(scene.boxes.find((b) => b.id === "OUTPUT/filter")!.marks.map((m) => m.kind)).toEqual(["DROP"]);
     expect(scene.path).not.toContain("out");
-    expect(diagramAscii(scene)).toContain("\nFATE: dropped by filter OUTPUT");
+    expect(diagramAscii(scene)).toContain("\n✗ FATE: dropped by filter OUTPUT");
   });
 
   it("while stepping, the path so far with the cursor on its last box; `full` shows the whole walk", () => {

@@ -181,8 +181,7 @@ export function diagramAscii(scene: Scene, opts: AsciiOptions = {}): string {
   const lines = c.text(opts.color ?? false);
   lines.unshift(scene.title);
   if (scene.fate) {
-    // the line explain mode ends with, so the REPL colours it the same way
-    const f = `FATE: ${scene.fate.text}`;
+    const f = `${scene.fate.ok ? "✓" : "✗"} FATE: ${scene.fate.text}`;
     lines.push(opts.color ? `${ANSI[scene.fate.ok ? "ok" : "bad"]}${f}\x1b[0m` : f);
   } else if (scene.path.length) lines.push("▶ stepping: the path so far; ▶ marks the cursor");
   lines.push("legend: ━ the packet's path, N its steps in order, ↳ what happened there,", "        ░ rules ran that the kernel trace hides (before TRACE), (table) not in the ruleset");
