@@ -132,7 +132,7 @@ const pts = (p: Pt[]) => p.map(([x, y]) => `${x},${y}`).join(" ");
 export function diagramSvg(scene: Scene): string {
   const out: string[] = [];
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="ktrace-diagram" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="ktrace-diagram" role="img" aria-label="${esc(`netfilter hooks and tables: ${scene.title}`)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">`,
     `<title>${esc(scene.title)}</title>`,
     "<defs>",
     `<marker id="ktrace-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="${C.border}"/></marker>`,

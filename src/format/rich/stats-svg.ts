@@ -79,7 +79,7 @@ export function statsSvg(d: StatsDisplay): string {
   const height = top + bs.length * rowH + 50;
   const width = labelW + barW + 110;
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="ktrace-stats" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="ktrace-stats" role="img" aria-label="${esc(`${d.total} new connections per KUBE-SEP chain`)}" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">`,
     `<rect x="0" y="0" width="${width}" height="${height}" fill="#fff"/>`,
     `<text x="10" y="22" font-size="14" font-weight="bold" fill="#222">${esc(`${d.total} new connections: where kube-proxy's statistic rules sent them`)}</text>`,
   ];
