@@ -47,12 +47,13 @@ export interface OpenOptions {
   display?: NotebookDisplay;
 }
 
-/** A command line that failed: the one-line error and hint a REPL user would see. */
+/** A command line that failed: the one-line error and hint a REPL user would see, and the column of the offending word. */
 export class KtraceError extends Error {
   constructor(
     readonly line: string,
     readonly error: string,
     readonly hint?: string,
+    readonly column?: number,
   ) {
     super(`${line}: ${error}${hint ? ` (${hint})` : ""}`);
     this.name = "KtraceError";
@@ -111,7 +112,7 @@ export class Ktrace {
   /** Runs one command line, exactly as typed in the REPL. Throws a KtraceError if it fails. */
   run(line: string): CommandOutput {
     const r = this.tryRun(line);
-    if (r.error !== undefined) throw new KtraceError(line.trim(), r.error, r.hint);
+    if (r.error !== undefined) throw new KtraceError(line.trim(), r.error, r.hint, r.failure?.col);
     return r;
   }
 

@@ -87,6 +87,14 @@ describe("Ktrace API", () => {
     const k = Ktrace.open();
     expect(() => k.run("sned tcp 1.2.3.4:1 -> 5.6.7.8:2")).toThrow(/unknown command "sned".*did you mean send/);
     expect(k.tryRun("sned").error).toMatch(/unknown command/);
+    try {
+      k.run("show chain nat KUBE-NOPE");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(KtraceError);
+      // the column of the offending word, counted as the REPL counts it
+      expect((e as KtraceError).column).toBe("show chain nat KUBE-NOPE".indexOf("KUBE-NOPE") + 1);
+    }
     expect(() => k.walk()).toThrow(/nothing sent yet/);
   });
 
