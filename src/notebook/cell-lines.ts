@@ -33,7 +33,14 @@ export function splitCell(code: string): CommandLine[] {
   const out: CommandLine[] = [];
   let cur: CommandLine | undefined;
   physical.forEach((raw, i) => {
-    if (!cur) cur = { text: "", line: i + 1, pieces: [] };
+    if (!cur) {
+      // a comment line is whole: a quote or backslash in it does not swallow the next command
+      if (raw.trimStart().startsWith("#")) {
+        out.push({ text: raw, line: i + 1, pieces: [{ offset: 0, line: i + 1, col: 1 }] });
+        return;
+      }
+      cur = { text: "", line: i + 1, pieces: [] };
+    }
     cur.pieces.push({ offset: cur.text.length, line: i + 1, col: 1 });
     if (/\\\s*$/.test(raw)) {
       cur.text += raw.replace(/\\\s*$/, "") + " ";
@@ -62,8 +69,8 @@ export type IsComplete = { status: "complete" } | { status: "incomplete"; indent
 
 /** A console asks this before sending a cell: wait for more after `\` or an open quote. */
 export function isComplete(code: string): IsComplete {
-  if (/\\\s*$/.test(code)) return { status: "incomplete", indent: "" };
   const last = splitCell(code).pop();
-  if (last && hasOpenQuote(last.text)) return { status: "incomplete", indent: "" };
+  if (!last || last.text.trimStart().startsWith("#")) return { status: "complete" };
+  if (/\\\s*$/.test(code) || hasOpenQuote(last.text)) return { status: "incomplete", indent: "" };
   return { status: "complete" };
 }

@@ -44,6 +44,14 @@ describe("a cell as commands", () => {
     expect(cmds.map((c) => c.text)).toEqual(['load rules "my\nrules.v4"', "where"]);
   });
 
+  it("takes a comment line whole, whatever quote or backslash it holds", () => {
+    expect(splitCell('# the "fast path\nstep\n# ends in \\\nwhere').map((c) => c.text)).toEqual(['# the "fast path', "step", "# ends in \\", "where"]);
+    expect(isComplete('# the "fast path')).toEqual({ status: "complete" });
+    const outs: LineOutput[] = [];
+    expect(runCell(session(), `# the "fast path\n${SYN}`, (o) => outs.push(o))).toBeUndefined();
+    expect(outs.map((o) => o.line)).toEqual([2]);
+  });
+
   it("is incomplete after a backslash or inside a quote, complete otherwise", () => {
     expect(isComplete("send tcp 1.2.3.4:1 -> 5.6.7.8:2 \\")).toEqual({ status: "incomplete", indent: "" });
     expect(isComplete('load rules "a b')).toEqual({ status: "incomplete", indent: "" });
