@@ -119,6 +119,7 @@ describe("in the command table", () => {
   test("the REPL's iptables changes do not leak into the next exercise", () => {
     const s = articleSession();
     run(s, "exercise fix seed 3", "iptables -F NETPOL");
+    expect(s.commandHistory).toEqual(["exercise fix seed 3", "iptables -F NETPOL"]);
     const again = articleSession();
     run(again, "exercise fix seed 3");
     expect(run(again, "iptables -t filter -S NETPOL")).toContain("-j DROP");

@@ -46,10 +46,12 @@ export const exercise: Command = {
     const ex = generateExercise(kindWord.text, seed);
     s.load(sceneSource(ex.scene));
     s.setSeed(ex.scene.walkSeed);
+    const typed = s.commandHistory.length;
     for (const line of ex.scene.setup) {
       const r = runLine(s, line);
       if (r.error) throw new Error(`exercise ${ex.kind} seed ${seed}: "${line}" failed: ${r.error}`);
     }
+    s.commandHistory.length = typed; // the exercise's own iptables commands are not the learner's history
     current.set(s, ex);
     s.question = {
       source: `exercise ${ex.kind} (seed ${seed})`,
