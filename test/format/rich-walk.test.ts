@@ -2,7 +2,7 @@
 // walk's events, the article's SYN row by row, every string from a rule escaped.
 import { describe, expect, it } from "vitest";
 import { articleSession, rulesSession, run } from "../helpers/session.js";
-import { runLine } from "../../src/lang/commands/index.js";
+import { runLine, COMMANDS } from "../../src/lang/commands/index.js";
 import type { Display, WalkDisplay } from "../../src/lang/command.js";
 import { walkHtml } from "../../src/format/rich/html-walk.js";
 import { mimeBundle } from "../../src/format/rich/mime.js";
@@ -240,5 +240,22 @@ describe("connect", () => {
     expect(html.match(/<table class="ktrace-walk"/g)).toHaveLength(9);
     expect(html).toContain("tcp 10.42.54.194:9898 -&gt; 10.42.135.130:");
     expect(html.match(/class="ktrace-fate"/g)).toHaveLength(9);
+  });
+});
+
+describe("small tables", () => {
+  it("help lists every command with its summary; breaks and show rule as tables", () => {
+    const s = articleSession();
+    const help = only(runLine(s, "help").display, "table");
+    expect(help.rows).toEqual(COMMANDS.map((c) => [c.name, c.summary]));
+    expect(runLine(s, "breaks").display).toBeUndefined();
+    run(s, "break chain KUBE-SVC-Y4T5L63IYP3YFEBS", "break verdict DROP");
+    expect(only(runLine(s, "breaks").display, "table").rows).toEqual([["1", "chain KUBE-SVC-Y4T5L63IYP3YFEBS"], ["2", "verdict DROP"]]);
+    s.stepByStep = true;
+    run(s, SYN, "step 2");
+    const rule = Object.fromEntries(only(runLine(s, "show rule").display, "table").rows.map(([k, v]) => [k, v]));
+    expect(rule["the rule"]).toBe('-A cali-OUTPUT -m comment --comment "cali:njdnLwYeGqBJyMxW" -j MARK --set-xmark 0x0/0xf0000');
+    expect(rule.result).toBe("matched → CONTINUE");
+    expect(rule.table).toBe("raw");
   });
 });

@@ -28,7 +28,10 @@ const help: Command = {
     const name = args[0]?.text;
     if (!name) {
       const w = Math.max(...COMMANDS.map((c) => c.name.length));
-      return { text: ["commands:", ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`), "", "help COMMAND shows its usage and examples."].join("\n") };
+      return {
+        text: ["commands:", ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`), "", "help COMMAND shows its usage and examples."].join("\n"),
+        display: [{ kind: "table", title: "commands (help COMMAND shows its usage and examples)", columns: ["command", "what it does"], rows: COMMANDS.map((c) => [c.name, c.summary]) }],
+      };
     }
     const c = findCommand(name);
     if (!c) {

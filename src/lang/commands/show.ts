@@ -99,7 +99,9 @@ export const show: Command = {
         const e = s.stepper?.position().event;
         if (!e || (e.kind !== "rule" && e.kind !== "nomatch")) return { text: "the cursor is not on a rule (step to one first)" };
         const verdict = e.kind === "rule" ? `matched → ${verdictText(e.verdict)}` : `did not match: ${e.fail.clause} — ${e.fail.why}`;
-        return { text: [`${e.table} ${e.chain} rule #${s.stepper!.position().ruleIndex ?? "?"} (handle 0x${e.rule.handle.toString(16)}, from ${e.rule.origin.file}:${e.rule.origin.line})`, `  -A ${e.rule.chain} ${e.rule.text}`, `  ${verdict}`].join("\n") };
+        const n = s.stepper!.position().ruleIndex ?? "?";
+        const rows = [["table", e.table], ["chain", e.chain], ["rule", `#${n} (handle 0x${e.rule.handle.toString(16)})`], ["from", `${e.rule.origin.file}:${e.rule.origin.line}`], ["the rule", `-A ${e.rule.chain} ${e.rule.text}`], ["result", verdict]];
+        return { text: [`${e.table} ${e.chain} rule #${n} (handle 0x${e.rule.handle.toString(16)}, from ${e.rule.origin.file}:${e.rule.origin.line})`, `  -A ${e.rule.chain} ${e.rule.text}`, `  ${verdict}`].join("\n"), display: [{ kind: "table", title: "the rule under the cursor", columns: ["", ""], rows }] };
       }
       case "path":
         return { text: showPath(s), display: s.stepper ? [{ kind: "diagram", scene: sessionScene(s) }] : undefined };

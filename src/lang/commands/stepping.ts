@@ -221,7 +221,10 @@ export const breaks: Command = {
   usage: "breaks",
   summary: "list breakpoints",
   examples: ["breaks"],
-  run: (s) => ({ text: s.breaks.length ? s.breaks.map((b, i) => `${i + 1}: ${describeBreak(b)}`).join("\n") : "no breakpoints" }),
+  run: (s) => ({
+    text: s.breaks.length ? s.breaks.map((b, i) => `${i + 1}: ${describeBreak(b)}`).join("\n") : "no breakpoints",
+    display: s.breaks.length ? [{ kind: "table", title: "breakpoints", columns: ["#", "stops at"], rows: s.breaks.map((b, i) => [String(i + 1), describeBreak(b)]) }] : undefined,
+  }),
 };
 
 export const deleteCmd: Command = {
