@@ -4,7 +4,7 @@
 // Needs the build (dist/) and Debian's python3 with jupyter_client; skips outside CI without them.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -89,6 +89,7 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     if (!k) return;
     const r = await k.ask({ op: "shutdown" }).catch(() => ({ alive: "unknown" }));
     k.proc.kill();
+    rmSync(prefix, { recursive: true, force: true });
     expect(r.alive).toBe(false);
   });
 
@@ -125,6 +126,7 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     const bad = spawnSync(process.execPath, [CLI, "kernel", "install", "--user", "--prefix", other], { encoding: "utf8" });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--prefix and --user cannot both be given");
+    rmSync(other, { recursive: true, force: true });
   }, 90_000);
 
   it("answers kernel_info with the ktrace language", async () => {
