@@ -97,7 +97,18 @@ describe.skipIf(!hasJupyter && !CI)(`notebooks run in Jupyter (nbconvert --execu
           done();
         });
       });
-    const queue = [...notebooks.map((f) => join(notebooksDir, f)), projectNb];
+    // lesson 1 as a learner who answers every checkpoint right: the answer cells filled in
+    const lesson1 = notebooks.find((f) => f.startsWith("01-"))!;
+    const answered = JSON.parse(readFileSync(join(notebooksDir, lesson1), "utf8")) as Nb;
+    const from = parseLesson(readFileSync(join(root, answered.metadata.ktrace!.generated_from!), "utf8"));
+    const checkpoints = from.sections.flatMap((sec) => (sec.checkpoint ? [sec.checkpoint] : []));
+    const answerCells = answered.cells.filter((c) => c.source.join("").startsWith("# your answer"));
+    expect(answerCells.length).toBe(checkpoints.length);
+    answerCells.forEach((c, i) => (c.source = [`answer ${checkpoints[i]!.expect ?? checkpoints[i]!.accept![0]}`]));
+    mkdirSync(join(tmp, "answered"));
+    writeFileSync(join(tmp, "answered", "answered.ipynb"), JSON.stringify(answered));
+
+    const queue = [...notebooks.map((f) => join(notebooksDir, f)), projectNb, join(tmp, "answered", "answered.ipynb")];
     const started = Date.now();
     await Promise.all([0, 1].map(async () => {
       for (let next = queue.shift(); next; next = queue.shift()) await execute(next);
@@ -114,7 +125,7 @@ describe.skipIf(!hasJupyter && !CI)(`notebooks run in Jupyter (nbconvert --execu
     expect(notebooks.length).toBeGreaterThan(2);
     const failed = [...runs].filter(([, r]) => r.status !== 0).map(([name, r]) => `${name}:\n${r.stderr.split("\n").slice(-12).join("\n")}`);
     expect(failed).toEqual([]);
-    expect(runs.size).toBe(notebooks.length + 1);
+    expect(runs.size).toBe(notebooks.length + 2);
   });
 
   const executed = (name: string): Nb => {
@@ -183,6 +194,14 @@ describe.skipIf(!hasJupyter && !CI)(`notebooks run in Jupyter (nbconvert --execu
     const text = outs.map(plain).join("\n");
     // the naive cascade's last pod: promised 4/9 of 1000
     expect(text).toMatch(/naive[\s\S]*KUBE-SEP-OYNVDBAPYJ623W6H'\s*│\s*\d+\s*│\s*444\.4/);
+  });
+
+  it("lesson 1 answered right: every checkpoint's answer cell says so", () => {
+    const nb = executed("answered.ipynb");
+    expect(problems("answered.ipynb", nb)).toEqual([]);
+    const answers = nb.cells.filter((c) => c.source.join("").startsWith("answer "));
+    expect(answers.length).toBeGreaterThan(0);
+    for (const c of answers) expect((c.outputs ?? []).map(plain).join(""), c.source.join("")).toMatch(/^✓ Right/);
   });
 
   it("a project that installed ktrace imports it by name in tslab", () => {
