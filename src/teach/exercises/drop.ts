@@ -8,7 +8,7 @@
  */
 import { clusterOf, Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { drawText, randomClient, sendLine, upcomingDraws, type Client } from "./sep.js";
+import { drawText, randomClient, sendLine, upcomingDraws, type Client } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 import { policyCommands, POLICY_CHAIN, randomPolicyRule } from "./policy.js";
 import { ruleRef } from "../questions.js";

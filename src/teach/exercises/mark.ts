@@ -9,7 +9,7 @@
  */
 import { Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { randomClient, sendLine } from "./sep.js";
+import { randomClient, sendLine } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 
 const MARK_SOURCES = ["192.168.1.0/24", "10.42.0.0/16", "192.168.1.88/32", "10.42.135.128/26"];

@@ -8,7 +8,7 @@
  */
 import { Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { drawText, randomClient, sendLine, upcomingDraws } from "./sep.js";
+import { drawText, randomClient, sendLine, upcomingDraws } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 import { must } from "./exercise.js";
 
