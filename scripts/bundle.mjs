@@ -19,3 +19,19 @@ await build({
   banner: { js: "import { createRequire as __ktraceRequire } from 'node:module'; const require = __ktraceRequire(import.meta.url);" },
 });
 chmodSync(out, 0o755);
+
+// The notebook API (src/api.ts) as CommonJS too, dist/api.cjs — what `require("ktrace")` loads.
+// Why: tslab compiles notebook code to require(), and Node before 20.19 cannot require an ES
+// module. Self-contained; its graph has no ink or React (test/notebook/api.test.ts checks).
+await build({
+  entryPoints: ["dist/api.js"],
+  outfile: "dist/api.cjs",
+  bundle: true,
+  platform: "node",
+  format: "cjs",
+  target: "node20",
+  logLevel: "warning",
+  // lessons/ and scenarios/ are found from the module's own URL
+  define: { "import.meta.url": "__ktraceModuleUrl" },
+  banner: { js: "const __ktraceModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+});

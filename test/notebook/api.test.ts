@@ -119,9 +119,9 @@ describe("Ktrace API", () => {
   });
 });
 
-const built = existsSync(join(root, "dist/api.js"));
-describe.skipIf(!built)("require(\"ktrace\") from a project that installed it (needs npm run build)", () => {
-  it("resolves through package.json exports, as CommonJS", () => {
+const built = existsSync(join(root, "dist/api.js")) && existsSync(join(root, "dist/api.cjs"));
+describe.skipIf(!built)("\"ktrace\" from a project that installed it (skipped until npm run build)", () => {
+  it("require() gets the CommonJS bundle, import the ES module, both the same API", () => {
     const dir = mkdtempSync(join(tmpdir(), "ktrace-api-"));
     try {
       mkdirSync(join(dir, "node_modules"));
@@ -130,9 +130,14 @@ describe.skipIf(!built)("require(\"ktrace\") from a project that installed it (n
 const k = Ktrace.open({ seed: 71508 });
 const w = k.send("${CURL}");
 const heavy = Object.keys(require.cache).filter((f) => /node_modules\\/(ink|react)\\//.test(f));
-console.log(JSON.stringify({ sep: w.sep, heavy }));`;
-      const out = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8" });
-      expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ sep: "KUBE-SEP-OYNVDBAPYJ623W6H", heavy: [] });
+console.log(JSON.stringify({ from: require.resolve("ktrace"), sep: w.sep, lessons: k.run("lessons").text.includes("1. Follow the article's curl"), heavy }));`;
+      const out = execFileSync(process.execPath, ["-e", script], { cwd: dir, encoding: "utf8", env: { ...process.env, XDG_STATE_HOME: join(dir, "state") } });
+      // the bundle finds the package's lessons/ from its own place, as the ES modules do
+      expect(JSON.parse(out.trim().split("\n").pop()!)).toEqual({ from: join(root, "dist/api.cjs"), sep: "KUBE-SEP-OYNVDBAPYJ623W6H", lessons: true, heavy: [] });
+      const esm = `import { Ktrace } from "ktrace";
+console.log(JSON.stringify({ from: import.meta.resolve("ktrace"), sep: Ktrace.open({ seed: 71508 }).send("${CURL}").sep }));`;
+      const out2 = execFileSync(process.execPath, ["--input-type=module", "-e", esm], { cwd: dir, encoding: "utf8" });
+      expect(JSON.parse(out2.trim())).toEqual({ from: `file://${root}dist/api.js`, sep: "KUBE-SEP-OYNVDBAPYJ623W6H" });
       expect(existsSync(join(root, "dist/api.d.ts"))).toBe(true); // tslab typechecks against it
     } finally {
       rmSync(dir, { recursive: true, force: true });
