@@ -6,7 +6,7 @@ import { articleSession, run } from "../helpers/session.js";
 import { runLine } from "../../src/lang/commands/index.js";
 import type { Session } from "../../src/lang/session.js";
 import type { TraceEvent } from "../../src/engine/trace/events.js";
-import { buildScene, pathTables, type Scene } from "../../src/format/rich/diagram-scene.js";
+import { buildScene, markNotes, pathTables, type Scene } from "../../src/format/rich/diagram-scene.js";
 import { diagramSvg } from "../../src/format/rich/diagram-svg.js";
 import { diagramAscii } from "../../src/format/rich/diagram-ascii.js";
 import { sessionScene } from "../../src/lang/commands/diagram.js";
@@ -119,7 +119,7 @@ describe("the article's SYN on the diagram", () => {
   it("the ASCII picture shows the same steps in the same order, in 80 columns, without colour codes", () => {
     const ascii = diagramAscii(scene);
     const lines = ascii.split("\n");
-    for (const l of lines.slice(1, -3)) expect([...l].length, l).toBeLessThanOrEqual(80);
+    for (const l of lines.slice(1).filter((x) => !/^[✓✗] FATE: /.test(x))) expect([...l].length, l).toBeLessThanOrEqual(80);
     expect(ascii).not.toContain("\x1b[");
     // "N name" for each step: the numbers in reading order of the picture, sorted by step
     const picture = lines.slice(1, -3).join("\n");
@@ -137,6 +137,20 @@ describe("the article's SYN on the diagram", () => {
     expect(ascii).toMatch(/ 3 raw +░/);
     expect(lines).toContain("✓ FATE: sent out vxlan.calico via 10.42.54.193");
     expect(diagramAscii(scene, { color: true })).toContain("\x1b[");
+  });
+
+  it("both pictures list what happened on the way, in path order, the same words", () => {
+    const notes = markNotes(scene);
+    expect(notes[0]).toBe("5 OUTPUT nat — DNAT destination 10.43.156.98:9898 ⇒ 10.42.54.194:9898");
+    expect(notes[1]).toBe("5 OUTPUT nat — reroute: looked up again, now out vxlan.calico via 10.42.54.193");
+    expect(notes[2]).toMatch(/^8 POSTROUTING nat — MASQUERADE source 192\.168\.1\.88:49058 ⇒ 10\.42\.135\.130:\d+$/);
+    expect(notes).toHaveLength(3);
+    const ascii = diagramAscii(scene).split("\n");
+    const fromSvg = [...svg.matchAll(/<text class="ktrace-note"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(fromSvg).toEqual(notes);
+    // the ASCII wraps a long note at 80 columns: joined again, they are the same words
+    const joined = ascii.join("\n").replace(/\n {6}/g, " ");
+    for (const n of notes) expect(joined).toContain(`\n  ${n}\n`);
   });
 });
 

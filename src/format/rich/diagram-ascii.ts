@@ -15,7 +15,7 @@
  *                   ▼         ▲
  *                 local ━▶ routing
  */
-import type { Scene, SceneBox } from "./diagram-scene.js";
+import { markNotes, type Scene, type SceneBox } from "./diagram-scene.js";
 
 const COL_X: Record<number, number> = { 1: 0, 2: 20, 3: 40, 4: 60 };
 const BOX_W = 17;
@@ -81,6 +81,19 @@ interface Placed {
   x: number;
   y: number;
   h: number;
+}
+
+/** Breaks a line at spaces to fit the terminal, continuing with `indent`. */
+function wrap(line: string, indent: string): string[] {
+  const out: string[] = [];
+  let rest = line;
+  while ([...rest].length > WIDTH) {
+    const cut = rest.lastIndexOf(" ", WIDTH);
+    if (cut <= indent.length) break;
+    out.push(rest.slice(0, cut));
+    rest = indent + rest.slice(cut + 1);
+  }
+  return [...out, rest];
 }
 
 export interface AsciiOptions {
@@ -184,6 +197,7 @@ export function diagramAscii(scene: Scene, opts: AsciiOptions = {}): string {
     const f = `${scene.fate.ok ? "✓" : "✗"} FATE: ${scene.fate.text}`;
     lines.push(opts.color ? `${ANSI[scene.fate.ok ? "ok" : "bad"]}${f}\x1b[0m` : f);
   } else if (scene.path.length) lines.push("▶ stepping: the path so far; ▶ marks the cursor");
-  lines.push("legend: ━ the packet's path, N its steps in order, ↳ what happened there,", "        ░ rules ran that the kernel trace hides (before TRACE), (table) not in the ruleset");
+  lines.push(...markNotes(scene).flatMap((n) => wrap(`  ${n}`, "      ")));
+  lines.push("legend: ━ the packet's path, N its steps in order, ↳ what happened there,", "        ░ rules the kernel trace hides (before TRACE), (table) no rules here");
   return lines.join("\n");
 }

@@ -171,7 +171,7 @@ export function buildScene(input: Packet, events: TraceEvent[], opts: SceneOptio
         start();
         if (e.why === "reroute") {
           const last = path[path.length - 1];
-          if (last) box(last).marks.push({ kind: "reroute", detail: `routing looked up again: out ${e.result.dev ?? "?"}` });
+          if (last) box(last).marks.push({ kind: "reroute", detail: `looked up again, now out ${e.result.dev ?? "nowhere"}${e.result.via !== undefined ? ` via ${fmt(e.result.via)}` : ""}` });
         } else visit(e.why === "output" ? "route:out" : "route:in");
         break;
       case "nat": {
@@ -237,6 +237,22 @@ export function pathTables(scene: Scene): string[] {
     const b = scene.boxes.find((x) => x.id === id);
     return b?.kind === "table" ? [`${b.hook} ${b.table}`] : [];
   });
+}
+
+/**
+ * What happened on the way, one line per mark in path order ("5 OUTPUT nat: DNAT destination
+ * 10.43.156.98:9898 ⇒ 10.42.54.194:9898"); a drop or reject is the fate line instead.
+ */
+export function markNotes(scene: Scene): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const id of scene.path) {
+    const b = scene.boxes.find((x) => x.id === id);
+    if (!b || seen.has(id)) continue;
+    seen.add(id);
+    for (const m of b.marks) if (m.kind !== "DROP" && m.kind !== "REJECT") out.push(`${b.visits[0]} ${b.hook ?? ""} ${b.table ?? b.label} — ${m.kind}${m.kind === "reroute" ? ":" : ""} ${m.detail}`.replace(/\s+/g, " "));
+  }
+  return out;
 }
 
 /** Short words for the legend and the ASCII picture. */

@@ -9,7 +9,7 @@
  * is one element with id and class `ktrace-path`, so a browser test can find it.
  */
 import { esc } from "./escape.js";
-import { groupOf, MARK_SHORT, type Scene, type SceneBox } from "./diagram-scene.js";
+import { groupOf, markNotes, MARK_SHORT, type Scene, type SceneBox } from "./diagram-scene.js";
 
 type Pt = [number, number];
 
@@ -23,7 +23,8 @@ const TABLE_H = 20;
 const TABLE_STEP = 24;
 const HEADER = 28;
 const WIDTH = 820;
-const HEIGHT = 560;
+/** Below the boxes: the fate, what happened on the way, the legend. */
+const BELOW = 476;
 
 const C = {
   box: "#f2f2f2",
@@ -131,6 +132,9 @@ const pts = (p: Pt[]) => p.map(([x, y]) => `${x},${y}`).join(" ");
 
 export function diagramSvg(scene: Scene): string {
   const out: string[] = [];
+  const notes = markNotes(scene);
+  const legendY = BELOW + 18 + notes.length * 16;
+  const HEIGHT = legendY + 50;
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" class="ktrace-diagram" role="img" aria-label="${esc(`netfilter hooks and tables: ${scene.title}`)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="${WIDTH}" height="${HEIGHT}" font-family="DejaVu Sans, Verdana, Arial, sans-serif" font-size="12">`,
     `<title>${esc(scene.title)}</title>`,
@@ -186,13 +190,13 @@ export function diagramSvg(scene: Scene): string {
   if (p.length > 1) out.push(`<polyline id="ktrace-path" class="ktrace-path" points="${pts(p)}" fill="none" stroke="${C.path}" stroke-width="3" stroke-linejoin="round" stroke-opacity="0.85" marker-end="url(#ktrace-path-arrow)"/>`);
   for (const b of scene.boxes) if (b.kind !== "hook" && b.visits.length) out.push(stepCircle(...pointOf(scene, b), b.visits));
   // fate
-  const legendY = HEIGHT - 70;
   if (scene.fate) {
     const f = scene.fate;
-    out.push(`<text class="ktrace-fate" x="10" y="${legendY - 14}" font-size="13" font-weight="bold" fill="${f.ok ? C.ok : C.bad}">${esc(`${f.ok ? "✓" : "✗"} FATE: ${f.text}`)}</text>`);
+    out.push(`<text class="ktrace-fate" x="10" y="${BELOW}" font-size="13" font-weight="bold" fill="${f.ok ? C.ok : C.bad}">${esc(`${f.ok ? "✓" : "✗"} FATE: ${f.text}`)}</text>`);
   } else if (scene.path.length) {
-    out.push(`<text x="10" y="${legendY - 14}" font-size="13" fill="${C.current}">${esc("▶ stepping: the path so far (the cursor is on the outlined box)")}</text>`);
+    out.push(`<text x="10" y="${BELOW}" font-size="13" fill="${C.current}">${esc("▶ stepping: the path so far (the cursor is on the outlined box)")}</text>`);
   }
+  notes.forEach((n, i) => out.push(`<text class="ktrace-note" x="10" y="${BELOW + 18 + i * 16}" font-size="11" fill="${C.tag}">${esc(n)}</text>`));
   out.push(legend(legendY));
   out.push("</svg>");
   return out.join("\n");
