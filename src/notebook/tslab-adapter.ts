@@ -15,8 +15,10 @@
  *   - completion and inspection are asynchronous here (the session lives in a worker thread) and
  *     execution publishes execute_input, execute_result and error itself;
  *   - a message that fails its signature check rejects a promise nobody awaits, which would end
- *     the process: here it is logged and dropped.
+ *     the process: here it is logged and dropped; and an empty key (unsigned messages, which the
+ *     spec allows) is accepted.
  */
+import { createHmac } from "node:crypto";
 import { ZmqServer } from "tslab/dist/jupyter.js";
 
 export type MimeBundle = Record<string, string>;
@@ -185,7 +187,8 @@ class KtraceZmqServer extends ZmqServer {
 let ZmqMessage: { fromRaw(key: string, raw: Buffer[]): Msg } | undefined;
 const PROBE_DONE = Symbol("probe done");
 
-async function parseMessage(key: string, raw: Buffer[]): Promise<Msg> {
+async function parseMessage(key: string, frames: Buffer[]): Promise<Msg> {
+  const raw = key === "" ? unsignedAsSigned(frames) : frames;
   if (ZmqMessage) return ZmqMessage.fromRaw(key, raw);
   let parsed: Msg | undefined;
   const probe = {
@@ -203,6 +206,20 @@ async function parseMessage(key: string, raw: Buffer[]): Promise<Msg> {
   if (outcome !== PROBE_DONE || !parsed) throw outcome instanceof Error ? outcome : new Error("tslab did not parse the message");
   ZmqMessage = parsed.constructor as unknown as typeof ZmqMessage;
   return parsed;
+}
+
+/**
+ * An empty key in the connection file means messages are not signed (the spec: the signature
+ * frame is empty). tslab checks a signature whatever the key, so give it the one it computes.
+ */
+function unsignedAsSigned(frames: Buffer[]): Buffer[] {
+  const delim = frames.findIndex((f) => f.toString() === "<IDS|MSG>");
+  if (delim < 0 || frames.length < delim + 6) return frames;
+  const hmac = createHmac("sha256", "");
+  for (const f of frames.slice(delim + 2)) hmac.update(f);
+  const out = [...frames];
+  out[delim + 1] = Buffer.from(hmac.digest("hex"));
+  return out;
 }
 
 /**

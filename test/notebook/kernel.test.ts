@@ -306,6 +306,16 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     expect(resultText(src)).toBe(runLine(replSession(), "show source").text);
   }, 90_000);
 
+  it("talks unsigned messages when the connection file's key is empty", async () => {
+    const unsigned = new Driver(spawn(PY, [DRIVER, "ktrace", "--unsigned"], { env }));
+    expect((await unsigned.next()).ready).toBe(true);
+    const r = await unsigned.execute("route get 10.42.54.194");
+    expect(r.content.status).toBe("ok");
+    expect(resultText(r)).toBe(runLine(replSession(), "route get 10.42.54.194").text);
+    expect((await unsigned.ask({ op: "shutdown" })).alive).toBe(false);
+    unsigned.proc.kill();
+  }, 60_000);
+
   it("ends itself when the Jupyter process that started it dies", async () => {
     const orphaned = new Driver(spawn(PY, [DRIVER, "ktrace"], { env }));
     expect((await orphaned.next()).ready).toBe(true);
