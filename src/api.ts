@@ -19,6 +19,7 @@ import { runLine, COMMANDS, type RunResult } from "./lang/commands/index.js";
 import type { CommandOutput } from "./lang/command.js";
 import { nodeIo, type Io } from "./sources/io.js";
 import { loadCanned, loadK8s, loadRulesFile, loadSnapshot, type LoadedSource } from "./sources/load.js";
+import { loadScenario } from "./sources/scenario.js";
 import { mimeBundle } from "./format/rich/mime.js";
 import { walkData, type WalkData } from "./api-walk.js";
 import { showBundle, tslabDisplay, type NotebookDisplay } from "./api-display.js";
@@ -27,10 +28,12 @@ export type { WalkData, WalkStep, PacketData } from "./api-walk.js";
 export type { NotebookDisplay } from "./api-display.js";
 export type { CommandOutput } from "./lang/command.js";
 
-/** What to load. Give one of canned, rules, rulesFile, k8s, k8sFile, snapshotFile; the default is the article's node. */
+/** What to load. Give one of canned, scenario, rules, rulesFile, k8s, k8sFile, snapshotFile; the default is the article's node. */
 export interface OpenOptions {
   /** A canned scenario by name: "article" is the node of *Tracing Kubernetes Services*. */
   canned?: string;
+  /** A scenario file (docs/scenarios.md), or a shipped one by name: "article", "services", "flannel-node". */
+  scenario?: string;
   /** iptables-save text, run on the article's node (its interfaces and routes). */
   rules?: string;
   rulesFile?: string;
@@ -72,8 +75,9 @@ function textIo(name: string, text: string): Io {
 }
 
 function loadSource(o: OpenOptions): LoadedSource {
-  const given = (["canned", "rules", "rulesFile", "k8s", "k8sFile", "snapshotFile"] as const).filter((k) => o[k] !== undefined);
+  const given = (["canned", "scenario", "rules", "rulesFile", "k8s", "k8sFile", "snapshotFile"] as const).filter((k) => o[k] !== undefined);
   if (given.length > 1) throw new KtraceError("Ktrace.open", `give one source, not ${given.join(" and ")}`);
+  if (o.scenario !== undefined) return loadScenario(nodeIo, o.scenario);
   if (o.rules !== undefined) return loadRulesFile(textIo("<rules>", o.rules), "<rules>");
   if (o.rulesFile !== undefined) return loadRulesFile(nodeIo, o.rulesFile);
   if (o.k8s !== undefined) return loadK8s(textIo("<k8s yaml>", o.k8s), "<k8s yaml>");

@@ -12,6 +12,9 @@ import { fileURLToPath } from "node:url";
 import { Ktrace, KtraceError, type NotebookDisplay } from "../../src/api.js";
 import { articleSession } from "../helpers/session.js";
 import { runLine } from "../../src/lang/commands/index.js";
+import { Session } from "../../src/lang/session.js";
+import { loadCanned } from "../../src/sources/load.js";
+import { nodeIo } from "../../src/sources/io.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CURL = "tcp 192.168.1.88:49058 -> 10.43.156.98:9898";
@@ -81,6 +84,14 @@ describe("Ktrace API", () => {
     expect(bad).toThrow(KtraceError);
     expect(bad).toThrow(/<rules>:2/);
     expect(() => Ktrace.open({ canned: "article", rules: "" })).toThrow(/one source/);
+  });
+
+  it("opens a shipped scenario by name, as `load scenario` does", () => {
+    const k = Ktrace.open({ scenario: "services" });
+    const s = new Session(loadCanned("article"), nodeIo, 1); // reads the shipped file, as the REPL does
+    expect(runLine(s, "load scenario services").error).toBeUndefined();
+    expect(k.save()).toBe(runLine(s, "save").text);
+    expect(() => Ktrace.open({ scenario: "no-such-scenario" })).toThrow(/no shipped scenario "no-such-scenario"/);
   });
 
   it("throws a KtraceError for a bad command line, with the REPL's message", () => {
