@@ -158,8 +158,10 @@ export function diagramSvg(scene: Scene): string {
     out.push(`<g class="ktrace-box" data-box="${esc(b.id)}" data-visited="${seen}"${seen && b.kind !== "hook" ? ` data-steps="${b.visits.join(",")}"` : ""}>`);
     out.push(`<rect x="${r.x}" y="${r.y}" width="${r.w}" height="${r.h}" rx="6" fill="${fill}" stroke="${stroke}" stroke-width="${b.current ? 3 : seen ? 1.8 : 1}"${b.kind === "routing" ? ` stroke-dasharray="4 2"` : ""}/>`);
     if (b.kind === "iface") {
-      out.push(`<text x="${r.x + r.w / 2}" y="${r.y + 16}" text-anchor="middle" font-size="10" fill="${C.faint}">${b.id === "in" ? "arrives on" : "leaves by"}</text>`);
-      out.push(`<text x="${r.x + r.w / 2}" y="${r.y + 34}" text-anchor="middle" font-size="11" fill="${C.text}">${esc(b.label)}</text>`);
+      // clear of the step circle: at the right end of "in", the left end of "out"
+      const cx = r.x + r.w / 2 + (b.id === "in" ? -6 : 6);
+      out.push(`<text x="${cx}" y="${r.y + 16}" text-anchor="middle" font-size="10" fill="${C.faint}">${b.id === "in" ? "arrives on" : "leaves by"}</text>`);
+      out.push(`<text x="${cx}" y="${r.y + 34}" text-anchor="middle" font-size="${b.label.length > 12 ? 9 : 11}" fill="${C.text}">${esc(b.label)}</text>`);
     } else {
       const cx = b.kind === "hook" ? r.x + r.w / 2 : r.x + r.w / 2 + 8;
       out.push(`<text x="${cx}" y="${r.y + 22}" text-anchor="middle" font-weight="${b.kind === "hook" ? "bold" : "normal"}" fill="${C.text}">${esc(b.label)}</text>`);
