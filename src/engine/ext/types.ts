@@ -111,6 +111,11 @@ export interface ExtensionBase<D> {
    * the ruleset, conntrack runs for every packet of the namespace.
    */
   usesConntrack?: boolean;
+  /**
+   * Whether the kernel accepts this extension in a chain reached from `hook` (xt_match.hooks /
+   * xt_target.hooks and its checkentry); undefined = every hook. Checked when a rule is loaded.
+   */
+  allowedIn?(data: D, hook: Hook): boolean;
 }
 
 export interface MatchModule<D> extends ExtensionBase<D> {
@@ -121,11 +126,7 @@ export interface MatchModule<D> extends ExtensionBase<D> {
   needsProto?: number[];
   /** The error when -p does not give one of needsProto (default: match "NAME" needs "-p NAME"). */
   needsProtoError?: string;
-  /**
-   * Whether the kernel accepts this match in a chain reached from `hook` (xt_match.hooks and
-   * its checkentry); undefined = every hook. A violation is reported when the rule is loaded.
-   */
-  allowedIn?(data: D, hook: Hook): boolean;
+
   /** null when the packet matches; otherwise the failing clause. */
   test(data: D, env: MatchEnv): MatchFail | null;
 }

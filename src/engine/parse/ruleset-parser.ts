@@ -374,6 +374,8 @@ export function findViolation(table: Table, usable: (r: Rule) => boolean): Viola
         return { rule, errno: "Invalid argument", detail: `${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks.join(", ")}` };
       const m = badMatchForHook(rule, hook);
       if (m) return { rule, errno: "Invalid argument", detail: `-m ${m} cannot be used in the ${hook} hook` };
+      if (t?.kind === "ext" && t.module.allowedIn && !t.module.allowedIn(t.data, hook))
+        return { rule, errno: "Invalid argument", detail: `-j ${t.module.name} with these options cannot be used in the ${hook} hook` };
       if (t?.kind === "jump" || t?.kind === "goto") {
         const next = table.chains.get(t.chain)!;
         if (onStack.has(next)) return { rule, errno: "Too many links", detail: `jump loop back to ${next.name}` };

@@ -9,7 +9,7 @@
 import type { BuildCtx, MatchFail, MatchModule, OptionUse } from "../types.js";
 import { CT_STATUS, type CtTuple } from "../../conntrack/entry.js";
 import { formatCidr, formatIp, inCidr, parseIp, type Cidr } from "../../model/ipv4.js";
-import { arg, bang, cidrArg, formatPortRange, inRange, portRangeArg, uniqueUses, type PortRange } from "../util.js";
+import { arg, bang, cidrArg, formatPortRange, inRange, parseUint, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 import { PROTO_NUM } from "../../model/packet.js";
 
 export const STATE_BITS: [string, number][] = [
@@ -84,6 +84,16 @@ function listAddr(v: Addr): string {
   return v.cidr.prefix >= 0 ? `${addr}/${v.cidr.prefix}` : `${addr}/${formatIp(v.cidr.mask)}`;
 }
 
+/** --ctexpire SECONDS[:SECONDS]: any 32-bit values (libxt_conntrack), not a port range. */
+function expireRange(u: OptionUse, ctx: BuildCtx): PortRange {
+  const text = arg(u, ctx);
+  const parts = text.split(":");
+  const lo = parseUint(parts[0] ?? "");
+  const hi = parts.length === 2 ? parseUint(parts[1]!) : lo;
+  if (parts.length > 2 || lo === undefined || hi === undefined || hi < lo) ctx.fail(u.argTokens[0] ?? u.token, `conntrack: bad value for option "--ctexpire", or out of range (0-4294967295): "${text}"`);
+  return { min: lo, max: hi };
+}
+
 const conntrack: MatchModule<CtData> = {
   kind: "match",
   usesConntrack: true,
@@ -122,7 +132,7 @@ const conntrack: MatchModule<CtData> = {
     const s = m.get("ctstatus");
     if (s) d.status = { bits: parseBits(s, ctx, STATUS_BITS, "ctstatus"), neg: s.negated };
     const ex = m.get("ctexpire");
-    if (ex) d.expire = { range: portRangeArg(ex, ctx), neg: ex.negated };
+    if (ex) d.expire = { range: expireRange(ex, ctx), neg: ex.negated };
     const dir = m.get("ctdir");
     if (dir) {
       const v = arg(dir, ctx).toUpperCase();

@@ -7,6 +7,7 @@
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { arg, bang, uniqueUses } from "../util.js";
+import type { Hook } from "../../walk/hooks.js";
 
 interface PhysData {
   in?: { name: string; neg: boolean };
@@ -66,6 +67,9 @@ const physdev: MatchModule<PhysData> = {
     if (d.isBridged) s += `${d.negIsBridged ? " !" : ""} --physdev-is-bridged`;
     return s;
   },
+  // physdev_mt_check: the output port of a packet that is not (or may not be) bridged is
+  // unknown in OUTPUT (measured: refused there, accepted in FORWARD and POSTROUTING)
+  allowedIn: (d, hook: Hook) => !(hook === "OUTPUT" && (d.out || d.isOut) && (!d.isBridged || d.negIsBridged)),
   test(d) {
     // Not bridged: every positive clause fails, every negated one holds.
     const positive = (d.in && !d.in.neg) || (d.out && !d.out.neg) || (d.isIn && !d.negIsIn) || (d.isOut && !d.negIsOut) || (d.isBridged && !d.negIsBridged);

@@ -76,6 +76,12 @@ const recent: MatchModule<RecentData> = {
     const seconds = m.has("seconds") ? uintArg(m.get("seconds")!, ctx) : 0;
     const reap = m.has("reap");
     if (reap && !seconds) ctx.fail(m.get("reap")!.token, "recent: --reap requires --seconds");
+    // libxt_recent takes any 32-bit hitcount; recent_mt_check refuses 65536 and more, and a
+    // --set/--remove with a condition (all measured with iptables-nft-restore)
+    const hitcount = m.has("hitcount") ? uintArg(m.get("hitcount")!, ctx) : 0;
+    if (op === "set" && m.has("rttl")) ctx.fail(m.get("rttl")!.token, 'recent: option "--rttl" cannot be used together with "--set".');
+    if ((op === "set" || op === "remove") && (seconds || hitcount || reap)) ctx.kernelReject(`recent: --${op} cannot be combined with --seconds, --hitcount or --reap`);
+    if (hitcount >= 65536) ctx.kernelReject(`recent: hitcount (${hitcount}) is larger than allowed maximum (65535)`);
     let mask = 0xffffffff;
     const mu = m.get("mask");
     if (mu) {
@@ -89,7 +95,7 @@ const recent: MatchModule<RecentData> = {
       name: m.has("name") ? arg(m.get("name")!, ctx) : "DEFAULT",
       seconds,
       reap,
-      hitcount: m.has("hitcount") ? uintArg(m.get("hitcount")!, ctx, 255) : 0,
+      hitcount,
       rttl: m.has("rttl"),
       mask,
       side: m.has("rdest") ? "rdest" : "rsource",

@@ -31,6 +31,8 @@ const rpfilter: MatchModule<RpData> = {
   ],
   build(uses: OptionUse[], ctx: BuildCtx) {
     const m = uniqueUses(uses, ctx);
+    // rpfilter_check: only the raw and mangle tables (measured: filter refused)
+    if (ctx.table !== "raw" && ctx.table !== "mangle") ctx.kernelReject(`rpfilter is only valid in the raw and mangle tables, not ${ctx.table}`);
     return { loose: m.has("loose"), validmark: m.has("validmark"), acceptLocal: m.has("accept-local"), invert: m.has("invert") };
   },
   save(d) {

@@ -5,6 +5,7 @@
  */
 import type { TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { uintArg, uniqueUses } from "../util.js";
+import type { Hook } from "../../walk/hooks.js";
 
 const TCPMSS: TargetModule<{ clamp: boolean; mss?: number }> = {
   kind: "target",
@@ -19,6 +20,8 @@ const TCPMSS: TargetModule<{ clamp: boolean; mss?: number }> = {
   },
   save: (d) => (d.clamp ? "--clamp-mss-to-pmtu" : `--set-mss ${d.mss}`),
   list: (d) => (d.clamp ? "TCPMSS clamp to PMTU" : `TCPMSS set ${d.mss}`),
+  // tcpmss_tg4_check: clamping to the path MTU needs a route, so not before routing (measured)
+  allowedIn: (d, hook: Hook) => !d.clamp || (hook !== "PREROUTING" && hook !== "INPUT"),
   apply: () => "continue",
 };
 export default TCPMSS;
