@@ -82,7 +82,6 @@ function describeChain(s: Session, name: string, detail: number): string | undef
   const unnamed = /^.* is not a chain ktrace can name \(no kube-proxy comment or hash points to it\)\n/;
   if (HOOK_ROLE[name] && unnamed.test(explained)) lines.push(`${name}: a built-in chain, ${HOOK_ROLE[name]}`, explained.replace(unnamed, ""));
   else lines.push(explained);
-  if (kube) lines.push("(kube-proxy names it: prefix + the first 16 base32 characters of sha256(service port name + protocol [+ endpoint]); ktrace matched the hash against the rules' comments)");
   const max = detail > 0 ? Infinity : 8;
   for (const t of tables) {
     const listed = listChainLikeIptables(s.engine.ruleset, t.name, name, { verbose: true, lineNumbers: true, counters: s.counters });
@@ -90,6 +89,7 @@ function describeChain(s: Session, name: string, detail: number): string | undef
     lines.push(...listed.slice(0, max + 2));
     if (listed.length > max + 2) lines.push(`… ${listed.length - max - 2} more rules (Shift-Tab again for all, or show chain ${t.name} ${name})`);
   }
+  if (kube) lines.push("", "(kube-proxy names these chains with a hash: the first 16 base32 characters of sha256(service port name + protocol [+ endpoint]); ktrace checked it against the rules' comments)");
   return lines.join("\n");
 }
 

@@ -212,7 +212,7 @@ export const stats: Command = {
     const svcChains = new Set<string>();
     const toOf = new Map<string, Set<string>>();
     for (let i = 0; i < n; i++) {
-      if (i % 64 === 0 && i > 0 && s.shouldStop?.()) throw new CommandError(`interrupted after ${i} of ${n} connections`, undefined, "nothing was counted; run a smaller stats to see a distribution sooner");
+      if (i % 64 === 0 && i > 0 && s.shouldStop?.()) throw new CommandError(`interrupted after ${i} of ${n} connections`, undefined, "a smaller count answers sooner, e.g. stats 1000");
       const e = cloneEngine(base);
       e.rng = s.engine.rng;
       const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) });
