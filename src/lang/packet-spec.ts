@@ -140,7 +140,10 @@ export function buildPacket(spec: PacketSpec, id: number, traceId: number): Pack
     mark: spec.mark ?? 0,
     iif: spec.iif,
     macSrc: spec.iif && spec.iif !== "lo" ? (spec.macSrc ?? "02:42:c0:a8:01:01") : undefined,
-    pktType: spec.dst === 0xffffffff ? "broadcast" : "unicast",
+    // a packet the node builds keeps PACKET_HOST, whatever its destination (measured: the node's
+    // own multicast and broadcast are "unicast" to -m pkttype in OUTPUT); arriving packets get
+    // their type from the destination MAC (Session.packetFromSpec)
+    pktType: "unicast",
     nfTrace: false,
     traceId,
     uid: spec.iif === undefined ? 0 : undefined,

@@ -58,7 +58,7 @@ describe("-m conntrack", () => {
       extra: NOTRACK,
       packet: IN,
       expect: { fail: "-m conntrack --ctproto 6" },
-      kernelDiffers: "xt_conntrack.c conntrack_mt (ct == NULL: return match_flags & XT_CONNTRACK_STATE)",
+      // measured: with no entry a rule without --ctstate never matched
     },
     {
       name: "no entry: a negated tuple clause does not match either",
@@ -67,7 +67,7 @@ describe("-m conntrack", () => {
       extra: NOTRACK,
       packet: IN,
       expect: { fail: "-m conntrack ! --ctorigsrc 10.0.0.0/8" },
-      kernelDiffers: "xt_conntrack.c conntrack_mt (ct == NULL)",
+      // measured: ! --ctorigdst on a packet with no entry did not match
     },
   ]);
 });

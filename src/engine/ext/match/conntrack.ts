@@ -187,8 +187,9 @@ const conntrack: MatchModule<CtData> = {
       }
     }
     const e = ct?.entry;
-    // Linux: conntrack_mt — without an entry only --ctstate is checked
-    if (!e) return null;
+    // Linux: conntrack_mt — without an entry (INVALID, UNTRACKED) --ctstate alone decides, and a
+    // rule without --ctstate never matches, negated clauses included (measured)
+    if (!e) return d.state ? null : { clause: conntrack.save(d), why: "no conntrack entry (only --ctstate can match then)" };
     if (d.proto && (PROTO_NUM[e.orig.proto] === d.proto.num) === d.proto.neg)
       return { clause: `--ctproto ${d.proto.num}`, why: `connection is ${e.orig.proto}` };
     for (const a of ADDRS) {

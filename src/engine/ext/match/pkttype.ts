@@ -23,7 +23,7 @@ const pkttype: MatchModule<{ type: T; neg: boolean }> = {
   save: (d) => `${bang(d.neg)}--pkt-type ${d.type}`,
   list: (d) => `PKTTYPE ${d.neg ? "!=" : "="} ${d.type}`,
   test(d, { pkt }) {
-    const actual = (pkt.dst >>> 28) === 0xe ? "multicast" : pkt.pktType;
+    const actual = pkt.pktType;
     const ok = d.type === "host" ? actual === "unicast" : actual === d.type;
     return ok !== d.neg ? null : { clause: `--pkt-type ${d.type}`, why: `packet is ${actual}` };
   },
