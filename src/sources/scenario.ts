@@ -22,7 +22,7 @@ import { routeLookup } from "../engine/route/lookup.js";
 import { CANNED } from "./canned/index.js";
 import type { Io } from "./io.js";
 import { generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
-import { loadCanned, SourceError, type LoadedSource } from "./load.js";
+import { loadCanned, readSourceFile, SourceError, type LoadedSource } from "./load.js";
 import { readNode } from "./scenario-node.js";
 import { ScenarioDoc, type Field } from "./scenario-yaml.js";
 
@@ -48,6 +48,22 @@ export function shippedScenarioNames(): string[] {
     .sort();
 }
 
+/**
+ * `article` → the shipped capture scenarios/captures/article.txt (the article's real
+ * xtables-monitor output); anything with a slash or a dot is a path. Returns the path to read and
+ * the name to show.
+ */
+export function captureFile(arg: string): { path: string; shown: string } {
+  if (arg.includes("/") || arg.includes(".")) return { path: arg, shown: arg };
+  const dir = shippedScenarioDir();
+  const shipped = dir && existsSync(joinPath(dir, "captures", `${arg}.txt`));
+  if (!dir || !shipped) {
+    const names = dir && existsSync(joinPath(dir, "captures")) ? readdirSync(joinPath(dir, "captures")).filter((f) => f.endsWith(".txt")).map((f) => f.slice(0, -4)) : [];
+    throw new SourceError(`no shipped capture "${arg}" (shipped: ${names.join(", ") || "none found"}); to replay your own file give its path, e.g. ./${arg}.txt`);
+  }
+  return { path: joinPath(dir, "captures", `${arg}.txt`), shown: `scenarios/captures/${arg}.txt` };
+}
+
 /** `services` → the shipped scenarios/services.yaml; anything with a slash or .yaml/.yml is a path. */
 export function loadScenario(io: Io, arg: string): LoadedSource {
   let path = arg;
@@ -60,12 +76,7 @@ export function loadScenario(io: Io, arg: string): LoadedSource {
     path = joinPath(dir, `${arg}.yaml`);
     shown = `scenarios/${arg}.yaml`;
   }
-  let text: string;
-  try {
-    text = io.readFile(path);
-  } catch (e) {
-    throw new SourceError(`cannot read ${shown}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`);
-  }
+  const text = readSourceFile(io, path, shown);
   return loadScenarioText(io, text, shown, dirname(resolve(path)));
 }
 

@@ -26,6 +26,8 @@ import { completeChain, completeInterface, completeTable, prefixFilter, complete
 import { chainTable, conntrackDisplay, interfacesTable, routesTable, routeTable, stateDisplay } from "../../format/rich/displays.js";
 import { sessionScene } from "./diagram.js";
 import type { Display } from "../command.js";
+import { captureFile } from "../../sources/scenario.js";
+import { readSourceFile, SourceError } from "../../sources/load.js";
 
 export function findChain(s: Session, tableWord: Word | undefined, chainWord: Word | undefined): Chain {
   if (!tableWord) throw new CommandError("which table?", undefined, "show chain TABLE CHAIN, e.g. show chain nat KUBE-SERVICES");
@@ -246,17 +248,21 @@ export const trace: Command = {
 
 export const replay: Command = {
   name: "replay",
-  usage: "replay FILE",
+  usage: "replay FILE | replay article",
   summary: "read a real xtables-monitor --trace capture against the loaded ruleset, line by line",
-  examples: ["replay test/fixtures/article-trace.txt"],
+  examples: ["replay article", "replay ./trace.txt"],
+  details: "`replay article` reads the article's own capture, shipped with ktrace; any other word with a slash or a dot is a file (capture one with xtables-monitor --trace > trace.txt).",
   run(s, args) {
     const f = args[0];
-    if (!f) throw new CommandError("replay needs a capture file", undefined, "capture one with: xtables-monitor --trace > trace.txt");
+    if (!f) throw new CommandError("replay needs a capture file", undefined, "replay article, or capture one with: xtables-monitor --trace > trace.txt");
+    if (args.length > 1) throw new CommandError(`replay takes one file, not "${args[1]!.text}"`, args[1]!.col);
     let text: string;
     try {
-      text = s.io.readFile(f.text);
+      const { path, shown } = captureFile(f.text);
+      text = readSourceFile(s.io, path, shown);
     } catch (e) {
-      throw new CommandError(`cannot read ${f.text}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}`, f.col);
+      if (e instanceof SourceError) throw new CommandError(e.message, f.col);
+      throw e;
     }
     const lines = annotateCapture(text, s.engine.ruleset);
     if (!lines.some((l) => /^(PACKET| ?TRACE):/.test(l.text))) throw new CommandError(`${f.text} has no xtables-monitor trace lines`, f.col);
