@@ -93,7 +93,7 @@ export function App({ session, history, persistHistory = true }: AppProps) {
   const { exit } = useApp();
   const [line, dispatch] = useReducer(lineReducer, history, initialLine);
   const [blocks, setBlocks] = useState<Block[]>(() => [
-    { id: 0, kind: "banner", text: `ktrace — ${session.source.title}\ntype help for commands, Tab completes, ↑/↓ history, Ctrl-C cancels the line, Ctrl-D quits${session.source.hint ? `\ntry: ${session.source.hint}` : ""}` },
+    { id: 0, kind: "banner", text: `ktrace — ${session.source.title}\ntype help for commands, Tab completes, ↑/↓ history, Ctrl-C cancels the line, Ctrl-D quits\nnew to netfilter? type lessons — guided walks through the article, one hop at a time${session.source.hint ? `\ntry: ${session.source.hint}` : ""}` },
   ]);
   const [busy, setBusy] = useState<string | undefined>();
   const [, setTick] = useState(0);

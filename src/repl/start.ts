@@ -38,7 +38,7 @@ export function lineRepl(session: Session): Promise<number> {
         return [c, word];
       },
     });
-    process.stdout.write(`ktrace — ${session.source.title}\n${session.source.hint ? `try: ${session.source.hint}\n` : ""}type help for commands, quit to leave\n`);
+    process.stdout.write(`ktrace — ${session.source.title}\n${session.source.hint ? `try: ${session.source.hint}\n` : ""}type help for commands, quit to leave\nnew to netfilter? type lessons — guided walks through the article, one hop at a time\n`);
     rl.prompt();
     rl.on("line", (line) => {
       if (line.trim()) appendHistory(line.trim());

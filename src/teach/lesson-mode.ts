@@ -112,7 +112,7 @@ export class LessonMode {
       return { mark, n: String(f.number), title, status };
     });
     const nw = Math.max(...rows.map((r) => r.n.length));
-    const tw = Math.min(60, Math.max(...rows.map((r) => r.title.length)));
+    const tw = Math.min(72, Math.max(...rows.map((r) => r.title.length)));
     const lines = rows.map((r) => ` ${r.mark} ${r.n.padStart(nw)}. ${r.title.padEnd(tw)}  ${r.status}`);
     const resume = p.current ? files.find((f) => f.slug === p.current) : undefined;
     return {
