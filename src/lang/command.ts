@@ -146,6 +146,8 @@ export interface Command {
   summary: string;
   examples: string[];
   details?: string;
+  /** The most words the command takes after its name; runLine refuses more (none is ignored). */
+  maxArgs?: number;
   run(s: Session, args: Word[]): CommandOutput;
   /** Completions for the word being typed (args already typed before it). */
   complete?(s: Session, args: Word[], partial: string): string[];

@@ -255,7 +255,7 @@ describe("lesson mode", () => {
     expect(r.hint).toMatch(/^lessons are 1–\d+/);
     expect(runLine(s, "lesson sideways").error).toBe('column 8: "sideways" is not a lesson number or next/prev/again/quit');
     expect(runLine(s, "lesson 1 99").error).toMatch(/lesson 1 has sections 1–\d+/);
-    expect(runLine(s, "lessons 3").error).toBe("column 9: lessons takes no arguments");
+    expect(runLine(s, "lessons 3").error).toBe('column 9: lessons takes no arguments: "3" is one too many');
   });
 
   it("completes lesson numbers and next/prev", () => {

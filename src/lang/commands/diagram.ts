@@ -25,6 +25,7 @@ export function sessionScene(s: Session, full = false): Scene {
 
 export const diagram: Command = {
   name: "diagram",
+  maxArgs: 3,
   usage: "diagram [full] [-o FILE.svg]",
   summary: "the hooks and tables with the last packet's path drawn on them (ASCII, or SVG with -o)",
   examples: ["diagram", "diagram full", "diagram -o curl.svg"],

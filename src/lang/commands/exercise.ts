@@ -19,6 +19,7 @@ const current = new WeakMap<Session, Exercise>();
 
 export const exercise: Command = {
   name: "exercise",
+  maxArgs: 3,
   usage: "exercise [KIND [seed N]]",
   summary: "a seeded exercise on a generated cluster (which KUBE-SEP chain, which mark...); answer it with `answer`",
   examples: ["exercise", "exercise sep", "exercise sep seed 7", "answer b", "solution"],
@@ -77,6 +78,7 @@ export const exercise: Command = {
 
 export const solution: Command = {
   name: "solution",
+  maxArgs: 0,
   usage: "solution",
   summary: "the worked answer of the current exercise",
   examples: ["exercise sep seed 7", "solution"],

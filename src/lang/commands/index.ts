@@ -21,6 +21,7 @@ import { exercise, solution } from "./exercise.js";
 
 const help: Command = {
   name: "help",
+  maxArgs: 1,
   usage: "help [COMMAND]",
   summary: "list the commands, or explain one with examples",
   examples: ["help", "help send"],
@@ -73,6 +74,11 @@ export function runLine(s: Session, line: string): RunResult {
     if (!cmd) {
       const hint = didYouMean(head!.text, COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]));
       throw new CommandError(`unknown command "${head!.text}"`, head!.col, hint ? `did you mean ${hint}?` : "type help for the list");
+    }
+    if (cmd.maxArgs !== undefined && args.length > cmd.maxArgs) {
+      const extra = args[cmd.maxArgs]!;
+      const takes = cmd.maxArgs === 0 ? "takes no arguments" : `takes at most ${cmd.maxArgs} argument${cmd.maxArgs === 1 ? "" : "s"}`;
+      throw new CommandError(`${cmd.name} ${takes}: "${extra.text}" is one too many`, extra.col, `usage: ${cmd.usage}`);
     }
     return cmd.run(s, args);
   } catch (e) {

@@ -17,6 +17,7 @@ const SUBCOMMANDS = ["next", "prev", "again", "quit"];
 
 export const lessons: Command = {
   name: "lessons",
+  maxArgs: 0,
   usage: "lessons",
   summary: "list the lessons, numbered, with your progress",
   examples: ["lessons", "lesson 1"],
@@ -28,6 +29,7 @@ export const lessons: Command = {
 
 export const lesson: Command = {
   name: "lesson",
+  maxArgs: 2,
   usage: "lesson [N [SECTION] | next | prev | again | quit]",
   summary: "open a lesson and move through its sections (PageDown/PageUp in the REPL)",
   details: [
@@ -80,6 +82,7 @@ export const lesson: Command = {
 
 export const hint: Command = {
   name: "hint",
+  maxArgs: 0,
   usage: "hint",
   summary: "a hint for the pending lesson checkpoint or exercise",
   examples: ["hint"],

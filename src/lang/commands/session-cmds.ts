@@ -20,6 +20,9 @@ export const load: Command = {
   run(s, args) {
     const kind = args[0];
     const arg = args[1];
+    // k8s takes options after its file; every other source one word at most
+    const most = kind?.text === "k8s" ? Infinity : kind?.text === "live" ? 1 : 2;
+    if (args.length > most) throw new CommandError(`load ${kind!.text} takes ${most === 1 ? "nothing more" : "one file or name"}: "${args[most]!.text}" is one too many`, args[most]!.col);
     let src;
     switch (kind?.text) {
       case "canned":
@@ -71,6 +74,7 @@ export const load: Command = {
 
 export const seed: Command = {
   name: "seed",
+  maxArgs: 1,
   usage: "seed N",
   summary: "restart with random seed N (statistic draws, random ports, ids are reproducible per seed)",
   examples: ["seed 7"],
@@ -84,6 +88,7 @@ export const seed: Command = {
 
 export const format: Command = {
   name: "format",
+  maxArgs: 1,
   usage: "format explain|xtables-monitor|json",
   summary: "how packets are shown: explained step by step, as xtables-monitor --trace prints them, or as JSON",
   examples: ["format xtables-monitor"],
@@ -99,6 +104,7 @@ export const format: Command = {
 
 export const dialect: Command = {
   name: "dialect",
+  maxArgs: 1,
   usage: "dialect modern|article",
   summary: "xtables-monitor as this kernel prints it (modern) or as the article's older node did",
   examples: ["dialect article"],
@@ -114,6 +120,7 @@ export const dialect: Command = {
 
 export const reset: Command = {
   name: "reset",
+  maxArgs: 0,
   usage: "reset",
   summary: "forget conntrack, counters and sent packets; keep the loaded ruleset and seed",
   examples: ["reset"],
@@ -125,6 +132,7 @@ export const reset: Command = {
 
 export const tick: Command = {
   name: "tick",
+  maxArgs: 1,
   usage: "tick SECONDS",
   summary: "advance the simulated clock (conntrack timeouts, -m recent, -m limit)",
   examples: ["tick 30"],
@@ -139,6 +147,7 @@ export const tick: Command = {
 
 export const history: Command = {
   name: "history",
+  maxArgs: 0,
   usage: "history",
   summary: "the commands typed so far",
   examples: ["history"],
@@ -149,6 +158,7 @@ export const history: Command = {
 
 export const quit: Command = {
   name: "quit",
+  maxArgs: 0,
   aliases: ["exit"],
   usage: "quit",
   summary: "leave ktrace",

@@ -80,12 +80,16 @@ function showPath(s: Session): string {
 
 export const show: Command = {
   name: "show",
+  maxArgs: 3,
   usage: "show state|rule|path|chain TABLE CHAIN|conntrack|interfaces|routes|rules|sets|trace|source",
   summary: "look at the packet, a chain, the conntrack table, the node",
   examples: ["show state", "show chain nat KUBE-SVC-Y4T5L63IYP3YFEBS", "show conntrack", "show routes"],
   run(s, args) {
     const what = args[0];
     if (!what) throw new CommandError("show what?", undefined, `show ${SHOW_WHAT.join("|")}`);
+    // only `show chain [TABLE] CHAIN` takes more words; no word is ignored
+    const most = what.text === "chain" ? 3 : 1;
+    if (args.length > most) throw new CommandError(`show ${what.text} takes ${most === 1 ? "no more words" : "at most a table and a chain"}: "${args[most]!.text}" is one too many`, args[most]!.col);
     switch (what.text) {
       case "state": {
         const st = s.stepper;
@@ -240,6 +244,7 @@ export const iptables: Command = {
 
 export const trace: Command = {
   name: "trace",
+  maxArgs: 0,
   usage: "trace",
   summary: "the xtables-monitor --trace lines of everything sent so far (only traced packets appear)",
   examples: ["trace"],
@@ -248,6 +253,7 @@ export const trace: Command = {
 
 export const replay: Command = {
   name: "replay",
+  maxArgs: 1,
   usage: "replay FILE | replay article",
   summary: "read a real xtables-monitor --trace capture against the loaded ruleset, line by line",
   examples: ["replay article", "replay ./trace.txt"],
@@ -272,6 +278,7 @@ export const replay: Command = {
 
 export const save: Command = {
   name: "save",
+  maxArgs: 1,
   usage: "save [ipsets]",
   summary: "the loaded ruleset as iptables-save prints it (or the ipsets as ipset save does)",
   examples: ["save"],
@@ -283,6 +290,7 @@ export const save: Command = {
 
 export const explain: Command = {
   name: "explain",
+  maxArgs: 2,
   usage: "explain chain NAME",
   summary: "what a chain is: a KUBE-* chain's Service and endpoint, kube-proxy's fixed chains, a Calico chain",
   examples: ["explain chain KUBE-SVC-Y4T5L63IYP3YFEBS", "explain chain KUBE-SEP-OYNVDBAPYJ623W6H"],

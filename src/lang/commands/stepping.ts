@@ -50,6 +50,7 @@ function moved(s: Session, move: (st: Stepper) => Parameters<Session["render"]>[
 
 export const step: Command = {
   name: "step",
+  maxArgs: 1,
   aliases: ["s"],
   usage: "step [N]",
   summary: "advance N steps (a rule tested, a NAT, a routing decision...)",
@@ -59,6 +60,7 @@ export const step: Command = {
 
 export const next: Command = {
   name: "next",
+  maxArgs: 0,
   aliases: ["n"],
   usage: "next",
   summary: "run to the next chain or table",
@@ -68,6 +70,7 @@ export const next: Command = {
 
 export const finish: Command = {
   name: "finish",
+  maxArgs: 0,
   usage: "finish",
   summary: "run to the end of the current hook",
   examples: ["finish"],
@@ -76,6 +79,7 @@ export const finish: Command = {
 
 export const cont: Command = {
   name: "continue",
+  maxArgs: 0,
   aliases: ["c"],
   usage: "continue",
   summary: "run to the packet's fate or the next breakpoint",
@@ -98,6 +102,7 @@ export const cont: Command = {
 
 export const back: Command = {
   name: "back",
+  maxArgs: 1,
   aliases: ["b"],
   usage: "back [N]",
   summary: "undo N steps (the walk is replayed from the same seed)",
@@ -112,6 +117,7 @@ export const back: Command = {
 
 export const where: Command = {
   name: "where",
+  maxArgs: 0,
   usage: "where",
   summary: "hook, table, chain, rule and the stack of jumps that led here",
   examples: ["where"],
@@ -145,6 +151,7 @@ const VERDICTS = ["ACCEPT", "DROP", "JUMP", "GOTO", "RETURN", "CONTINUE", "NAT"]
 
 export const breakCmd: Command = {
   name: "break",
+  maxArgs: 4,
   usage: "break chain [TABLE] CHAIN | table TABLE [HOOK] | hook HOOK | rule TABLE CHAIN N | verdict ACCEPT|DROP|JUMP|GOTO|RETURN|CONTINUE|NAT",
   summary: "stop `continue` when the walk reaches a chain, table, hook, rule or verdict",
   examples: ["break chain KUBE-SVC-Y4T5L63IYP3YFEBS", "break table nat", "break verdict DROP", "break rule nat KUBE-SERVICES 6"],
@@ -218,6 +225,7 @@ function hookOf(w: Word | undefined): Hook {
 
 export const breaks: Command = {
   name: "breaks",
+  maxArgs: 0,
   usage: "breaks",
   summary: "list breakpoints",
   examples: ["breaks"],
@@ -229,6 +237,7 @@ export const breaks: Command = {
 
 export const deleteCmd: Command = {
   name: "delete",
+  maxArgs: 2,
   usage: "delete break N  (or: delete N)",
   summary: "remove a breakpoint",
   examples: ["delete break 1"],
