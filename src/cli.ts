@@ -15,6 +15,7 @@ import { loadScenario } from "./sources/scenario.js";
 import { SnapshotError } from "./sources/snapshot.js";
 import { readFileSync } from "node:fs";
 import { kernelCommand } from "./notebook/kernel-cli.js";
+import { createInterface } from "node:readline";
 
 function loadSource(a: CliArgs): LoadedSource {
   switch (a.source.kind) {
@@ -46,19 +47,43 @@ function version(): string {
 export function runScript(session: Session, lines: string[], label: (i: number) => string): number {
   let failed = 0;
   for (const [i, line] of lines.entries()) {
-    const r = runLine(session, line);
-    if (r.error) {
-      failed++;
-      const f = r.failure;
-      const where = f ? `${label(i)}${f.col ? `:${f.col}` : ""}: ${f.message}` : `${label(i)}: ${r.error}`;
-      process.stderr.write(`ktrace: ${where}${r.hint ? ` (${r.hint})` : ""}\n`);
-      continue;
-    }
-    if (r.text) process.stdout.write(r.text + "\n");
-    if (r.note) process.stderr.write(`ktrace: ${r.note}\n`);
-    if (r.quit) break;
+    const r = runScriptLine(session, line, label(i));
+    if (r === "failed") failed++;
+    if (r === "quit") break;
   }
   return failed ? 1 : 0;
+}
+
+/**
+ * Runs standard input line by line as it arrives — a pipe, a file, a slow writer, CRLF or no
+ * final newline alike — so a script's output starts before its input ends and no size or pace
+ * of input is too much (one synchronous read of a pipe fails with EAGAIN).
+ */
+export async function runStdin(session: Session): Promise<number> {
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
+  let failed = 0;
+  let n = 0;
+  for await (const line of rl) {
+    const r = runScriptLine(session, line.replace(/\r$/, ""), `<stdin>:${++n}`);
+    if (r === "failed") failed++;
+    if (r === "quit") break;
+  }
+  rl.close();
+  return failed ? 1 : 0;
+}
+
+/** One script line: output to stdout, errors and notes to stderr, named by where the line came from. */
+function runScriptLine(session: Session, line: string, where: string): "ok" | "failed" | "quit" {
+  const r = runLine(session, line);
+  if (r.error) {
+    const f = r.failure;
+    const at = f ? `${where}${f.col ? `:${f.col}` : ""}: ${f.message}` : `${where}: ${r.error}`;
+    process.stderr.write(`ktrace: ${at}${r.hint ? ` (${r.hint})` : ""}\n`);
+    return "failed";
+  }
+  if (r.text) process.stdout.write(r.text + "\n");
+  if (r.note) process.stderr.write(`ktrace: ${r.note}\n`);
+  return r.quit ? "quit" : "ok";
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -99,8 +124,7 @@ async function main(argv: string[]): Promise<number> {
     }
     if (!process.stdin.isTTY) {
       if (a.format) session.format = a.format;
-      const text = readFileSync(0, "utf8");
-      return runScript(session, text.split("\n"), (i) => `<stdin>:${i + 1}`);
+      return await runStdin(session);
     }
     if (a.format) session.format = a.format;
     const { startRepl } = await import("./repl/start.js");

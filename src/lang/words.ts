@@ -20,6 +20,11 @@ export class CommandError extends Error {
   }
 }
 
+/** A word as an error message quotes it: a pasted 100 kB word is cut, with its length said. */
+export function quoted(text: string, max = 40): string {
+  return text.length <= max ? `"${text}"` : `"${text.slice(0, max)}…" (${text.length} characters)`;
+}
+
 export function splitWords(line: string): Word[] {
   const out: Word[] = [];
   let i = 0;

@@ -6,7 +6,7 @@
  */
 import { failureText, type Command, type CommandFailure, type RunResult } from "../command.js";
 import type { Session } from "../session.js";
-import { CommandError, splitWords } from "../words.js";
+import { CommandError, quoted, splitWords } from "../words.js";
 import { didYouMean, isUserError } from "../../engine/parse/errors.js";
 import { SourceError } from "../../sources/load.js";
 import { SnapshotError } from "../../sources/snapshot.js";
@@ -73,7 +73,7 @@ export function runLine(s: Session, line: string): RunResult {
     const cmd = findCommand(head!.text);
     if (!cmd) {
       const hint = didYouMean(head!.text, COMMANDS.flatMap((c) => [c.name, ...(c.aliases ?? [])]));
-      throw new CommandError(`unknown command "${head!.text}"`, head!.col, hint ? `did you mean ${hint}?` : "type help for the list");
+      throw new CommandError(`unknown command ${quoted(head!.text)}`, head!.col, hint ? `did you mean ${hint}?` : "type help for the list");
     }
     if (cmd.maxArgs !== undefined && args.length > cmd.maxArgs) {
       const extra = args[cmd.maxArgs]!;
