@@ -40,6 +40,14 @@ describe("conntrack timeouts from the node", () => {
     expect(run(s, "show conntrack")).toMatch(/^tcp\s+6 45 SYN_RECV /m);
   });
 
+  it("show conntrack leaves out an entry whose timeout ran out, as conntrack -L does", () => {
+    const s = rulesSession(RULES);
+    run(s, "send tcp 192.168.1.20:40000 -> 192.168.1.88:22 in enp3s0", "tick 119");
+    expect(run(s, "show conntrack")).toMatch(/^tcp\s+6 1 SYN_RECV|^tcp\s+6 1 SYN_SENT/m);
+    run(s, "tick 2");
+    expect(run(s, "show conntrack")).toBe("conntrack table is empty");
+  });
+
   it("tick says the clock moved on stderr (a note) when the format is xtables-monitor", () => {
     const s = rulesSession(RULES);
     expect(runLine(s, "tick 3")).toMatchObject({ text: "clock +3s" });

@@ -36,9 +36,11 @@ export function packetTuple(p: Packet): CtTuple {
   return { proto: p.proto, src: p.src, dst: p.dst, sport: p.sport, dport: p.dport };
 }
 
-function expired(e: CtEntry, now: number): boolean {
+/** Whether an entry's timeout has run out at `now` (the kernel then forgets it). */
+export function entryExpired(e: CtEntry, now: number): boolean {
   return now - e.updated > e.timeout * 1000;
 }
+const expired = entryExpired;
 
 export function removeEntry(t: ConntrackTable, e: CtEntry) {
   t.byTuple.delete(tupleKey(e.orig));

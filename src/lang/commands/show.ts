@@ -28,6 +28,7 @@ import { sessionScene } from "./diagram.js";
 import type { Display } from "../command.js";
 import { captureFile } from "../../sources/scenario.js";
 import { readSourceFile, SourceError } from "../../sources/load.js";
+import { entryExpired } from "../../engine/conntrack/table.js";
 
 export function findChain(s: Session, tableWord: Word | undefined, chainWord: Word | undefined): Chain {
   if (!tableWord) throw new CommandError("which table?", undefined, "show chain TABLE CHAIN, e.g. show chain nat KUBE-SERVICES");
@@ -121,7 +122,9 @@ export const show: Command = {
       case "conntrack": {
         // stepping: the table as it is at the cursor — the current packet's entry as it was
         // then, or not yet there if it is still unconfirmed
-        let es = s.engine.conntrack.entries;
+        // conntrack -L lists live entries only: one whose timeout ran out is gone (the next
+        // packet of its flow starts a new connection)
+        let es = s.engine.conntrack.entries.filter((e) => !entryExpired(e, s.engine.now));
         const st = s.stepper;
         let note = "";
         if (st && !st.done) {
