@@ -2,14 +2,13 @@
  * Seeded randomness for everything the kernel decides by chance.
  *
  * Why: `statistic --mode random`, MASQUERADE --random-fully ports, trace ids and IP ids must be
- * reproducible from `--seed N` so that `back` is a replay and a trace can be pinned in a test.
+ * reproducible from `--seed N`, so that a session runs the same way twice and a trace can be pinned in a test.
  * xoshiro128** — small, fast, well distributed, and its whole state is four numbers (cloneable).
  */
 export interface Rng {
   /** Uniform unsigned 32-bit integer, like the kernel's get_random_u32(). */
   u32(): number;
   clone(): Rng;
-  state(): number[];
 }
 
 export function createRng(seed: number): Rng {
@@ -47,9 +46,6 @@ function fromState(init: number[]): Rng {
     },
     clone() {
       return fromState(Array.from(st));
-    },
-    state() {
-      return Array.from(st);
     },
   };
 }

@@ -1,8 +1,8 @@
 /**
  * The engine's whole mutable world: ruleset, node, conntrack, per-rule state, rng and clock.
  *
- * Why: every packet reads and updates it; keeping it in one cloneable value makes `back`
- * (replay from a saved copy) and reproducible traces straightforward. No I/O lives here.
+ * Why: every packet reads and updates it; keeping it in one cloneable value makes `stats`
+ * (many draws from one copy of the node) and reproducible traces straightforward. No I/O lives here.
  */
 import type { Ruleset } from "./model/ruleset.js";
 import type { NodeModel } from "./model/node.js";

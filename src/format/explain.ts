@@ -17,8 +17,6 @@ import type { Ruleset } from "../engine/model/ruleset.js";
 export interface ExplainOptions {
   /** Where the reader already is (stepping): headers for this hook/table are not repeated. */
   from?: { hook?: string; table?: string };
-  /** Show rules that did not match (default true). */
-  misses?: boolean;
   now?: number;
   ruleset?: Ruleset;
   /** Names for KUBE-* chains ("KUBE-SVC-… = Service ns/name port p (tcp)"), shown on jumps into them. */
@@ -35,10 +33,8 @@ function ruleNumber(rs: Ruleset | undefined, table: string, chain: string, handl
 
 export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): string[] {
   const out: string[] = [];
-  const misses = opts.misses ?? true;
   let hook = opts.from?.hook ?? "";
   let table = opts.from?.table ?? "";
-  let hiddenNoted = false;
   const pad = (depth: number) => "    " + "  ".repeat(depth);
   for (const e of events) {
     switch (e.kind) {
@@ -79,10 +75,9 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
           out.push(`  ${e.table} ${e.hook}${e.traced || opts.tracing === false ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
         }
         if (e.kind === "nomatch") {
-          if (misses) out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
+          out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
         } else if (e.kind === "rule") {
           const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";
-          if (!e.traced && !hiddenNoted) hiddenNoted = true;
           out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
           const v = e.verdict;
           const meaning = (v.kind === "JUMP" || v.kind === "GOTO") && /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(v.chain) ? opts.decode?.(v.chain) : undefined;

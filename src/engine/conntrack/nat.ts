@@ -106,8 +106,7 @@ export function applyNat(e: CtEntry, dir: CtDir, manip: Manip, pkt: Packet): boo
   const target = invertTuple(dir === "ORIGINAL" ? e.reply : e.orig);
   if (manip === "SRC") {
     pkt.src = target.src;
-    if (pkt.proto !== "icmp") pkt.sport = target.sport;
-    else pkt.sport = target.sport;
+    pkt.sport = target.sport; // for ICMP echo, sport holds the id, which SNAT rewrites too
   } else {
     pkt.dst = target.dst;
     if (pkt.proto !== "icmp") pkt.dport = target.dport;

@@ -5,7 +5,7 @@
  * canonical way; doing that in one place keeps every module's save() byte-identical.
  */
 import type { BuildCtx, OptionUse } from "./types.js";
-import { parseCidr, parseIp, type Cidr, type Ip } from "../model/ipv4.js";
+import { parseCidr, type Cidr } from "../model/ipv4.js";
 
 export const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
 
@@ -92,12 +92,6 @@ export function formatPortRange(r: PortRange): string {
 
 export function inRange(v: number, r: PortRange): boolean {
   return v >= r.min && v <= r.max;
-}
-
-export function ipArg(u: OptionUse, ctx: BuildCtx, text = arg(u, ctx)): Ip {
-  const ip = parseIp(text);
-  if (ip === undefined) ctx.fail(u.argTokens[0] ?? u.token, `host/network "${text}" not found`);
-  return ip;
 }
 
 export function cidrArg(u: OptionUse, ctx: BuildCtx, text = arg(u, ctx)): Cidr {

@@ -95,7 +95,3 @@ export function formatCidr(c: Cidr): string {
 export function inCidr(ip: Ip, c: Cidr): boolean {
   return ((ip & c.mask) >>> 0) === c.addr;
 }
-
-export function ipToBytes(ip: Ip): number[] {
-  return [ip >>> 24, (ip >>> 16) & 255, (ip >>> 8) & 255, ip & 255];
-}

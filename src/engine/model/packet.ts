@@ -10,7 +10,6 @@ import type { Ip } from "./ipv4.js";
 export type L4Proto = "tcp" | "udp" | "icmp" | "sctp";
 
 export const PROTO_NUM: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, all: 0 };
-export const PROTO_NAME: Record<number, L4Proto> = { 1: "icmp", 6: "tcp", 17: "udp", 132: "sctp" };
 
 export const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"] as const;
 export type TcpFlag = (typeof TCP_FLAGS)[number];
@@ -50,8 +49,4 @@ export interface Packet {
 
 export function clonePacket(p: Packet): Packet {
   return { ...p, tcpOptions: [...p.tcpOptions] };
-}
-
-export function hasPorts(p: Packet): boolean {
-  return p.proto === "tcp" || p.proto === "udp" || p.proto === "sctp";
 }

@@ -81,11 +81,3 @@ export interface Ruleset {
   /** Header comment lines and the like, re-emitted by save for byte-identical round trips. */
   source: string;
 }
-
-export function getChain(rs: Ruleset, table: TableName, chain: string): Chain | undefined {
-  return rs.tables.get(table)?.chains.get(chain);
-}
-
-export function emptyRuleset(): Ruleset {
-  return { tables: new Map(), tableOrder: [], source: "" };
-}

@@ -54,11 +54,7 @@ export const HOOK_STAGES: Record<Hook, HookStage[]> = {
   POSTROUTING: [t("mangle", PRIORITY.mangle), t("nat", PRIORITY.natSrc), confirm],
 };
 
-/** Hooks in which a table has a chain (and so a rule of that chain can run). */
-export function hookOfChain(chain: string): Hook | undefined {
-  return (HOOKS as readonly string[]).includes(chain) ? (chain as Hook) : undefined;
-}
-
+/** The hooks a packet meets, by where it starts and where routing sends it. */
 export const PATHS = {
   local: ["OUTPUT", "POSTROUTING"] as Hook[],
   input: ["PREROUTING", "INPUT"] as Hook[],

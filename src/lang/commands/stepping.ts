@@ -105,7 +105,7 @@ export const back: Command = {
   maxArgs: 1,
   aliases: ["b"],
   usage: "back [N]",
-  summary: "undo N steps (the walk is replayed from the same seed)",
+  summary: "undo N steps (the cursor moves back over the walk, which was computed once)",
   examples: ["back", "back 3"],
   run(s, args) {
     const st = stepper(s);

@@ -4,8 +4,8 @@
  *
  * Why: the generated ruleset must be byte-for-byte what a learner would get from `iptables-save`
  * on a node, so that diffs, handles and traces line up with the real kernel. Measured on this
- * machine (see test/k8s/kernel.test.ts): tables print in the order mangle, raw, filter, nat (the
- * nft backend's table enum), every builtin chain of a present table is printed, user chains follow
+ * machine (kernel scenario 28, test/kernel/scenarios/28-k8s-generated-cluster.json): tables
+ * print in the order mangle, raw, filter, nat (the nft backend's table enum), every builtin chain of a present table is printed, user chains follow
  * in byte order, and rules print chain by chain in that same order. A --comment value is quoted
  * unless it is made only of letters, digits, "-" and "_".
  */
