@@ -7,10 +7,10 @@
  * did not match, and where the packet finally went.
  */
 import type { TraceEvent } from "../engine/trace/events.js";
-import { verdictText } from "../engine/trace/events.js";
-import { describeRoute } from "../engine/route/lookup.js";
+import { verdictText } from "./verdict.js";
+import { describeRoute } from "./route-line.js";
 import { formatIp } from "../engine/model/ipv4.js";
-import { formatCtEntry } from "../engine/conntrack/entry.js";
+import { formatCtEntry } from "./conntrack-line.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "./describe.js";
 import type { Ruleset } from "../engine/model/ruleset.js";
 

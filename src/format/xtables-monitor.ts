@@ -10,7 +10,7 @@
  *   spaces, and tcp/udp matches that follow another match printed without their options.
  */
 import type { TraceEvent } from "../engine/trace/events.js";
-import { verdictText } from "../engine/trace/events.js";
+import { verdictText } from "./verdict.js";
 import type { Packet } from "../engine/model/packet.js";
 import { formatIp } from "../engine/model/ipv4.js";
 import type { Rule } from "../engine/model/ruleset.js";

@@ -14,7 +14,7 @@ import type { Fate, TraceEvent } from "../engine/trace/events.js";
 import type { Rule } from "../engine/model/ruleset.js";
 import { formatIp, parseIp } from "../engine/model/ipv4.js";
 import { describePacket, endpoint, fateText } from "../format/describe.js";
-import { describeRoute } from "../engine/route/lookup.js";
+import { describeRoute } from "../format/route-line.js";
 
 export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate";
 

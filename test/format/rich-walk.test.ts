@@ -6,7 +6,7 @@ import { runLine, COMMANDS } from "../../src/lang/commands/index.js";
 import type { Display, WalkDisplay } from "../../src/lang/command.js";
 import { walkHtml } from "../../src/format/rich/html-walk.js";
 import { mimeBundle } from "../../src/format/rich/mime.js";
-import { verdictText } from "../../src/engine/trace/events.js";
+import { verdictText } from "../../src/format/verdict.js";
 
 const SYN = "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898";
 

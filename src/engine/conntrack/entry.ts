@@ -6,7 +6,7 @@
  * and replies are rewritten; the status bits are what `--ctstatus`/`--ctstate DNAT` test.
  */
 import { formatIp, type Ip } from "../model/ipv4.js";
-import { PROTO_NUM, type L4Proto } from "../model/packet.js";
+import type { L4Proto } from "../model/packet.js";
 
 export interface CtTuple {
   proto: L4Proto;
@@ -73,23 +73,7 @@ export function statusNames(status: number): CtStatusName[] {
   return (Object.keys(CT_STATUS) as CtStatusName[]).filter((k) => (status & CT_STATUS[k]) !== 0);
 }
 
-
-function tupleText(t: CtTuple): string {
-  if (t.proto === "icmp") return `src=${formatIp(t.src)} dst=${formatIp(t.dst)} type=${t.dport} code=0 id=${t.sport}`;
-  return `src=${formatIp(t.src)} dst=${formatIp(t.dst)} sport=${t.sport} dport=${t.dport}`;
-}
-
-/** One line as `conntrack -L` prints it. */
-export function formatCtEntry(e: CtEntry, now: number): string {
-  const left = Math.max(0, Math.round(e.timeout - (now - e.updated) / 1000));
-  const parts = [`${e.orig.proto.padEnd(8)} ${PROTO_NUM[e.orig.proto]} ${left}`];
-  if (e.protoState) parts.push(e.protoState);
-  parts.push(tupleText(e.orig));
-  if (!hasStatus(e, CT_STATUS.SEEN_REPLY)) parts.push("[UNREPLIED]");
-  parts.push(tupleText(e.reply));
-  if (hasStatus(e, CT_STATUS.ASSURED)) parts.push("[ASSURED]");
-  parts.push(`mark=${e.mark}`);
-  if (e.zone) parts.push(`zone=${e.zone}`);
-  parts.push("use=1");
-  return parts.join(" ");
+/** Whole seconds left before the entry expires, as conntrack -L counts them. */
+export function secondsLeft(e: CtEntry, now: number): number {
+  return Math.max(0, Math.round(e.timeout - (now - e.updated) / 1000));
 }

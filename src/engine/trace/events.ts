@@ -58,15 +58,3 @@ export type Fate =
   | { kind: "rejected"; with: string; hook: Hook; table: TableName; chain: string; rule: Rule }
   | { kind: "unroutable"; reason: string }
   | { kind: "not-forwarded"; reason: string };
-
-export function verdictText(v: Verdict): string {
-  switch (v.kind) {
-    case "JUMP":
-    case "GOTO":
-      return `${v.kind}:${v.chain}`;
-    case "RETURN":
-      return "0xfffffffb"; // NFT_RETURN, printed as a raw number by xtables-monitor
-    default:
-      return v.kind;
-  }
-}

@@ -10,10 +10,10 @@
 import type { WalkDisplay } from "../../lang/command.js";
 import { ruleKey } from "../../lang/command.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
-import { verdictText } from "../../engine/trace/events.js";
-import { describeRoute } from "../../engine/route/lookup.js";
+import { verdictText } from "../verdict.js";
+import { describeRoute } from "../route-line.js";
 import { formatIp } from "../../engine/model/ipv4.js";
-import { formatCtEntry } from "../../engine/conntrack/entry.js";
+import { formatCtEntry } from "../conntrack-line.js";
 import { describeCt, describePacket, fateText } from "../describe.js";
 import { esc } from "./escape.js";
 import { S } from "./html-style.js";

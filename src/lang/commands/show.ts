@@ -12,13 +12,15 @@ import { TABLE_NAMES, type Chain, type TableName } from "../../engine/model/rule
 import { formatCidr, formatIp, parseIp } from "../../engine/model/ipv4.js";
 import { saveRuleset } from "../../engine/save/save.js";
 import { saveIpsets } from "../../engine/model/ipset.js";
-import { CT_STATUS, formatCtEntry } from "../../engine/conntrack/entry.js";
-import { describeRoute, routeLookup } from "../../engine/route/lookup.js";
+import { CT_STATUS } from "../../engine/conntrack/entry.js";
+import { formatCtEntry } from "../../format/conntrack-line.js";
+import { routeLookup } from "../../engine/route/lookup.js";
+import { describeRoute } from "../../format/route-line.js";
 import { tableName } from "../../engine/model/node.js";
 import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
 import { annotateCapture } from "../../format/replay.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "../../format/describe.js";
-import { verdictText } from "../../engine/trace/events.js";
+import { verdictText } from "../../format/verdict.js";
 import { listChainLikeIptables } from "../../format/list.js";
 import { applyIptables } from "../../engine/parse/iptables-command.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";

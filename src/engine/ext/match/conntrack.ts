@@ -7,7 +7,7 @@
  * UNTRACKED,SNAT,DNAT and statuses NONE,EXPECTED,SEEN_REPLY,ASSURED,CONFIRMED in that order.
  */
 import type { BuildCtx, MatchFail, MatchModule, OptionUse } from "../types.js";
-import { CT_STATUS, type CtTuple } from "../../conntrack/entry.js";
+import { CT_STATUS, secondsLeft, type CtTuple } from "../../conntrack/entry.js";
 import { formatCidr, formatIp, inCidr, parseIp, type Cidr } from "../../model/ipv4.js";
 import { arg, bang, cidrArg, formatPortRange, inRange, parseUint, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 import { PROTO_NUM } from "../../model/packet.js";
@@ -211,7 +211,7 @@ const conntrack: MatchModule<CtData> = {
       if (ok === d.status.neg) return { clause: `${bang(d.status.neg)}--ctstatus ${formatBits(d.status.bits, STATUS_BITS)}`, why: `status is ${formatBits(e.status, STATUS_BITS)}` };
     }
     if (d.expire) {
-      const left = Math.max(0, Math.round(e.timeout - (env.now - e.updated) / 1000));
+      const left = secondsLeft(e, env.now);
       if (inRange(left, d.expire.range) === d.expire.neg) return { clause: `--ctexpire ${formatPortRange(d.expire.range)}`, why: `expires in ${left}s` };
     }
     if (d.dir && ct!.dir !== d.dir) return { clause: `--ctdir ${d.dir}`, why: `packet is in the ${ct!.dir} direction` };
