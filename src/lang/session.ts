@@ -22,6 +22,7 @@ import { decodeFromRules, type ChainNames } from "../sources/k8s/index.js";
 import { saveRuleset } from "../engine/save/save.js";
 import type { PendingQuestion } from "../teach/pending.js";
 import type { LessonMode } from "../teach/lesson-mode.js";
+import { findInterface } from "../engine/model/node.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -118,7 +119,7 @@ export class Session {
     if (spec.id === undefined) this.engine.nextIpId = (this.engine.nextIpId + 1) & 0xffff;
     const pkt = buildPacket(spec, id, this.engine.rng.u32());
     if (pkt.iif) {
-      const dev = this.engine.node.interfaces.find((i) => i.name === pkt.iif);
+      const dev = findInterface(this.engine.node, pkt.iif);
       pkt.macDst = dev?.mac;
       // a sender addresses a broadcast to ff:ff:ff:ff:ff:ff and a multicast group to 01:00:5e:…:
       // eth_type_trans turns that into the packet type `-m pkttype` sees

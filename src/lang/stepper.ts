@@ -14,7 +14,10 @@ import type { Hook } from "../engine/walk/hooks.js";
 import type { TableName } from "../engine/model/ruleset.js";
 import type { SentPacket } from "./session.js";
 
-export type StopEvent = Extract<TraceEvent, { kind: "rule" | "nomatch" | "policy" | "return" | "nat" | "nat-skip" | "route" | "conntrack" | "ttl" | "fate" | "confirm" }>;
+/** The events a step may stop at, once: the type and the check read the same list. */
+const STOP_KINDS = ["rule", "nomatch", "policy", "return", "nat", "nat-skip", "route", "conntrack", "ttl", "fate", "confirm"] as const;
+export type StopEvent = Extract<TraceEvent, { kind: (typeof STOP_KINDS)[number] }>;
+const isStopKind = (k: string): boolean => (STOP_KINDS as readonly string[]).includes(k);
 
 export type Breakpoint =
   | { kind: "chain"; chain: string; table?: TableName }
@@ -45,7 +48,7 @@ export class Stepper {
     this.stops = [];
     sent.result.events.forEach((e, i) => {
       if (e.kind === "return" && e.depth === 0) return; // the base chain's end is shown by its policy
-      if (["rule", "nomatch", "policy", "return", "nat", "nat-skip", "route", "conntrack", "ttl", "fate", "confirm"].includes(e.kind)) this.stops.push(i);
+      if (isStopKind(e.kind)) this.stops.push(i);
     });
   }
 

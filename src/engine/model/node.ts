@@ -102,6 +102,6 @@ export function tableName(id: number): string {
   return String(id);
 }
 
-export function findInterface(node: NodeModel, name: string): Interface | undefined {
+export function findInterface(node: NodeModel, name: string | undefined): Interface | undefined {
   return node.interfaces.find((i) => i.name === name);
 }

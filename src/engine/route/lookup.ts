@@ -8,6 +8,7 @@
  */
 import { formatIp, inCidr, prefixToMask, type Ip } from "../model/ipv4.js";
 import type { Interface, NodeModel, PolicyRule, Route } from "../model/node.js";
+import { findInterface } from "../model/node.js";
 
 export interface RouteQuery {
   dst: Ip;
@@ -57,7 +58,7 @@ function tableLookup(node: NodeModel, table: number, q: RouteQuery): Route | und
     if (r.table !== table || !inCidr(q.dst, r.dst)) continue;
     if (q.oif && r.dev && r.dev !== q.oif && r.type === "unicast") continue;
     if (r.dev) {
-      const dev = node.interfaces.find((i) => i.name === r.dev);
+      const dev = findInterface(node, r.dev);
       if (dev && !dev.up && r.type === "unicast") continue;
     }
     if (!best || r.dst.prefix > best.dst.prefix || (r.dst.prefix === best.dst.prefix && r.metric < best.metric)) best = r;
@@ -67,7 +68,7 @@ function tableLookup(node: NodeModel, table: number, q: RouteQuery): Route | und
 
 /** Linux: inet_select_addr — an address of `dev` on the same subnet as `near`, else its primary. */
 export function selectSource(node: NodeModel, devName: string | undefined, near: Ip): Ip | undefined {
-  const dev = node.interfaces.find((i) => i.name === devName);
+  const dev = findInterface(node, devName);
   const global = (i: Interface) => i.addrs.filter((a) => a.scope !== "host");
   if (dev) {
     const addrs = global(dev);

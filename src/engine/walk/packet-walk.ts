@@ -28,6 +28,7 @@ import type { TableName } from "../model/ruleset.js";
 import { attachFor, icmpError, rejectReply } from "./reject-reply.js";
 import { icmpRateLimited } from "./icmp-ratelimit.js";
 import { addrType } from "../route/addr-type.js";
+import { findInterface } from "../model/node.js";
 
 export interface WalkOptions {
   /** Record rules that did not match (explain mode). */
@@ -192,7 +193,7 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
     return { kind: "not-forwarded", reason: answer ? "TTL exceeded (ICMP time-exceeded sent back)" : w.pkt.proto === "icmp" && w.pkt.icmpType !== 8 && w.pkt.icmpType !== 13 ? "TTL exceeded (no ICMP error about an ICMP error)" : "TTL exceeded (the ICMP error is rate-limited)" };
   }
   const dev = r.dev!;
-  const mtu = w.eng.node.interfaces.find((i) => i.name === dev)?.mtu ?? 1500;
+  const mtu = findInterface(w.eng.node, dev)?.mtu ?? 1500;
   // Linux: ip_forward checks the MTU before it decrements the TTL, and answers with
   // icmp_send(ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED) — no FORWARD hook
   if (w.pkt.df && w.pkt.len > mtu) {

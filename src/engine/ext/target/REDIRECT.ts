@@ -29,7 +29,7 @@ const REDIRECT: TargetModule<NatRange> = {
   natManip: "DST",
   apply(r, env) {
     // locally generated packets go to 127.0.0.1; arriving ones to their interface's first address
-    const ip = env.hook === "OUTPUT" ? LOOPBACK : (env.inIf === undefined ? undefined : findInterface(env.node, env.inIf)?.addrs[0]?.ip);
+    const ip = env.hook === "OUTPUT" ? LOOPBACK : findInterface(env.node, env.inIf)?.addrs[0]?.ip;
     if (ip === undefined) return "drop";
     return env.nat("DST", { ...r, minIp: ip, maxIp: ip });
   },
