@@ -20,7 +20,8 @@ function asArray(text: string, what: string): J[] {
   try {
     v = JSON.parse(text);
   } catch (e) {
-    throw new NodeDataError(`${what}: not valid JSON (${(e as Error).message})`);
+    // JSON.parse quotes the text it choked on, line breaks included: keep the error on one line
+    throw new NodeDataError(`${what}: not valid JSON (${(e as Error).message.replace(/\s*\n\s*/g, " ")})`);
   }
   if (!Array.isArray(v)) throw new NodeDataError(`${what}: expected a JSON array`);
   return v as J[];

@@ -239,7 +239,13 @@ const LABEL = "<kubernetes.objects>";
 /** objects as a YAML list (each Service / EndpointSlice at its line) or as pasted kubectl text. */
 function generateInline(y: ScenarioDoc, f: Field, opts: K8sOptions) {
   const asList = isSeq(f.node);
-  const text = asList ? JSON.stringify({ apiVersion: "v1", kind: "List", items: (f.node as YAMLSeq).toJSON() }) : y.str(f);
+  let text: string;
+  try {
+    text = asList ? JSON.stringify({ apiVersion: "v1", kind: "List", items: (f.node as YAMLSeq).toJSON() }) : y.str(f);
+  } catch (e) {
+    // an alias without its anchor (or an alias bomb) fails only when the list becomes plain data
+    return y.fail(f, `not valid YAML: ${(e as Error).message.split("\n")[0]}`, "");
+  }
   try {
     return generateFromYaml(text, LABEL, opts);
   } catch (e) {

@@ -12,6 +12,9 @@ import { NodeDataError } from "../../src/sources/ip-json.js";
 import { SsParseError } from "../../src/sources/ss.js";
 import { fixturePath } from "../helpers/vectors.js";
 import { fuzzParams, FUZZ_TIMEOUT } from "./budget.js";
+import { loadScenarioText, shippedScenarioDir } from "../../src/sources/scenario.js";
+import { nodeIo } from "../../src/sources/io.js";
+import { join } from "node:path";
 
 const c = CANNED.article!;
 const SNAPSHOT = writeSnapshot({
@@ -25,6 +28,9 @@ const SNAPSHOT = writeSnapshot({
   sysctl: Object.entries(c.sysctl).map(([k, v]) => `${k} = ${v}`).join("\n"),
 });
 const K8S = readFileSync(fixturePath("../k8s/fixtures/kube-proxy-overall.yaml"), "utf8");
+
+const SCENARIO_DIR = shippedScenarioDir()!;
+const SCENARIOS = ["services", "flannel-node"].map((n) => readFileSync(join(SCENARIO_DIR, `${n}.yaml`), "utf8"));
 
 const USER_ERRORS = [SourceError, SnapshotError, K8sInputError, NodeDataError, SsParseError];
 
@@ -72,7 +78,24 @@ describe("source files (fuzz)", () => {
   it("the intact snapshot and YAML load", () => {
     expect(loadOrRefuse("node.ktrace", () => loadSnapshotText(SNAPSHOT, "node.ktrace"))).toBe("ok");
     expect(loadOrRefuse("cluster.yaml", () => generateFromYaml(K8S, "cluster.yaml"))).toBe("ok");
+    for (const text of SCENARIOS) expect(loadOrRefuse("s.yaml", () => loadScenarioText(nodeIo, text, "s.yaml", SCENARIO_DIR))).toBe("ok");
   });
+
+  it("found by the fuzzers: an alias without its anchor, a JSON error quoting a line break", () => {
+    expect(() => generateFromYaml("items:\n- *aService\n", "c.yaml")).toThrow(/^c\.yaml:1: not valid YAML: Unresolved alias/);
+    const broken = SNAPSHOT.replace("## ip -j addr\n", "## ip -j addr\nrke2-agent-1\n");
+    expect(loadOrRefuse("node.ktrace", () => loadSnapshotText(broken, "node.ktrace"))).toBe("refused");
+  });
+
+  it("damaged scenario files load or are refused with the file's name", () => {
+    const seen = { ok: 0, refused: 0 };
+    fc.assert(
+      fc.property(fc.nat(SCENARIOS.length - 1), edits, (which, es) => void seen[loadOrRefuse("s.yaml", () => loadScenarioText(nodeIo, applyEdits(SCENARIOS[which]!, es), "s.yaml", SCENARIO_DIR))]++),
+      fuzzParams(),
+    );
+    expect(seen.ok).toBeGreaterThan(0);
+    expect(seen.refused).toBeGreaterThan(0);
+  }, FUZZ_TIMEOUT);
 
   it("damaged snapshots load or are refused with the file's name", () => {
     const seen = { ok: 0, refused: 0 };

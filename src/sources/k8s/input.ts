@@ -241,7 +241,14 @@ export function readObjects(text: string, file: string): Objects {
   for (const doc of docs) {
     const err = doc.errors[0];
     if (err) throw new K8sInputError(`${file}:${lineOf(err.pos[0])}: not valid YAML/JSON: ${err.message.split("\n")[0]}`);
-    const v: unknown = doc.toJS();
+    let v: unknown;
+    try {
+      // an alias to an anchor that is not there, or too many aliases (the yaml package's guard
+      // against alias bombs), fail only here
+      v = doc.toJS();
+    } catch (e) {
+      throw new K8sInputError(`${file}:${lineOf(doc.range?.[0] ?? 0)}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
+    }
     if (v === null || v === undefined) continue;
     visit(v);
   }
