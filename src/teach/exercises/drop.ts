@@ -8,7 +8,7 @@
  */
 import { clusterOf, Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { drawText, randomClient, sendLine, upcomingDraws, type Client } from "./packets.js";
+import { drawLines, randomClient, sendLine, type Client } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 import { policyCommands, POLICY_CHAIN, randomPolicyRule } from "./policy.js";
 import { ruleRef } from "../questions.js";
@@ -48,9 +48,8 @@ const generate = (seed: number) =>
         ...chainsEntered(events, (e) => e.table === "filter"),
       ],
       facts(_s, events, before) {
-        const stats = events.filter((e) => (e.kind === "rule" || e.kind === "nomatch") && e.rule.matches.some((m) => m.module.name === "statistic")).length;
-        const draws = upcomingDraws(before, stats);
-        return draws.length ? ["", "The draws the statistic rules will see, in order:", ...draws.map((x, i) => `  draw ${i + 1}: ${drawText(x)}`)] : [];
+        const draws = drawLines(before, events);
+        return draws.length ? ["", ...draws] : [];
       },
       candidates(s) {
         const tested = new Set(s.sent[0]!.result.events.flatMap((e) => ((e.kind === "rule" || e.kind === "nomatch") && e.table === "filter" ? [e.rule] : [])));

@@ -8,7 +8,7 @@
  */
 import { Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { drawText, randomClient, sendLine, upcomingDraws } from "./packets.js";
+import { drawLines, randomClient, sendLine } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 import { must } from "./exercise.js";
 
@@ -26,12 +26,9 @@ const generate = (seed: number) =>
       },
       chains: (s, events) => withAllEndpoints(s, chainsEntered(events, (e) => e.table === "nat" && (e.hook === "PREROUTING" || e.hook === "OUTPUT") && !/^KUBE-MARK/.test(e.chain))),
       facts(_s, events, before) {
-        const stats = events.filter((e) => (e.kind === "rule" || e.kind === "nomatch") && e.rule.matches.some((m) => m.module.name === "statistic")).length;
-        const draws = upcomingDraws(before, stats);
         return [
           "",
-          "The draws the statistic rules will see, in order (a rule matches when its draw is below its --probability):",
-          ...draws.map((x, i) => `  draw ${i + 1}: ${drawText(x)}`),
+          ...drawLines(before, events, "The draws the statistic rules will see, in order (a rule matches when its draw is below its --probability):"),
           "",
           "The node's routes (ip route):",
           ...must(before, "show routes").split("\n").filter((l) => !/ table local /.test(l)).map((l) => `  ${l}`),

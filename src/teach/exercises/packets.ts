@@ -7,6 +7,7 @@
  */
 import type { Dice } from "./cluster.js";
 import type { Session } from "../../lang/session.js";
+import type { TraceEvent } from "../../engine/trace/events.js";
 
 export interface Client {
   what: string;
@@ -45,4 +46,14 @@ export function upcomingDraws(s: Session, n: number): number[] {
   const r = s.engine.rng.clone();
   r.u32(); // Session.packetFromSpec: the packet's trace id
   return Array.from({ length: n }, () => r.u32() & 0x7fffffff);
+}
+
+/**
+ * The draws the walk's statistic rules will see, as lines an exercise shows under `intro`: one
+ * per statistic rule the walk tests (none, and no intro, when it tests none).
+ */
+export function drawLines(before: Session, events: TraceEvent[], intro = "The draws the statistic rules will see, in order:"): string[] {
+  const tested = events.filter((e) => (e.kind === "rule" || e.kind === "nomatch") && e.rule.matches.some((m) => m.module.name === "statistic")).length;
+  const draws = upcomingDraws(before, tested);
+  return draws.length ? [intro, ...draws.map((x, i) => `  draw ${i + 1}: ${drawText(x)}`)] : [];
 }

@@ -8,7 +8,7 @@
  */
 import { Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { drawText, randomClient, sendLine, upcomingDraws } from "./packets.js";
+import { drawLines, randomClient, sendLine } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 import { must } from "./exercise.js";
 
@@ -28,11 +28,10 @@ const generate = (seed: number) =>
       },
       chains: (s, events) => withAllEndpoints(s, chainsEntered(events, (e) => e.table === "nat")),
       facts(_s, events, before) {
-        const stats = events.filter((e) => (e.kind === "rule" || e.kind === "nomatch") && e.rule.matches.some((m) => m.module.name === "statistic")).length;
-        const draws = upcomingDraws(before, stats);
+        const draws = drawLines(before, events);
         return [
           "",
-          ...(draws.length ? ["The draws the statistic rules will see, in order:", ...draws.map((x, i) => `  draw ${i + 1}: ${drawText(x)}`), ""] : []),
+          ...(draws.length ? [...draws, ""] : []),
           "The node's addresses (MASQUERADE takes the address of the interface the packet leaves by):",
           ...must(before, "show interfaces").split("\n").map((l) => `  ${l}`),
           "The node's routes (ip route):",
