@@ -73,7 +73,7 @@ export function statusNames(status: number): CtStatusName[] {
   return (Object.keys(CT_STATUS) as CtStatusName[]).filter((k) => (status & CT_STATUS[k]) !== 0);
 }
 
-/** Whole seconds left before the entry expires, as conntrack -L counts them. */
+/** Whole seconds left before the entry expires, rounded down as conntrack -L and --ctexpire count them (measured). */
 export function secondsLeft(e: CtEntry, now: number): number {
-  return Math.max(0, Math.round(e.timeout - (now - e.updated) / 1000));
+  return Math.max(0, Math.floor(e.timeout - (now - e.updated) / 1000));
 }
