@@ -13,6 +13,7 @@ import { writeFileSync } from "node:fs";
 import type { Session } from "../lang/session.js";
 import { completeLine, runLine } from "../lang/commands/index.js";
 import { whereLine } from "../lang/commands/stepping.js";
+import { ansiText } from "../lang/ansi.js";
 import { initialLine, lineReducer } from "./line-state.js";
 import { appendHistory } from "./history-file.js";
 import { colorEnabled, styleOf } from "./theme.js";
@@ -20,7 +21,8 @@ import { lessonOpen } from "../teach/lesson-mode.js";
 
 interface Block {
   id: number;
-  kind: "echo" | "out" | "error" | "banner";
+  /** "ansi": already coloured by a renderer of the command's typed result (drawn as it is) */
+  kind: "echo" | "out" | "error" | "banner" | "ansi";
   text: string;
 }
 
@@ -31,6 +33,7 @@ function Lines({ text, kind }: { text: string; kind: Block["kind"] }) {
   return (
     <Box flexDirection="column">
       {text.split("\n").map((l, i) => {
+        if (kind === "ansi") return <Text key={i} wrap="truncate-end">{l === "" ? " " : l}</Text>;
         const st = kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : styleOf(l);
         return (
           <Text key={i} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="wrap">
@@ -117,7 +120,10 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     const r = runLine(session, text);
     const out: Omit<Block, "id">[] = [];
     if (r.error) out.push({ kind: "error", text: `error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}` });
-    else if (r.text) out.push({ kind: "out", text: r.text });
+    else if (r.text) {
+      const coloured = colorEnabled() ? ansiText(r) : undefined;
+      out.push(coloured ? { kind: "ansi", text: coloured } : { kind: "out", text: r.text });
+    }
     if (r.note) out.push({ kind: "echo", text: r.note });
     push(...out);
     setBusy(undefined);
