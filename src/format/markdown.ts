@@ -9,7 +9,17 @@
  * its question.
  */
 import { Marked } from "marked";
-import { markedTerminal } from "marked-terminal";
+import { createRequire } from "node:module";
+
+// marked-terminal pulls in cli-highlight and all of highlight.js (about 0.35 s to load): it is
+// loaded the first time a lesson is shown, not at every start of ktrace-repl
+const loadLazily = createRequire(import.meta.url);
+type MarkedTerminal = typeof import("marked-terminal").markedTerminal;
+let markedTerminalFn: MarkedTerminal | undefined;
+const markedTerminal: MarkedTerminal = (...args) => {
+  markedTerminalFn ??= (loadLazily("marked-terminal") as typeof import("marked-terminal")).markedTerminal;
+  return markedTerminalFn(...args);
+};
 import type { Checkpoint, LessonSection } from "../lessons/parse.js";
 
 export interface RenderStyle {
