@@ -46,7 +46,7 @@ describe("ktrace-repl script mode", () => {
     const [json, ...rest] = r.stdout.trimEnd().split("\n");
     const events = JSON.parse(json!) as { kind: string }[];
     expect(events.some((e) => e.kind === "fate")).toBe(true);
-    expect(rest.join("\n")).toMatch(/^udp {6}17 30 src=10\.42\.135\.131 dst=10\.43\.0\.10 sport=40000 dport=53 \[UNREPLIED\] src=10\.42\.\d+\.\d+ dst=10\.42\.135\.131 sport=53 dport=40000 mark=0 use=1/m);
+    expect(rest.join("\n")).toMatch(/^udp {6}17 29 src=10\.42\.135\.131 dst=10\.43\.0\.10 sport=40000 dport=53 \[UNREPLIED\] src=10\.42\.\d+\.\d+ dst=10\.42\.135\.131 sport=53 dport=40000 mark=0 use=1/m);
   });
 
   it("names file, line, column and token of a bad rules file", () => {
