@@ -17,7 +17,7 @@ import { parseSnapshot, parseSysctl, writeSnapshot, type SectionName } from "./s
 import { applyNftHandles } from "./nft-handles.js";
 import type { Io } from "./io.js";
 import { TIMEOUT_SYSCTLS } from "../engine/conntrack/timeouts.js";
-import { generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
+import { DEFAULT_CLUSTER_CIDR, generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
 
 export interface LoadedSource {
   kind: "canned" | "rules" | "snapshot" | "live" | "k8s" | "scenario";
@@ -87,7 +87,7 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
   }
   const ruleset = parseRuleset(gen.rules, { file: `${path} (generated)` });
   const node = articleNode();
-  const cidrText = opts.clusterCidr ?? "10.42.0.0/16";
+  const cidrText = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
   const cidr = parseCidr(cidrText);
   const outside = new Set<string>();
   const unrouted = new Set<string>();

@@ -21,7 +21,7 @@ import type { Ruleset } from "../engine/model/ruleset.js";
 import { routeLookup } from "../engine/route/lookup.js";
 import { CANNED } from "./canned/index.js";
 import type { Io } from "./io.js";
-import { generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
+import { DEFAULT_CLUSTER_CIDR, generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
 import { loadCanned, readSourceFile, SourceError, type LoadedSource } from "./load.js";
 import { readNode } from "./scenario-node.js";
 import { ScenarioDoc, type Field } from "./scenario-yaml.js";
@@ -230,7 +230,7 @@ function readKubernetes(io: Io, y: ScenarioDoc, f: Field, dir: string, node: Nod
       throw e;
     }
   } else gen = generateInline(y, objects!, opts);
-  warnEndpoints(node, gen.endpoints, opts.clusterCidr ?? "10.42.0.0/16", warnings);
+  warnEndpoints(node, gen.endpoints, opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR, warnings);
   return gen;
 }
 

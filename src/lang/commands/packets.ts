@@ -6,8 +6,8 @@
  */
 import type { Command, CommandOutput } from "../command.js";
 import type { Session, SentPacket } from "../session.js";
-import { CommandError, type Word } from "../words.js";
-import { parsePacketSpec, PACKET_OPTIONS, type PacketSpec } from "../packet-spec.js";
+import { CommandError } from "../words.js";
+import { parseFlags, parsePacketSpec, PACKET_OPTIONS, type PacketSpec } from "../packet-spec.js";
 import { TCP_FLAG_BIT, type Packet } from "../../engine/model/packet.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { formatIp } from "../../engine/model/ipv4.js";
@@ -122,7 +122,7 @@ export const reply: Command = {
     for (let i = 0; i < args.length; i += 2) {
       const k = args[i]!;
       const v = args[i + 1];
-      if (k.text === "flags" && v) flags = parseFlagsWord(v);
+      if (k.text === "flags" && v) flags = parseFlags(v);
       else if (k.text === "payload" && v && /^\d+$/.test(v.text)) payload = Number(v.text);
       else throw new CommandError(`unexpected "${k.text}"`, k.col, "usage: reply [flags SYN,ACK] [payload N]");
     }
@@ -130,16 +130,6 @@ export const reply: Command = {
     return walked(s, s.send(pkt, "reply"));
   },
 };
-
-function parseFlagsWord(w: Word): number {
-  let f = 0;
-  for (const n of w.text.toUpperCase().split(",")) {
-    const b = TCP_FLAG_BIT[n as keyof typeof TCP_FLAG_BIT];
-    if (b === undefined) throw new CommandError(`unknown TCP flag "${n}"`, w.col);
-    f |= b;
-  }
-  return f;
-}
 
 const A = TCP_FLAG_BIT.ACK;
 const P = TCP_FLAG_BIT.PSH;
