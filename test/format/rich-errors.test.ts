@@ -42,7 +42,7 @@ describe("structured errors", () => {
     const r = spawnSync(process.execPath, [CLI, "-e", "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898", "-e", "show chain nat KUBE-SVC-Y4T5", "-e", "reply flags XYZ"], { encoding: "utf8" });
     expect(r.stderr).toBe(
       "ktrace: -e:2:16: unknown chain KUBE-SVC-Y4T5 in nat (did you mean KUBE-SVC-Y4T5L63IYP3YFEBS?)\n" +
-        'ktrace: -e:3:13: unknown TCP flag "XYZ"\n',
+        'ktrace: -e:3:13: unknown TCP flag "XYZ" (flags are SYN, ACK, FIN, RST, PSH, URG (comma separated))\n',
     );
     expect(r.status).toBe(1);
   });
