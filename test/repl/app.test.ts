@@ -2,27 +2,19 @@
 // the status line follows the packet, the chain view highlights the rule under the cursor, Tab
 // completes, errors are one line with a hint.
 import { afterEach, describe, expect, it } from "vitest";
-import React from "react";
-import { render } from "ink-testing-library";
-import { App } from "../../src/repl/app.js";
 import { articleSession } from "../helpers/session.js";
+import { startApp } from "../helpers/repl.js";
 
 process.env.NO_COLOR = "1";
-const tick = () => new Promise((r) => setTimeout(r, 30));
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
 async function start() {
   const s = articleSession(71508);
   s.stepByStep = true;
-  const r = render(React.createElement(App, { session: s, history: [], persistHistory: false }));
-  cleanup = r.unmount;
-  await tick();
-  const type = async (text: string) => {
-    r.stdin.write(text);
-    await tick();
-  };
-  return { s, r, type, all: () => r.frames.join("\n") };
+  const app = await startApp(s, 30);
+  cleanup = app.unmount;
+  return app;
 }
 
 describe("REPL app", () => {

@@ -2,10 +2,8 @@
 // lesson's sections when a lesson is open, do nothing when none is, and `next` stays the
 // stepping command.
 import { afterEach, describe, expect, it } from "vitest";
-import React from "react";
-import { render } from "ink-testing-library";
-import { App } from "../../src/repl/app.js";
 import { articleSession } from "../helpers/session.js";
+import { startApp } from "../helpers/repl.js";
 import { LessonMode } from "../../src/teach/lesson-mode.js";
 import { MemoryProgressStore } from "../../src/teach/progress-store.js";
 import { PLAIN } from "../../src/format/markdown.js";
@@ -14,7 +12,6 @@ import { listLessons, readLesson } from "../../src/lessons/library.js";
 process.env.NO_COLOR = "1";
 const PAGE_DOWN = "\u001b[6~";
 const PAGE_UP = "\u001b[5~";
-const tick = () => new Promise((r) => setTimeout(r, 40));
 let cleanup: (() => void) | undefined;
 afterEach(() => cleanup?.());
 
@@ -24,14 +21,9 @@ async function start() {
   const s = articleSession(1);
   s.stepByStep = true;
   s.lessons = new LessonMode(new MemoryProgressStore(), PLAIN);
-  const r = render(React.createElement(App, { session: s, history: [], persistHistory: false }));
-  cleanup = r.unmount;
-  await tick();
-  const type = async (text: string) => {
-    r.stdin.write(text);
-    await tick();
-  };
-  return { s, r, type, all: () => r.frames.join("\n") };
+  const app = await startApp(s, 40);
+  cleanup = app.unmount;
+  return app;
 }
 
 describe("lesson mode in the REPL", () => {
