@@ -4,7 +4,7 @@
  *
  * Why: a thin front end; everything it does is a command run on a Session.
  */
-import { parseCliArgs, CliError, USAGE, type CliArgs } from "./cli-args.js";
+import { parseCliArgs, USAGE, type CliArgs } from "./cli-args.js";
 import { runTeach, TEACH_COMMANDS } from "./cli-teach.js";
 import { Session } from "./lang/session.js";
 import { runLine } from "./lang/commands/index.js";

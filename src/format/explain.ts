@@ -13,6 +13,18 @@ import { formatIp } from "../engine/model/ipv4.js";
 import { formatCtEntry } from "./conntrack-line.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "./describe.js";
 import type { Ruleset } from "../engine/model/ruleset.js";
+import { ruleKey, type WalkDisplay } from "../lang/command.js";
+
+/**
+ * What a line of the explanation is, so a front end can colour it from data (the REPL) without
+ * matching the text: a hook or table heading, a rule that matched or missed, a NAT rewrite...
+ */
+export type ExplainTone = "hook" | "table" | "match" | "hidden" | "jump-meaning" | "miss" | "return" | "policy" | "nat" | "route" | "conntrack" | "state" | "spawned" | "log" | "fate-ok" | "fate-bad" | "cursor";
+
+export interface ExplainLine {
+  text: string;
+  tone: ExplainTone;
+}
 
 export interface ExplainOptions {
   /** Where the reader already is (stepping): headers for this hook/table are not repeated. */
@@ -23,16 +35,29 @@ export interface ExplainOptions {
   decode?: (chain: string) => string | undefined;
   /** Does the ruleset trace at all (a TRACE rule)? If not, nothing is marked "hidden". */
   tracing?: boolean;
+  /** A rule's 1-based position in its chain, when the ruleset is not at hand (a walk display). */
+  numberOf?: (table: string, chain: string, handle: number) => number | undefined;
 }
 
-function ruleNumber(rs: Ruleset | undefined, table: string, chain: string, handle: number): string {
-  const c = rs?.tables.get(table as never)?.chains.get(chain);
-  const i = c ? c.rules.findIndex((r) => r.handle === handle) : -1;
-  return i >= 0 ? `#${i + 1}` : `0x${handle.toString(16)}`;
+function ruleNumber(opts: ExplainOptions, table: string, chain: string, handle: number): string {
+  let n = opts.numberOf?.(table, chain, handle);
+  if (n === undefined) {
+    const c = opts.ruleset?.tables.get(table as never)?.chains.get(chain);
+    const i = c ? c.rules.findIndex((r) => r.handle === handle) : -1;
+    if (i >= 0) n = i + 1;
+  }
+  return n !== undefined ? `#${n}` : `0x${handle.toString(16)}`;
 }
 
+/** The explanation as text, one string per line. */
 export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): string[] {
-  const out: string[] = [];
+  return explainLines(events, opts).map((l) => l.text);
+}
+
+/** The explanation, each line with what it is. */
+export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): ExplainLine[] {
+  const out: ExplainLine[] = [];
+  const say = (tone: ExplainTone, text: string) => out.push({ text, tone });
   let hook = opts.from?.hook ?? "";
   let table = opts.from?.table ?? "";
   const pad = (depth: number) => "    " + "  ".repeat(depth);
@@ -42,25 +67,25 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
         const q = e.query;
         const what = e.why === "reroute" ? "reroute (destination/mark changed)" : e.why === "input" ? "routing decision" : "route";
         const extra = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : q.src ? ` from ${formatIp(q.src)}` : "";
-        out.push(`  ${what}: ip route get ${formatIp(q.dst)}${extra}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`);
+        say("route", `  ${what}: ip route get ${formatIp(q.dst)}${extra}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`);
         break;
       }
       case "ttl":
-        out.push(`  forward: TTL ${e.from} → ${e.to}`);
+        say("route", `  forward: TTL ${e.from} → ${e.to}`);
         break;
       case "conntrack":
-        out.push(`  ${e.hook} conntrack: ${e.created ? "new connection, " : ""}${describeCt(e.view)}`);
+        say("conntrack", `  ${e.hook} conntrack: ${e.created ? "new connection, " : ""}${describeCt(e.view)}`);
         break;
       case "nat-skip":
-        out.push(`  ${e.hook} nat: skipped — ${e.reason}`);
+        say("nat", `  ${e.hook} nat: skipped — ${e.reason}`);
         break;
       case "nat":
         // a reply's destination rewrite undoes the connection's SNAT, its source rewrite the DNAT
         const what = e.dir === "REPLY" ? (e.manip === "DST" ? "un-SNAT (reply, from conntrack)" : "un-DNAT (reply, from conntrack)") : `${e.manip === "DST" ? "DNAT" : "SNAT"} ${e.how === "rule" ? "(new binding)" : "(from conntrack)"}`;
-        out.push(`  ${e.hook} ${what}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`);
+        say("nat", `  ${e.hook} ${what}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`);
         break;
       case "confirm":
-        out.push(`  ${e.hook} conntrack confirmed: ${formatCtEntry(e.entry, opts.now ?? e.entry.updated)}`);
+        say("conntrack", `  ${e.hook} conntrack confirmed: ${formatCtEntry(e.entry, opts.now ?? e.entry.updated)}`);
         break;
       case "packet":
         break;
@@ -69,46 +94,66 @@ export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): 
       case "return":
       case "policy": {
         if (e.hook !== hook || e.table !== table) {
-          if (e.hook !== hook) out.push(`${e.hook}`);
+          if (e.hook !== hook) say("hook", `${e.hook}`);
           hook = e.hook;
           table = e.table;
-          out.push(`  ${e.table} ${e.hook}${e.traced || opts.tracing === false ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
+          say("table", `  ${e.table} ${e.hook}${e.traced || opts.tracing === false ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
         }
         if (e.kind === "nomatch") {
-          out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
+          say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
         } else if (e.kind === "rule") {
           const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";
-          out.push(`${pad(e.depth)}${e.chain} ${ruleNumber(opts.ruleset, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
+          say(hidden ? "hidden" : "match", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
           const v = e.verdict;
           const meaning = (v.kind === "JUMP" || v.kind === "GOTO") && /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(v.chain) ? opts.decode?.(v.chain) : undefined;
-          if (meaning) out.push(`${pad(e.depth)}  ⟶ ${meaning}`);
+          if (meaning) say("jump-meaning", `${pad(e.depth)}  ⟶ ${meaning}`);
         } else if (e.kind === "return") {
-          if (e.depth > 0) out.push(`${pad(e.depth)}${e.chain}: end of chain, return`);
-        } else out.push(`${pad(0)}policy ${e.policy}`);
+          if (e.depth > 0) say("return", `${pad(e.depth)}${e.chain}: end of chain, return`);
+        } else say("policy", `${pad(0)}policy ${e.policy}`);
         break;
       }
       case "table-done":
-        out.push(`    → state after ${e.table} ${e.hook}: ${stateOfPacket(e.pkt, e.outIf).join(", ")}`);
+        say("state", `    → state after ${e.table} ${e.hook}: ${stateOfPacket(e.pkt, e.outIf).join(", ")}`);
         break;
       case "spawned": {
-        out.push(`    ↳ ${e.reason} sends ${describePacket(e.pkt)}:`);
-        const inner = formatExplain(e.events, { ...opts, from: undefined });
-        out.push(...inner.map((l) => `      │ ${l}`));
+        say("spawned", `    ↳ ${e.reason} sends ${describePacket(e.pkt)}:`);
+        for (const l of explainLines(e.events, { ...opts, from: undefined })) say(l.tone, `      │ ${l.text}`);
         break;
       }
       case "suppressed":
-        out.push(`    ↳ ${e.reason} would send ${describePacket(e.pkt)}, but it is not sent: ${e.why}`);
+        say("spawned", `    ↳ ${e.reason} would send ${describePacket(e.pkt)}, but it is not sent: ${e.why}`);
         break;
       case "log":
-        out.push(`    ${e.target}: ${e.text}`);
+        say("log", `    ${e.target}: ${e.text}`);
         break;
       case "fate": {
         const f = e.fate;
         const as = f.kind === "sent" || f.kind === "delivered" ? ` as ${describePacket(e.pkt)}` : "";
-        out.push(`FATE: ${fateText(f)}${as}`);
+        say(f.kind === "sent" || f.kind === "delivered" ? "fate-ok" : "fate-bad", `FATE: ${fateText(f)}${as}`);
         break;
       }
     }
   }
   return out;
+}
+
+/**
+ * A walk display as explain lines: what was said before, the walk, what is said after. The
+ * text front ends print and the colour the REPL paints both come from here.
+ */
+export function walkLines(d: WalkDisplay): ExplainLine[] {
+  const lines = explainLines(d.events, {
+    now: d.now,
+    tracing: d.tracing,
+    from: d.from,
+    numberOf: (table, chain, handle) => d.ruleNumbers[ruleKey(table, chain, handle)],
+    decode: (chain) => d.meanings[chain],
+  });
+  const cursor = (l: string): ExplainLine => ({ text: l, tone: "cursor" });
+  return [...(d.before ?? []).map(cursor), ...lines, ...(d.after ?? []).map(cursor)];
+}
+
+/** The plain text of walk displays, as every front end without colour prints them. */
+export function walkText(ds: WalkDisplay[]): string {
+  return ds.flatMap(walkLines).map((l) => l.text).join("\n");
 }

@@ -168,3 +168,22 @@ export function renderLessonHead(title: string, intro: string, style: RenderStyl
   const head = paint(style, "1;4;35", title);
   return intro ? `${head}\n\n${renderMarkdown(intro, style)}` : head;
 }
+
+/**
+ * A section as Markdown, for front ends that render Markdown themselves (a notebook): the same
+ * heading, prose, commands and checkpoint as `renderSection`, the expect blocks left out.
+ */
+export function sectionMarkdown(section: LessonSection, opts: { of: number; passed: boolean }): string {
+  const blocks: string[] = [`### ${section.index}. ${section.title} *(section ${section.index} of ${opts.of})*`];
+  for (const part of section.parts) {
+    if (part.kind === "prose") blocks.push(part.markdown.trim());
+    else if (part.kind === "commands") blocks.push(`Type${part.step.commands.length > 1 ? ", one line at a time" : ""}:\n\n\`\`\`\n${part.step.commands.join("\n")}\n\`\`\``);
+    else if (part.kind === "checkpoint") blocks.push(`**? Checkpoint:** ${part.checkpoint.question}\n\n${opts.passed ? "*(answered right already — answer again if you like)*" : `answer with \`answer YOUR ANSWER\`${part.checkpoint.hint ? " · `hint` gives a hint" : ""}`}`);
+  }
+  return blocks.filter((b) => b.trim()).join("\n\n");
+}
+
+/** The lesson's title and intro as Markdown. */
+export function lessonHeadMarkdown(title: string, intro: string): string {
+  return intro.trim() ? `## ${title}\n\n${intro.trim()}` : `## ${title}`;
+}

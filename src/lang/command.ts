@@ -31,6 +31,8 @@ export interface WalkDisplay {
   meanings: Record<string, string>;
   /** Simulated clock, for conntrack timeouts. */
   now: number;
+  /** Where the reader already was (stepping): the hook and table whose headings are not repeated. */
+  from?: { hook?: string; table?: string };
   /** Lines said before the table (the packet stepping starts, a breakpoint that fired). */
   before?: string[];
   /** Lines said after it (where the cursor rests). */
@@ -104,7 +106,13 @@ export interface TableDisplay {
   rowClasses?: (string | undefined)[];
 }
 
-export type Display = WalkDisplay | StateDisplay | ConntrackDisplay | DiagramDisplay | StatsDisplay | TableDisplay;
+/** Prose to read (a lesson's section), for front ends that render Markdown. */
+export interface MarkdownDisplay {
+  kind: "markdown";
+  markdown: string;
+}
+
+export type Display = MarkdownDisplay | WalkDisplay | StateDisplay | ConntrackDisplay | DiagramDisplay | StatsDisplay | TableDisplay;
 
 export interface CommandOutput {
   text: string;

@@ -6,7 +6,7 @@
  * Why: a thin front end — every line typed is `runLine` on the shared session; this file only
  * draws and handles keys.
  */
-import React, { useEffect, useReducer, useRef, useState } from "react";
+import { useEffect, useReducer, useRef, useState } from "react";
 import { Box, Static, Text, useApp, useInput } from "ink";
 import TextInput from "ink-text-input";
 import { writeFileSync } from "node:fs";
@@ -16,7 +16,7 @@ import { whereLine } from "../lang/commands/stepping.js";
 import { ansiText } from "../lang/ansi.js";
 import { initialLine, lineReducer } from "./line-state.js";
 import { appendHistory } from "./history-file.js";
-import { colorEnabled, styleOf } from "./theme.js";
+import { colorEnabled } from "./theme.js";
 import { lessonOpen } from "../teach/lesson-mode.js";
 
 interface Block {
@@ -33,8 +33,8 @@ function Lines({ text, kind }: { text: string; kind: Block["kind"] }) {
   return (
     <Box flexDirection="column">
       {text.split("\n").map((l, i) => {
-        if (kind === "ansi") return <Text key={i} wrap="truncate-end">{l === "" ? " " : l}</Text>;
-        const st = kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : styleOf(l);
+        if (kind === "ansi") return <Text key={i} wrap="wrap">{l === "" ? " " : l}</Text>;
+        const st: { color?: string; dim?: boolean; bold?: boolean } = kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : kind === "banner" && i === 0 ? { bold: true } : {};
         return (
           <Text key={i} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="wrap">
             {l === "" ? " " : l}

@@ -11,7 +11,8 @@
 import type { Session } from "../lang/session.js";
 import type { Lesson, LessonSection } from "../lessons/parse.js";
 import { listLessons, readLesson, shortTitle, type LessonFile } from "../lessons/library.js";
-import { renderLessonHead, renderSection, terminalStyle, type RenderStyle } from "../format/markdown.js";
+import { lessonHeadMarkdown, renderLessonHead, renderSection, sectionMarkdown, terminalStyle, type RenderStyle } from "../format/markdown.js";
+import type { Display } from "../lang/command.js";
 import { CommandError } from "../lang/words.js";
 import { FileProgressStore, defaultProgressPath, type LessonProgress, type Progress, type ProgressStore } from "./progress-store.js";
 import { checkpointQuestion } from "./lesson-checkpoint.js";
@@ -23,6 +24,8 @@ export type RunLine = (s: Session, line: string) => { text: string; error?: stri
 export interface LessonOutput {
   text: string;
   note?: string;
+  /** The same as data: a section as Markdown, the list as a table. */
+  display?: Display[];
 }
 
 interface OpenLesson {
@@ -115,9 +118,11 @@ export class LessonMode {
     const tw = Math.min(72, Math.max(...rows.map((r) => r.title.length)));
     const lines = rows.map((r) => ` ${r.mark} ${r.n.padStart(nw)}. ${r.title.padEnd(tw)}  ${r.status}`);
     const resume = p.current ? files.find((f) => f.slug === p.current) : undefined;
+    const tail = `lesson N opens one${resume ? ` (lesson ${resume.number} goes on where you left off)` : ""}; progress is kept in ${this.store.where}`;
     return {
-      text: ["lessons:", ...lines, "", `lesson N opens one${resume ? ` (lesson ${resume.number} goes on where you left off)` : ""}; progress is kept in ${this.store.where}`].join("\n"),
+      text: ["lessons:", ...lines, "", tail].join("\n"),
       note: this.notes(),
+      display: [{ kind: "table", title: `lessons — ${tail}`, columns: ["", "#", "lesson", "your progress"], rows: rows.map((r) => [r.mark.trim(), r.n, r.title, r.status]) }],
     };
   }
 
@@ -154,7 +159,9 @@ export class LessonMode {
     const head = renderLessonHead(lesson.title, lesson.intro, this.style);
     const body = this.showSection(s);
     const whole = this.stepping ? "(while a lesson is open a packet runs to its fate at once, as the lesson shows it; back and where still walk it; lesson quit brings step-by-step back)" : "";
-    return { text: [head, again, caughtUp, whole, body].filter(Boolean).join("\n\n"), note: this.notes(this.save()) };
+    const said = [again, caughtUp, whole].filter(Boolean);
+    const markdown = [lessonHeadMarkdown(lesson.title, lesson.intro), ...said.map((l) => `*${l}*`), body.markdown].join("\n\n");
+    return { text: [head, ...said, body.text].join("\n\n"), note: this.notes(this.save()), display: [{ kind: "markdown", markdown }] };
   }
 
   /** `lesson next` / `lesson prev`: one section on or back. */
@@ -180,16 +187,21 @@ export class LessonMode {
       ].join("\n");
       return { text, note: this.notes(this.save()) };
     }
-    if (delta < 0 && o.section <= 1) return { text: this.showSection(s), note: this.notes("already at the first section", this.save()) };
+    if (delta < 0 && o.section <= 1) return this.sectionOutput(s, this.notes("already at the first section", this.save()));
     o.section += delta;
     lp.section = o.section;
-    return { text: this.showSection(s), note: this.notes(this.save()) };
+    return this.sectionOutput(s, this.notes(this.save()));
   }
 
   /** `lesson again` / `lesson`: the current section once more. */
   again(s: Session): LessonOutput {
     this.requireOpen();
-    return { text: this.showSection(s), note: this.notes() };
+    return this.sectionOutput(s, this.notes());
+  }
+
+  private sectionOutput(s: Session, note: string | undefined): LessonOutput {
+    const { text, markdown } = this.showSection(s);
+    return { text, note, display: [{ kind: "markdown", markdown }] };
   }
 
   /** `lesson quit`: leaves lesson mode; progress stays saved. */
@@ -218,7 +230,7 @@ export class LessonMode {
   }
 
   /** Renders the current section and puts its checkpoint (if any) on the session. */
-  private showSection(s: Session): string {
+  private showSection(s: Session): { text: string; markdown: string } {
     const o = this.requireOpen();
     const sec = o.lesson.sections[o.section - 1]!;
     const lp = this.lessonProgress(o.file.slug);
@@ -238,7 +250,8 @@ export class LessonMode {
       s.question = this.asked;
     }
     const footer = `── lesson next (PageDown) · lesson prev (PageUp) · lesson again · ${sec.checkpoint ? "answer … · hint · " : ""}lesson quit — any command works meanwhile`;
-    return `${renderSection(sec, this.style, { of: o.lesson.sections.length, passed: lp.passed.includes(sec.index) })}\n\n${footer}`;
+    const opts = { of: o.lesson.sections.length, passed: lp.passed.includes(sec.index) };
+    return { text: `${renderSection(sec, this.style, opts)}\n\n${footer}`, markdown: `${sectionMarkdown(sec, opts)}\n\n*${footer}*` };
   }
 }
 

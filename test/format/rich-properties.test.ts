@@ -4,7 +4,7 @@
 // throwing, its text/plain the command's text.
 import { describe, expect, it } from "vitest";
 import { articleSession } from "../helpers/session.js";
-import { runLine, COMMANDS } from "../../src/lang/commands/index.js";
+import { runLine } from "../../src/lang/commands/index.js";
 import { createRng } from "../../src/engine/rng.js";
 import type { TraceEvent } from "../../src/engine/trace/events.js";
 import { groupOf, pathTables } from "../../src/format/rich/diagram-scene.js";
@@ -73,6 +73,7 @@ describe("MIME bundles of whatever a user types", () => {
       "step", "step 5", "next", "finish", "continue", "back 2", "where", "reply", "show state", "show conntrack", "show path", "show routes", "show interfaces",
       "show chain nat KUBE-SERVICES", "iptables -t nat -L KUBE-SVC-Y4T5L63IYP3YFEBS -n -v", "route get 10.42.54.194", "stats 50", "diagram", "diagram full", "connect tcp 192.168.1.88:40000 -> 10.43.156.98:9898",
       "break chain KUBE-SVC-Y4T5L63IYP3YFEBS", "format xtables-monitor", "format explain",
+      "show rules", "show sets", "show source", "replay article", "explain chain KUBE-SVC-Y4T5L63IYP3YFEBS", "history", "lessons", "lesson 1", "lesson next",
     ];
     const junk = ["nat", "KUBE-SERVICES", "full", "-n", "3", "0", "->", "bogus", '"<b>&x"', "in", "lo", "999999"];
     const rng = createRng(11);
@@ -92,6 +93,6 @@ describe("MIME bundles of whatever a user types", () => {
       if (b["image/svg+xml"]) expect(balanced(b["image/svg+xml"]), line).toBe(true);
     }
     // the lines reached every kind of display
-    expect([...kinds].sort()).toEqual(["conntrack", "diagram", "state", "stats", "table", "walk"]);
+    expect([...kinds].sort()).toEqual(["conntrack", "diagram", "markdown", "state", "stats", "table", "walk"]);
   });
 });

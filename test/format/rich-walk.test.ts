@@ -204,8 +204,8 @@ describe("stepping in a notebook: the walk table says what the text says around 
     const n = runLine(s, "next");
     const w1 = only(n.display, "walk");
     expect(w1.events).toEqual(n.events);
-    const at = n.text.split("\n").pop()!.trim();
-    expect(at).toMatch(/^@ OUTPUT ▸ raw ▸ /);
+    const at = n.text.split("\n").pop()!;
+    expect(at).toMatch(/^ {2}@ OUTPUT ▸ raw ▸ /);
     expect(w1.after).toEqual([at]);
     const html1 = mimeBundle(n)["text/html"]!;
     expect(html1.lastIndexOf("ktrace-said")).toBeGreaterThan(html1.lastIndexOf("</table>"));
@@ -217,9 +217,12 @@ describe("stepping in a notebook: the walk table says what the text says around 
     expect(mimeBundle(c)["text/html"]).toContain("breakpoint 1: chain KUBE-SVC-Y4T5L63IYP3YFEBS");
 
     run(s, "continue");
+    // at the fate a step moves nothing: no table, only where the cursor rests
     const atFate = runLine(s, "step");
-    expect(atFate.display).toBeUndefined();
-    expect(mimeBundle(atFate)["text/html"]).toBeUndefined();
+    expect(only(atFate.display, "walk").events).toEqual([]);
+    const htmlFate = mimeBundle(atFate)["text/html"]!;
+    expect(htmlFate).not.toContain("<table");
+    expect(htmlFate).toContain("at the packet&#39;s fate");
   });
 });
 

@@ -17,6 +17,8 @@
 import { expect, it } from "vitest";
 import { rulesSession, run } from "./session.js";
 import type { Session } from "../../src/lang/session.js";
+import type { Rule } from "../../src/engine/model/ruleset.js";
+import type { MatchEnv } from "../../src/engine/ext/types.js";
 import type { TraceEvent } from "../../src/engine/trace/events.js";
 import type { WalkResult } from "../../src/engine/walk/packet-walk.js";
 import type { Packet } from "../../src/engine/model/packet.js";
@@ -110,11 +112,13 @@ export function vectorRules(v: Vector): string {
 /** Loads the vector's ruleset (throws the load error), runs `before`, sends the packet. */
 export function runVector(v: Vector, seed = 1): VectorRun {
   const s = rulesSession(vectorRules(v), seed);
-  run(s, ...(v.before ?? []), `send ${v.packet}`);
-  const result = s.sent[s.sent.length - 1]!.result;
   const table = v.table ?? "filter";
   const rule = s.engine.ruleset.tables.get(table)!.chains.get(v.chain)!.rules.find((r) => r.origin.line === vectorRuleLine(v));
   if (!rule) throw new Error(`vector "${v.name}": rule not found in ${table} ${v.chain}`);
+  const undeclared = watchUndeclaredEffects(rule);
+  run(s, ...(v.before ?? []), `send ${v.packet}`);
+  if (undeclared.length) throw new Error(`vector "${v.name}": ${undeclared.join("; ")} — declare it in the module's effects()`);
+  const result = s.sent[s.sent.length - 1]!.result;
   const events = result.events.filter(
     (e): e is VectorRun["event"] => (e.kind === "rule" || e.kind === "nomatch") && e.table === table && e.chain === v.chain && e.rule.handle === rule.handle,
   );
@@ -124,6 +128,30 @@ export function runVector(v: Vector, seed = 1): VectorRun {
     throw new Error(`vector "${v.name}": the packet never reached the rule (fate ${JSON.stringify(result.fate)}; walked ${[...new Set(where)].join(", ")})`);
   }
   return { s, result, event, events };
+}
+
+/**
+ * Wraps the rule's matches so that a test() drawing random numbers or writing state without
+ * saying so in `effects` is reported: every vector checks that its module is as pure as it claims.
+ */
+function watchUndeclaredEffects(rule: Rule): string[] {
+  const found: string[] = [];
+  rule.matches = rule.matches.map((m) => {
+    if (m.module.effects?.(m.data)) return m;
+    const module = {
+      ...m.module,
+      test(data: unknown, env: MatchEnv) {
+        const rng = { u32: () => (found.push(`${m.module.name} test() drew a random number`), env.rng.u32()), clone: () => env.rng.clone() };
+        const store = new Map(env.store);
+        const r = m.module.test(data, { ...env, rng, store });
+        const changed = store.size !== env.store.size || [...store].some(([k, x]) => env.store.get(k) !== x);
+        if (changed) found.push(`${m.module.name} test() wrote state`);
+        return r;
+      },
+    };
+    return { ...m, module };
+  });
+  return found;
 }
 
 function vectorRuleLine(v: Vector): number {

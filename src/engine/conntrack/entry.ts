@@ -5,7 +5,7 @@
  * Why: NAT is a property of the connection, not of the packet. The tuples say how later packets
  * and replies are rewritten; the status bits are what `--ctstatus`/`--ctstate DNAT` test.
  */
-import { formatIp, type Ip } from "../model/ipv4.js";
+import type { Ip } from "../model/ipv4.js";
 import type { L4Proto } from "../model/packet.js";
 
 export interface CtTuple {

@@ -15,7 +15,7 @@ export type TcpState = "NONE" | "SYN_SENT" | "SYN_RECV" | "ESTABLISHED" | "FIN_W
 type Next = TcpState | "IV" | "IG";
 
 const COLS: TcpState[] = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"];
-const [sNO, sSS, sSR, sES, sFW, sCW, sLA, sTW, sCL, sS2] = COLS as [TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState];
+const [, sSS, sSR, sES, sFW, sCW, sLA, sTW, sCL, sS2] = COLS as [TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState];
 const sIV = "IV" as const;
 const sIG = "IG" as const;
 

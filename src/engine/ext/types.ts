@@ -127,9 +127,20 @@ export interface MatchModule<D> extends ExtensionBase<D> {
   /** The error when -p does not give one of needsProto (default: match "NAME" needs "-p NAME"). */
   needsProtoError?: string;
 
-  /** null when the packet matches; otherwise the failing clause. */
+  /**
+   * What test() changes besides answering, for the rules whose test is not a pure question:
+   * "draws-random" (statistic --mode random takes the walk's next random number), "keeps-state"
+   * (recent records addresses, limit spends tokens, statistic --mode nth counts). Testing such a
+   * rule twice, or skipping it, changes later answers — so a walk may never skip or repeat one.
+   * Undefined: test() only reads.
+   */
+  effects?(data: D): MatchEffect | undefined;
+
+  /** null when the packet matches; otherwise the failing clause. Pure unless `effects` says not. */
   test(data: D, env: MatchEnv): MatchFail | null;
 }
+
+export type MatchEffect = "draws-random" | "keeps-state";
 
 export interface TargetModule<D> extends ExtensionBase<D> {
   kind: "target";

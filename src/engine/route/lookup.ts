@@ -6,7 +6,7 @@
  * mark change, and MASQUERADE takes its source address from it.
  * Linux: fib_rules_lookup -> fib_table_lookup; inet_select_addr for the source.
  */
-import { formatIp, inCidr, prefixToMask, type Ip } from "../model/ipv4.js";
+import { inCidr, prefixToMask, type Ip } from "../model/ipv4.js";
 import type { Interface, NodeModel, PolicyRule, Route } from "../model/node.js";
 import { findInterface } from "../model/node.js";
 

@@ -12,6 +12,10 @@ import { walkHtml } from "./html-walk.js";
 import { conntrackHtml, stateHtml, tableHtml } from "./html-tables.js";
 import { diagramSvg } from "./diagram-svg.js";
 import { statsSvg } from "./stats-svg.js";
+import { Marked } from "marked";
+
+/** Markdown to HTML for notebooks (lessons are the project's own files; GitHub-flavoured). */
+const markdownHtml = new Marked({ gfm: true });
 
 /** A picture, for the displays that are pictures (the diagram, the stats chart). */
 export function displaySvg(d: Display): string | undefined {
@@ -31,6 +35,8 @@ export function displayHtml(d: Display): string {
       return conntrackHtml(d);
     case "table":
       return tableHtml(d);
+    case "markdown":
+      return `<div class="ktrace-lesson">${markdownHtml.parse(d.markdown, { async: false }) as string}</div>`;
     case "diagram":
     case "stats":
       return `<div class="ktrace-figure" style="max-width:100%;overflow-x:auto">${displaySvg(d)}</div>`;
@@ -42,6 +48,8 @@ export function mimeBundle(out: CommandOutput): Record<string, string> {
   const ds = out.display ?? [];
   const html = ds.map(displayHtml).filter(Boolean);
   if (html.length) bundle["text/html"] = `<div class="ktrace-output">${html.join("\n")}</div>`;
+  const md = ds.filter((d) => d.kind === "markdown").map((d) => d.markdown);
+  if (md.length) bundle["text/markdown"] = md.join("\n\n");
   const svg = ds.length === 1 ? displaySvg(ds[0]!) : undefined;
   if (svg) bundle["image/svg+xml"] = svg;
   return bundle;

@@ -17,8 +17,14 @@ import { walkPacket } from "../../engine/walk/packet-walk.js";
 import { completeAddress, completeInterface } from "../complete.js";
 import { describePacket } from "../../format/describe.js";
 import { statsDisplay, walkDisplay } from "../../format/rich/displays.js";
+import { walkText } from "../../format/explain.js";
 
 function out(s: Session, events: TraceEvent[], input: Packet): CommandOutput {
+  // explain: the walk as data, its text drawn from it (the REPL colours the same data)
+  if (s.format === "explain") {
+    const display = [walkDisplay(s, input, events)];
+    return { text: walkText(display), events, display };
+  }
   const text = s.render(events);
   // xtables-monitor prints only what a TRACE rule marked: say why nothing came out
   const note =
@@ -27,15 +33,14 @@ function out(s: Session, events: TraceEvent[], input: Packet): CommandOutput {
         ? "(nothing traced: no TRACE rule matched this packet)"
         : "(nothing traced: the ruleset has no TRACE rule; add one, e.g. iptables -t raw -I PREROUTING -j TRACE and iptables -t raw -I OUTPUT -j TRACE, or use format explain)"
       : undefined;
-  // the walk as data for rich front ends, when the text is the same answer (explain, not the kernel's trace)
-  return { text, events, note, display: s.format === "explain" ? [walkDisplay(s, input, events)] : undefined };
+  return { text, events, note };
 }
 
-/** A connection's packets: one text, and a walk table per packet (each with its own caption). */
+/** A connection's packets: one text, and in explain a walk per packet (each with its own caption). */
 function connected(s: Session, events: TraceEvent[], packets: SentPacket[]): CommandOutput {
-  const o = out(s, events, packets[0]!.input);
-  if (o.display) o.display = packets.map((p) => walkDisplay(s, p.input, p.result.events));
-  return o;
+  if (s.format !== "explain") return out(s, events, packets[0]!.input);
+  const display = packets.map((p) => walkDisplay(s, p.input, p.result.events));
+  return { text: walkText(display), events, display };
 }
 
 /** A single packet: its whole walk, or — stepping in the REPL — its first step. */
@@ -44,9 +49,12 @@ function walked(s: Session, sent: SentPacket): CommandOutput {
   const first = s.stepper.step();
   const from = sent.input.iif ? `arriving on ${sent.input.iif}` : "generated on the node";
   const head = `▶ ${describePacket(sent.input)} (${from}) — step, next, finish, continue; back undoes a step`;
+  if (s.format === "explain") {
+    const display = [{ ...walkDisplay(s, sent.input, first), before: [head] }];
+    return { text: walkText(display), events: first, display };
+  }
   const body = s.render(first);
-  return { text: body ? `${head}
-${body}` : head, events: first, display: s.format === "explain" ? [{ ...walkDisplay(s, sent.input, first), before: [head] }] : undefined };
+  return { text: body ? `${head}\n${body}` : head, events: first };
 }
 
 export const send: Command = {

@@ -152,7 +152,8 @@ export const history: Command = {
   summary: "the commands typed so far",
   examples: ["history"],
   run(s) {
-    return { text: s.commandHistory.map((c, i) => `${String(i + 1).padStart(4)}  ${c}`).join("\n") };
+    const rows = s.commandHistory.map((c, i) => [String(i + 1), c]);
+    return { text: rows.map(([n, c]) => `${n!.padStart(4)}  ${c}`).join("\n"), display: rows.length ? [{ kind: "table", title: "commands typed so far", columns: ["#", "command"], rows }] : undefined };
   },
 };
 

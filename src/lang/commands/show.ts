@@ -1,56 +1,38 @@
 /**
- * Commands that look without moving anything: show ..., route get, save, trace.
+ * `show …` and `trace`: look without moving anything — the packet's state, a chain as
+ * `iptables -L` lists it, the conntrack table as `conntrack -L` prints it, the node's interfaces,
+ * routes, policy rules and ipsets, the trace so far.
  *
- * Why: between packets a learner inspects the node — a chain as `iptables -L` would list it, the
- * conntrack table as `conntrack -L` prints it, a route as `ip route get` answers it.
+ * Why: between packets a learner inspects the node, in the words the real tools use.
  */
 import type { Command } from "../command.js";
 import type { Session } from "../session.js";
-import { CommandError, type Word } from "../words.js";
-import { didYouMean, ParseError, RuleError } from "../../engine/parse/errors.js";
-import { TABLE_NAMES, type Chain, type TableName } from "../../engine/model/ruleset.js";
-import { formatCidr, formatIp, parseIp } from "../../engine/model/ipv4.js";
-import { saveRuleset } from "../../engine/save/save.js";
+import { CommandError } from "../words.js";
+import { didYouMean } from "../../engine/parse/errors.js";
+import type { TableName } from "../../engine/model/ruleset.js";
+import { formatCidr, formatIp } from "../../engine/model/ipv4.js";
 import { saveIpsets } from "../../engine/model/ipset.js";
 import { CT_STATUS } from "../../engine/conntrack/entry.js";
 import { formatCtEntry } from "../../format/conntrack-line.js";
-import { routeLookup } from "../../engine/route/lookup.js";
-import { describeRoute } from "../../format/route-line.js";
 import { tableName } from "../../engine/model/node.js";
 import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
-import { annotateCapture } from "../../format/replay.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "../../format/describe.js";
 import { verdictText } from "../../format/verdict.js";
 import { listChainLikeIptables } from "../../format/list.js";
-import { applyIptables } from "../../engine/parse/iptables-command.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
-import { completeChain, completeInterface, completeTable, prefixFilter, completeAddress } from "../complete.js";
-import { chainTable, conntrackDisplay, interfacesTable, routesTable, routeTable, stateDisplay } from "../../format/rich/displays.js";
+import { completeChain, completeTable, prefixFilter } from "../complete.js";
+import { chainTable, conntrackDisplay, interfacesTable, routesTable, stateDisplay } from "../../format/rich/displays.js";
 import { sessionScene } from "./diagram.js";
+import { findChain } from "./find-chain.js";
 import type { Display } from "../command.js";
-import { captureFile } from "../../sources/scenario.js";
-import { readSourceFile, SourceError } from "../../sources/load.js";
 import { entryExpired } from "../../engine/conntrack/table.js";
 
-export function findChain(s: Session, tableWord: Word | undefined, chainWord: Word | undefined): Chain {
-  if (!tableWord) throw new CommandError("which table?", undefined, "show chain TABLE CHAIN, e.g. show chain nat KUBE-SERVICES");
-  const t = tableWord.text as TableName;
-  const table = s.engine.ruleset.tables.get(t);
-  if (!table) {
-    const holders = [...s.engine.ruleset.tables.values()].filter((x) => x.chains.has(tableWord.text)).map((x) => x.name);
-    if (holders.length) throw new CommandError(`"${tableWord.text}" is a chain; which table?`, tableWord.col, holders.map((h) => `show chain ${h} ${tableWord.text}`).join(" or "));
-    const hint = didYouMean(tableWord.text, TABLE_NAMES);
-    throw new CommandError(`no table ${tableWord.text} in this ruleset`, tableWord.col, hint ? `did you mean ${hint}?` : `tables: ${[...s.engine.ruleset.tables.keys()].join(", ")}`);
-  }
-  if (!chainWord) throw new CommandError("which chain?", undefined, `chains of ${t}: ${table.order.slice(0, 8).join(", ")}${table.order.length > 8 ? ", ..." : ""}`);
-  const c = table.chains.get(chainWord.text);
-  if (!c) {
-    const prefixed = [...table.chains.keys()].filter((n) => n.startsWith(chainWord.text));
-    const hint = prefixed.length === 1 ? prefixed[0] : didYouMean(chainWord.text, table.chains.keys());
-    throw new CommandError(`unknown chain ${chainWord.text} in ${t}`, chainWord.col, hint ? `did you mean ${hint}?` : undefined);
-  }
-  return c;
-}
+/** What `ip rule` lists on a node with no policy rules of its own. */
+const DEFAULT_POLICY_RULES = [
+  { priority: 0, table: 255 },
+  { priority: 32766, table: 254 },
+  { priority: 32767, table: 253 },
+] as { priority: number; table: number; from?: undefined; fwmark?: undefined }[];
 
 const SHOW_WHAT = ["state", "chain", "rule", "path", "conntrack", "interfaces", "routes", "rules", "sets", "trace", "source"];
 
@@ -165,14 +147,25 @@ export const show: Command = {
             .join("\n"),
           display: [routesTable(s)],
         };
-      case "rules":
-        return { text: (s.engine.node.rules.length ? s.engine.node.rules : []).map((r) => `${r.priority}:\tfrom ${r.from ? formatCidr(r.from) : "all"}${r.fwmark !== undefined ? ` fwmark 0x${r.fwmark.toString(16)}` : ""} lookup ${tableName(r.table ?? 254)}`).join("\n") || "0:\tfrom all lookup local\n32766:\tfrom all lookup main\n32767:\tfrom all lookup default" };
-      case "sets":
-        return { text: saveIpsets(s.engine.node.ipsets) || "no ipsets" };
+      case "rules": {
+        const rules = s.engine.node.rules.length ? s.engine.node.rules : DEFAULT_POLICY_RULES;
+        const rows = rules.map((r) => [String(r.priority), r.from ? formatCidr(r.from) : "all", r.fwmark !== undefined ? `0x${r.fwmark.toString(16)}` : "", tableName(r.table ?? 254)]);
+        return {
+          text: rows.map(([prio, from, mark, table]) => `${prio}:\tfrom ${from}${mark ? ` fwmark ${mark}` : ""} lookup ${table}`).join("\n"),
+          display: [{ kind: "table", title: "routing policy rules (ip rule)", columns: ["priority", "from", "fwmark", "lookup table"], rows }],
+        };
+      }
+      case "sets": {
+        const sets = [...s.engine.node.ipsets.values()];
+        const rows = sets.map((set) => [set.name, set.header, String(set.members.length), set.members.slice(0, 8).map((m) => m.text + (m.nomatch ? " nomatch" : "")).join(", ") + (set.members.length > 8 ? ", …" : "")]);
+        return { text: saveIpsets(s.engine.node.ipsets) || "no ipsets", display: sets.length ? [{ kind: "table", title: "ipsets (ipset save shows them all)", columns: ["name", "type and options", "members", "first members"], rows }] : undefined };
+      }
       case "trace":
         return { text: formatXtablesMonitor(s.traceEvents, s.dialect).join("\n") || "no traced packets yet (only packets that hit a TRACE rule are traced)" };
-      case "source":
-        return { text: `${s.source.title}\nkind: ${s.source.kind}${s.source.notes.length ? "\n" + s.source.notes.join("\n") : ""}` };
+      case "source": {
+        const rows = [["loaded", s.source.title], ["kind", s.source.kind], ...s.source.notes.map((n) => ["note", n])];
+        return { text: `${s.source.title}\nkind: ${s.source.kind}${s.source.notes.length ? "\n" + s.source.notes.join("\n") : ""}`, display: [{ kind: "table", title: "what is loaded", columns: ["", ""], rows }] };
+      }
       default: {
         const hint = didYouMean(what.text, SHOW_WHAT);
         throw new CommandError(`cannot show "${what.text}"`, what.col, hint ? `did you mean show ${hint}?` : `show ${SHOW_WHAT.join("|")}`);
@@ -186,67 +179,6 @@ export const show: Command = {
   },
 };
 
-export const route: Command = {
-  name: "route",
-  usage: "route get DST [from SRC] [iif IFACE] [mark M]",
-  summary: "the routing decision, as `ip route get` answers it",
-  examples: ["route get 10.42.54.194", "route get 192.168.1.88 from 192.168.1.20 iif enp3s0"],
-  run(s, args) {
-    if (args[0]?.text !== "get") throw new CommandError(`expected "route get DST"`, args[0]?.col ?? 1);
-    const dst = args[1] && parseIp(args[1].text);
-    if (dst === undefined) throw new CommandError(`bad destination "${args[1]?.text ?? ""}"`, args[1]?.col);
-    const q: { dst: number; src?: number; iif?: string; mark: number } = { dst, mark: 0 };
-    for (let i = 2; i < args.length; i += 2) {
-      const k = args[i]!;
-      const v = args[i + 1];
-      if (!v) throw new CommandError(`"${k.text}" needs a value`, k.col);
-      if (k.text === "from") {
-        const ip = parseIp(v.text);
-        if (ip === undefined) throw new CommandError(`bad address "${v.text}"`, v.col);
-        q.src = ip;
-      } else if (k.text === "iif") q.iif = v.text;
-      else if (k.text === "mark") q.mark = Number(v.text);
-      else throw new CommandError(`unknown option "${k.text}"`, k.col, "from SRC, iif IFACE, mark M");
-    }
-    const result = routeLookup(s.engine.node, q);
-    const text = describeRoute(q, result);
-    return { text, display: [routeTable(q, result, text)] };
-  },
-  complete: (s, args, partial) => (args.length === 0 ? ["get"] : args.length === 1 ? completeAddress(s, partial) : args[args.length - 1]?.text === "iif" ? completeInterface(s, partial) : ["from", "iif", "mark"]),
-};
-
-export const iptables: Command = {
-  name: "iptables",
-  usage: "iptables [-t TABLE] -A|-I|-D CHAIN RULE... | -N|-X|-F CHAIN | -P CHAIN POLICY | -L [CHAIN] [-v] | -S [CHAIN]",
-  summary: "change or list the loaded ruleset as the iptables command would (the kernel's checks apply)",
-  examples: ["iptables -t raw -A OUTPUT -p tcp --dport 9898 -j TRACE", "iptables -t nat -L KUBE-SERVICES -v", "iptables -t raw -D OUTPUT 3"],
-  details: "New rules take the next handle of their table, as the kernel numbers them; conntrack state is kept, as on a live node.",
-  run(s, args) {
-    let r: ReturnType<typeof applyIptables>;
-    try {
-      r = applyIptables(s.engine.ruleset, args.map((a) => ({ text: a.text, column: a.col, quoted: false })));
-    } catch (e) {
-      // errors point into the typed line, not a file
-      if (e instanceof ParseError) throw new CommandError(e.detail, e.column);
-      if (e instanceof RuleError) throw new CommandError(e.detail);
-      throw e;
-    }
-    s.rulesChanged();
-    if (r.list) {
-      const lines = r.list.chains.flatMap((c, i) => [...(i ? [""] : []), ...listChainLikeIptables(s.engine.ruleset, r.list!.table, c, { verbose: r.list!.verbose, exact: r.list!.exact, lineNumbers: r.list!.lineNumbers, counters: s.counters })]);
-      return { text: lines.join("\n"), display: r.list.chains.flatMap((c) => chainTable(s, r.list!.table, c) ?? []) };
-    }
-    return { text: r.text };
-  },
-  complete(s, args, partial) {
-    const prev = args[args.length - 1]?.text;
-    if (prev === "-t") return completeTable(s, partial);
-    const t = args.find((_, i) => args[i - 1]?.text === "-t")?.text;
-    if (prev && /^-[AIDLSFXP]$/.test(prev)) return completeChain(s, t ?? "filter", partial);
-    return args.length === 0 ? ["-t"] : [];
-  },
-};
-
 export const trace: Command = {
   name: "trace",
   maxArgs: 0,
@@ -256,89 +188,3 @@ export const trace: Command = {
   run: (s) => show.run(s, [{ text: "trace", col: 6 }]),
 };
 
-export const replay: Command = {
-  name: "replay",
-  maxArgs: 1,
-  usage: "replay FILE | replay article",
-  summary: "read a real xtables-monitor --trace capture against the loaded ruleset, line by line",
-  examples: ["replay article", "replay ./trace.txt"],
-  details: "`replay article` reads the article's own capture, shipped with ktrace; any other word with a slash or a dot is a file (capture one with xtables-monitor --trace > trace.txt).",
-  run(s, args) {
-    const f = args[0];
-    if (!f) throw new CommandError("replay needs a capture file", undefined, "replay article, or capture one with: xtables-monitor --trace > trace.txt");
-    if (args.length > 1) throw new CommandError(`replay takes one file, not "${args[1]!.text}"`, args[1]!.col);
-    let text: string;
-    try {
-      const { path, shown } = captureFile(f.text);
-      text = readSourceFile(s.io, path, shown);
-    } catch (e) {
-      if (e instanceof SourceError) throw new CommandError(e.message, f.col);
-      throw e;
-    }
-    const lines = annotateCapture(text, s.engine.ruleset);
-    if (!lines.some((l) => /^(PACKET| ?TRACE):/.test(l.text))) throw new CommandError(`${f.text} has no xtables-monitor trace lines`, f.col);
-    return { text: lines.map((l) => `${String(l.line).padStart(4)}  ${l.text}\n${l.notes.map((n) => `      ↳ ${n}`).join("\n")}`).join("\n") };
-  },
-};
-
-export const save: Command = {
-  name: "save",
-  maxArgs: 1,
-  usage: "save [ipsets]",
-  summary: "the loaded ruleset as iptables-save prints it (or the ipsets as ipset save does)",
-  examples: ["save"],
-  run(s, args) {
-    if (args[0]?.text === "ipsets") return { text: saveIpsets(s.engine.node.ipsets).replace(/\n$/, "") };
-    return { text: saveRuleset(s.engine.ruleset).replace(/\n$/, "") };
-  },
-};
-
-export const explain: Command = {
-  name: "explain",
-  maxArgs: 2,
-  usage: "explain chain NAME",
-  summary: "what a chain is: a KUBE-* chain's Service and endpoint, kube-proxy's fixed chains, a Calico chain",
-  examples: ["explain chain KUBE-SVC-Y4T5L63IYP3YFEBS", "explain chain KUBE-SEP-OYNVDBAPYJ623W6H"],
-  run(s, args) {
-    if (args[0]?.text !== "chain" || !args[1]) throw new CommandError(`expected "explain chain NAME"`, args[0]?.col ?? 1);
-    const name = args[1].text;
-    const where = [...s.engine.ruleset.tables.values()].filter((t) => t.chains.has(name)).map((t) => {
-      const n = t.chains.get(name)!.rules.length;
-      return `${t.name} (${n} rule${n === 1 ? "" : "s"})`;
-    });
-    if (!where.length) {
-      const all = completeChain(s, undefined, "");
-      const starts = all.filter((n) => n.startsWith(name));
-      const hint = starts.length === 1 ? starts[0] : didYouMean(name, all);
-      throw new CommandError(`unknown chain ${name}`, args[1].col, hint ? `did you mean ${hint}?` : undefined);
-    }
-    const meaning = s.names.decode(name) ?? describeCaliChain(name) ?? `${name} is not a chain ktrace can name (no kube-proxy comment or hash points to it)`;
-    return { text: `${meaning}\nin: ${where.join(", ")}` };
-  },
-  complete: (s, args, partial) => (args.length === 0 ? ["chain"] : completeChain(s, undefined, partial)),
-};
-
-/** Calico's chain families by their prefixes (felix names them this way). */
-function describeCaliChain(name: string): string | undefined {
-  const fixed: Record<string, string> = {
-    "cali-PREROUTING": "Calico's PREROUTING entry chain",
-    "cali-INPUT": "Calico's INPUT entry chain: traffic to the host, from workloads or host endpoints",
-    "cali-OUTPUT": "Calico's OUTPUT entry chain: traffic the host sends",
-    "cali-FORWARD": "Calico's FORWARD entry chain: workload-to-workload and routed traffic",
-    "cali-POSTROUTING": "Calico's POSTROUTING entry chain (SNAT for floating IPs and natOutgoing pools)",
-    "cali-nat-outgoing": "Calico's natOutgoing: masquerades pod traffic leaving the IP pools",
-    "cali-fip-dnat": "Calico's floating-IP DNAT chain",
-    "cali-fip-snat": "Calico's floating-IP SNAT chain",
-    "cali-to-host-endpoint": "Calico's host endpoint policy, egress",
-    "cali-from-host-endpoint": "Calico's host endpoint policy, ingress",
-    "cali-wl-to-host": "Calico's policy for workload traffic to the host",
-    "cali-from-wl-dispatch": "Calico's dispatch of traffic from workload interfaces",
-    "cali-to-wl-dispatch": "Calico's dispatch of traffic to workload interfaces",
-    "cali-rpf-skip": "Calico's exceptions to its reverse-path check",
-  };
-  if (fixed[name]) return `${name} = ${fixed[name]}`;
-  if (name.startsWith("cali-fw-")) return `${name} = Calico's policy chain for traffic from workload interface ${name.slice(8)}`;
-  if (name.startsWith("cali-tw-")) return `${name} = Calico's policy chain for traffic to workload interface ${name.slice(8)}`;
-  if (name.startsWith("cali-")) return `${name} = a Calico (felix) chain`;
-  return undefined;
-}

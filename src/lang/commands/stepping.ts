@@ -12,9 +12,10 @@ import type { Breakpoint, Stepper } from "../stepper.js";
 import { TABLE_NAMES, type TableName } from "../../engine/model/ruleset.js";
 import { HOOKS, type Hook } from "../../engine/walk/hooks.js";
 import { describeCt, describePacket } from "../../format/describe.js";
-import { findChain } from "./show.js";
+import { findChain } from "./find-chain.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, completeTable, prefixFilter } from "../complete.js";
+import { walkText } from "../../format/explain.js";
 import { walkDisplay, whereTable } from "../../format/rich/displays.js";
 
 function stepper(s: Session): Stepper {
@@ -43,9 +44,13 @@ function moved(s: Session, move: (st: Stepper) => Parameters<Session["render"]>[
   const st = stepper(s);
   const before = st.position();
   const events = move(st);
-  const text = s.render(events, { hook: before.hook, table: before.table });
-  const tail = st.done ? "(at the packet's fate — send another, or back)" : whereLine(s);
-  return { text: [text, `  @ ${tail}`].filter(Boolean).join("\n"), events, display: s.format === "explain" && events.length ? [{ ...walkDisplay(s, st.sent.input, events), after: [`@ ${tail}`] }] : undefined };
+  const from = { hook: before.hook, table: before.table };
+  const tail = `  @ ${st.done ? "(at the packet's fate — send another, or back)" : whereLine(s)}`;
+  if (s.format === "explain") {
+    const display = [{ ...walkDisplay(s, st.sent.input, events), from, after: [tail] }];
+    return { text: walkText(display), events, display };
+  }
+  return { text: [s.render(events, from), tail].filter(Boolean).join("\n"), events };
 }
 
 export const step: Command = {
@@ -111,7 +116,8 @@ export const back: Command = {
     const st = stepper(s);
     if (st.pos < 0) throw new CommandError("already at the start of this packet's walk");
     st.back(count(args[0]));
-    return { text: `  @ ${whereLine(s)}` };
+    const tail = `  @ ${whereLine(s)}`;
+    return { text: tail, display: s.format === "explain" ? [{ ...walkDisplay(s, st.sent.input, []), after: [tail] }] : undefined };
   },
 };
 

@@ -13,9 +13,8 @@ import { Dice, randomCluster, REMOTE_PODS, type ServiceSpec } from "./cluster.js
 import { candidateList, chainLines, must, sceneSession, type Exercise, type ExerciseGenerator, type Scene } from "./exercise.js";
 import { drawText, randomClient, sendLine, upcomingDraws, type Client } from "./packets.js";
 import { policyCommands, POLICY_CHAIN, portChoices, sourceChoices } from "./policy.js";
-import { normRuleAnswer, ruleRef, type Asked } from "../questions.js";
+import { normRuleAnswer, type Asked } from "../questions.js";
 import { formatIp } from "../../engine/model/ipv4.js";
-import type { Session } from "../../lang/session.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { fateText } from "../../format/describe.js";
 

@@ -53,6 +53,7 @@ const limit: MatchModule<LimitData> = {
   },
   save: (d) => `--limit ${d.text}${d.burst !== 5 ? ` --limit-burst ${d.burst}` : ""}`,
   list: (d) => `limit: avg ${d.text} burst ${d.burst}`,
+  effects: () => "keeps-state",
   test(d, { now, store }) {
     const st = (store.get(d) as { credit: number; last: number } | undefined) ?? { credit: d.burst, last: now };
     st.credit = Math.min(d.burst, st.credit + ((now - st.last) / 1000) * d.perSecond);

@@ -5,7 +5,7 @@
  * Linux: xt_owner.c.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
-import { bang, uintArg, uniqueUses } from "../util.js";
+import { bang, uniqueUses } from "../util.js";
 import type { Hook } from "../../walk/hooks.js";
 
 type IdRange = { id: number; to: number; neg: boolean };

@@ -50,6 +50,9 @@ function reapOne(table: Map<number, RecentEntry>, keep: number, since: number) {
   if (oldest && oldest[1] < since) table.delete(oldest[0]);
 }
 
+/** --rcheck only reads its list (unless it reaps); --set, --update and --remove change it. */
+const changesList = (d: RecentData) => d.op !== "rcheck" || d.reap;
+
 const recent: MatchModule<RecentData> = {
   kind: "match",
   name: "recent",
@@ -122,10 +125,12 @@ const recent: MatchModule<RecentData> = {
     s += ` name: ${d.name} side: ${d.side === "rsource" ? "source" : "dest"} mask: ${formatIp(d.mask)}`;
     return s;
   },
+  effects: (d) => (changesList(d) ? "keeps-state" : undefined),
   test(d, env) {
     const { pkt, now, store } = env;
     const addr = ((d.side === "rsource" ? pkt.src : pkt.dst) & d.mask) >>> 0;
-    const table = tableOf(store, d.name);
+    // --rcheck only looks: a list nobody has written to yet is empty, not created
+    const table = changesList(d) ? tableOf(store, d.name) : ((store.get(`recent:${d.name}`) as Map<number, RecentEntry> | undefined) ?? new Map<number, RecentEntry>());
     let ret = d.neg;
     // the TTL as it was before forwarding: a routed packet was decremented already (xt_recent)
     const ttl = pkt.oif !== undefined && pkt.uid === undefined ? (pkt.ttl + 1) & 0xff : pkt.ttl;

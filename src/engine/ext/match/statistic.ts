@@ -66,6 +66,7 @@ const statistic: MatchModule<StatData> = {
       ? `statistic mode random ${bang(d.neg)}probability ${printProbability(d.probability)}`
       : `statistic mode nth ${bang(d.neg)}every ${d.every}${d.packet ? ` packet ${d.packet}` : ""}`;
   },
+  effects: (d) => (d.mode === "random" ? "draws-random" : "keeps-state"),
   test(d, env) {
     if (d.mode === "random") {
       const draw = env.rng.u32() & 0x7fffffff;
