@@ -12,7 +12,6 @@ import { describeRoute } from "./route-line.js";
 import { formatIp } from "../engine/model/ipv4.js";
 import { formatCtEntry } from "./conntrack-line.js";
 import { describeCt, describePacket, fateText, stateOfPacket } from "./describe.js";
-import type { Ruleset } from "../engine/model/ruleset.js";
 import { ruleKey, type WalkDisplay } from "../lang/command.js";
 
 /**
@@ -30,22 +29,16 @@ export interface ExplainOptions {
   /** Where the reader already is (stepping): headers for this hook/table are not repeated. */
   from?: { hook?: string; table?: string };
   now?: number;
-  ruleset?: Ruleset;
   /** Names for KUBE-* chains ("KUBE-SVC-… = Service ns/name port p (tcp)"), shown on jumps into them. */
   decode?: (chain: string) => string | undefined;
   /** Does the ruleset trace at all (a TRACE rule)? If not, nothing is marked "hidden". */
   tracing?: boolean;
-  /** A rule's 1-based position in its chain, when the ruleset is not at hand (a walk display). */
+  /** A rule's 1-based position in its chain (RuleNumbers, or a walk display's numbers). */
   numberOf?: (table: string, chain: string, handle: number) => number | undefined;
 }
 
 function ruleNumber(opts: ExplainOptions, table: string, chain: string, handle: number): string {
-  let n = opts.numberOf?.(table, chain, handle);
-  if (n === undefined) {
-    const c = opts.ruleset?.tables.get(table as never)?.chains.get(chain);
-    const i = c ? c.rules.findIndex((r) => r.handle === handle) : -1;
-    if (i >= 0) n = i + 1;
-  }
+  const n = opts.numberOf?.(table, chain, handle);
   return n !== undefined ? `#${n}` : `0x${handle.toString(16)}`;
 }
 

@@ -18,11 +18,12 @@ import { CommandError } from "./words.js";
 import type { TraceEvent } from "../engine/trace/events.js";
 import type { Chain, Rule } from "../engine/model/ruleset.js";
 import { Stepper, type Breakpoint } from "./stepper.js";
-import { decodeFromRules, type ChainNames } from "../sources/k8s/index.js";
-import { saveRuleset } from "../engine/save/save.js";
+import { decodeFromLines, type ChainNames } from "../sources/k8s/index.js";
+import type { Ruleset } from "../engine/model/ruleset.js";
 import type { PendingQuestion } from "../teach/pending.js";
 import type { LessonMode } from "../teach/lesson-mode.js";
 import { findInterface } from "../engine/model/node.js";
+import { RuleNumbers } from "../engine/model/rule-numbers.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -63,11 +64,14 @@ export class Session {
     this.engine = createEngine(source.ruleset, source.node, seed);
   }
 
+  /** Rule numbers by handle, counted once per chain (explain, where, the walk table). */
+  readonly ruleNumbers = new RuleNumbers(() => this.engine.ruleset);
   private decoded?: ChainNames;
   private tracing?: boolean;
 
   /** After `iptables` changed the ruleset: what depends on it is worked out again. */
   rulesChanged() {
+    this.ruleNumbers.forget();
     this.decoded = undefined;
     this.tracing = undefined;
     this.engine.conntrackOn = rulesetNeedsConntrack(this.engine.ruleset);
@@ -88,7 +92,7 @@ export class Session {
 
   /** What KUBE-* chains are: from the generator, else learned from kube-proxy's comments. */
   get names(): ChainNames {
-    this.decoded ??= this.source.names ?? decodeFromRules(saveRuleset(this.source.ruleset));
+    this.decoded ??= this.source.names ?? decodeFromLines(ruleLines(this.engine.ruleset));
     return this.decoded;
   }
 
@@ -139,14 +143,12 @@ export class Session {
     const result = walkPacket(this.engine, pkt, { collectMisses });
     const s = { label, input: pkt, result };
     this.sent.push(s);
-    this.traceEvents.push(...result.events);
+    // one at a time: a walk of 100,000+ events is too many arguments for push(...)
+    for (const e of result.events) this.traceEvents.push(e);
     this.count(result.events, pkt.len);
     this.engine.now += 1; // a millisecond between packets
     this.stepper = new Stepper(s);
-    this.stepper.chainIndex = (t, c, h) => {
-      const i = this.engine.ruleset.tables.get(t)?.chains.get(c)?.rules.findIndex((r) => r.handle === h) ?? -1;
-      return i >= 0 ? i + 1 : undefined;
-    };
+    this.stepper.chainIndex = (t, c, h) => this.ruleNumbers.of(t, c, h);
     if (!this.stepByStep) this.stepper.step(this.stepper.stops.length);
     return s;
   }
@@ -172,7 +174,7 @@ export class Session {
       case "json":
         return JSON.stringify(events, jsonReplacer);
       default:
-        return formatExplain(events, { now: this.engine.now, ruleset: this.engine.ruleset, from, decode: (c) => this.names.decode(c), tracing: this.hasTraceRule }).join("\n");
+        return formatExplain(events, { now: this.engine.now, numberOf: (t, c, h) => this.ruleNumbers.of(t, c, h), from, decode: (c) => this.names.decode(c), tracing: this.hasTraceRule }).join("\n");
     }
   }
 }
@@ -188,4 +190,9 @@ export function jsonReplacer(key: string, value: unknown): unknown {
   }
   if (key === "module" || key === "data") return undefined;
   return value;
+}
+
+/** Every rule as iptables-save prints it ("-A CHAIN …"), without building the whole text. */
+function* ruleLines(rs: Ruleset): Iterable<string> {
+  for (const t of rs.tables.values()) for (const c of t.chains.values()) for (const r of c.rules) yield `-A ${c.name} ${r.text}`;
 }

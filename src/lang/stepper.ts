@@ -3,7 +3,8 @@
  * packet at the cursor.
  *
  * Why: the walk is deterministic, so stepping needs no paused engine — the events are computed
- * once from a copy of the state, and every position (forward or `back`) is a replay of them.
+ * once from a copy of the state, and the position at every stop is read from them once; moving
+ * forward or `back` only moves an index.
  * The packet at a position is the last snapshot the engine recorded before it (a target that
  * changed it, a NAT rewrite, the TTL decrement), so `show state` is exact at every step.
  */
@@ -115,14 +116,33 @@ export class Stepper {
 
   /** Where the cursor is: hook, table, chain, rule, the jump stack and the packet at that point. */
   position(): Position {
+    const at = this.pos < 0 ? this.before() : this.positions()[this.pos]!;
+    return { ...at, stack: [...at.stack], event: this.current() };
+  }
+
+  /** Before the first step: the packet as sent. */
+  private before(): Position {
+    return { stack: [], pkt: this.sent.input, outIf: this.sent.input.oif };
+  }
+
+  private atStops?: Position[];
+
+  /**
+   * The position at every stop, read from the events once (the first time one is asked for):
+   * `where`, rendering and each keystroke's status line then cost O(1), however long the walk —
+   * a packet through 10,000 KUBE-SERVICES rules has 10,000 stops.
+   */
+  private positions(): Position[] {
+    if (this.atStops) return this.atStops;
     const evs = this.events;
-    const end = this.pos < 0 ? -1 : this.stops[this.pos]!;
     let pkt: Packet = this.sent.input;
     let ct: CtView | undefined;
     let outIf = this.sent.input.oif;
     let where: Partial<Position> = {};
     const stack: string[] = [];
-    for (let i = 0; i <= end; i++) {
+    const out: Position[] = [];
+    let next = 0;
+    for (let i = 0; i < evs.length && next < this.stops.length; i++) {
       const e = evs[i]!;
       switch (e.kind) {
         case "rule":
@@ -168,8 +188,13 @@ export class Stepper {
         where = {};
         stack.length = 0;
       }
+      if (i === this.stops[next]) {
+        out.push({ ...where, stack: stack.filter(Boolean), pkt, outIf, ct });
+        next++;
+      }
     }
-    return { ...where, stack: stack.filter(Boolean), pkt, outIf, ct, event: this.current() };
+    this.atStops = out;
+    return out;
   }
 
   private ruleIndex(table: TableName, chain: string, handle: number): number | undefined {

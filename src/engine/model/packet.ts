@@ -22,7 +22,7 @@ export interface Packet {
   sport: number; // for ICMP echo: the identifier
   dport: number; // for ICMP echo: the sequence number
   tcpFlags: number; // bit set of TCP_FLAG_BIT
-  tcpOptions: number[]; // option kinds present (a Linux SYN: 2 MSS, 4 SACK-perm, 8 TS, 1 NOP, 3 WS)
+  readonly tcpOptions: readonly number[]; // option kinds present, never changed in place (a Linux SYN: 2 MSS, 4 SACK-perm, 8 TS, 1 NOP, 3 WS)
   icmpType: number;
   icmpCode: number;
   len: number; // IP total length
@@ -48,5 +48,18 @@ export interface Packet {
 }
 
 export function clonePacket(p: Packet): Packet {
-  return { ...p, tcpOptions: [...p.tcpOptions] };
+  // every field is a value or never changed in place (tcpOptions), so a shallow copy is a copy;
+  // spelled out so every copy has one shape (the walk copies at every step)
+  const c: Packet = {
+    proto: p.proto, src: p.src, dst: p.dst, sport: p.sport, dport: p.dport, tcpFlags: p.tcpFlags, tcpOptions: p.tcpOptions,
+    icmpType: p.icmpType, icmpCode: p.icmpCode, len: p.len, tos: p.tos, ttl: p.ttl, id: p.id, df: p.df, fragOffset: p.fragOffset,
+    mark: p.mark, pktType: p.pktType, nfTrace: p.nfTrace, traceId: p.traceId,
+  };
+  if (p.iif !== undefined) c.iif = p.iif;
+  if (p.oif !== undefined) c.oif = p.oif;
+  if (p.macSrc !== undefined) c.macSrc = p.macSrc;
+  if (p.macDst !== undefined) c.macDst = p.macDst;
+  if (p.uid !== undefined) c.uid = p.uid;
+  if (p.gid !== undefined) c.gid = p.gid;
+  return c;
 }

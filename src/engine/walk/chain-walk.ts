@@ -31,7 +31,9 @@ export interface ChainWalkEnv {
   events: TraceEvent[];
   collectMisses: boolean;
   matchEnv: MatchEnv;
-  targetEnv: TargetEnv;
+  /** What a target may do; made the first time a rule's target runs (most walks run few). */
+  targetEnv?: TargetEnv;
+  makeTargetEnv(): TargetEnv;
   /** set by REJECT through targetEnv */
   rejected?: string;
 }
@@ -123,7 +125,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       result = "jump";
     } else {
       env.rejected = undefined;
-      const r = t.module.apply(t.data, env.targetEnv);
+      const r = t.module.apply(t.data, (env.targetEnv ??= env.makeTargetEnv()));
       result = r;
       verdict = r === "accept" ? { kind: "ACCEPT" } : r === "drop" ? { kind: "DROP" } : r === "return" ? { kind: "RETURN" } : { kind: "CONTINUE" };
     }

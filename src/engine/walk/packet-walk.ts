@@ -327,15 +327,19 @@ function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
   const matchEnv: MatchEnv = { pkt: w.pkt, hook, table, ct: w.ct, node: w.eng.node, rng: w.eng.rng, now: w.eng.now, store: w.eng.store };
   const env: ChainWalkEnv = {
     hook, pkt: w.pkt, inIf, outIf, events: w.events, collectMisses: w.opts.collectMisses ?? true, matchEnv,
-    targetEnv: undefined as unknown as TargetEnv,
+    makeTargetEnv: () => targetEnvOf(w, env, matchEnv, hook, inIf, outIf, table),
   };
-  env.targetEnv = {
-    ...matchEnv,
+  return env;
+}
+
+function targetEnvOf(w: Walk, env: ChainWalkEnv, matchEnv: MatchEnv, hook: Hook, inIf: string | undefined, outIf: string | undefined, table: TableName): TargetEnv {
+  // spelled out, not spread: this object is made for most table runs of every packet
+  return {
+    pkt: matchEnv.pkt, hook: matchEnv.hook, table: matchEnv.table, ct: matchEnv.ct, node: matchEnv.node, rng: matchEnv.rng, now: matchEnv.now, store: matchEnv.store,
     inIf,
     outIf,
-    get nextHop() {
-      return w.route?.via ?? w.pkt.dst;
-    },
+    // where the packet goes next (MASQUERADE picks its address for it): fixed within a table run
+    nextHop: w.route?.via ?? w.pkt.dst,
     nat(manip, range) {
       const e = w.ct?.entry;
       if (!e) return "drop";
@@ -358,5 +362,4 @@ function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
       w.events.push({ kind: "log", hook, table, target, text: `${text}IN=${inIf ?? ""} OUT=${outIf ?? ""} SRC=${formatIp(w.pkt.src)} DST=${formatIp(w.pkt.dst)}` });
     },
   };
-  return env;
 }

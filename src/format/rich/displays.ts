@@ -27,8 +27,8 @@ export function walkDisplay(s: Session, input: Packet, events: TraceEvent[]): Wa
       if (e.kind !== "rule" && e.kind !== "nomatch") continue;
       const key = ruleKey(e.rule.table, e.rule.chain, e.rule.handle);
       if (!(key in ruleNumbers)) {
-        const i = s.engine.ruleset.tables.get(e.rule.table)?.chains.get(e.rule.chain)?.rules.findIndex((r) => r.handle === e.rule.handle) ?? -1;
-        if (i >= 0) ruleNumbers[key] = i + 1;
+        const n = s.ruleNumbers.of(e.rule.table, e.rule.chain, e.rule.handle);
+        if (n !== undefined) ruleNumbers[key] = n;
       }
       if (e.kind === "rule" && (e.verdict.kind === "JUMP" || e.verdict.kind === "GOTO") && /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(e.verdict.chain)) {
         const m = s.names.decode(e.verdict.chain);

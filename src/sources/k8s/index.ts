@@ -10,10 +10,10 @@
  */
 import { addCni, type Cni } from "./cni.js";
 import { K8sInputError, isIPv4, readObjects } from "./input.js";
-import { decodeFromRules, type ChainNames } from "./names.js";
+import { decodeFromLines, decodeFromRules, type ChainNames } from "./names.js";
 import { syncProxyRules } from "./proxier.js";
 
-export { K8sInputError, decodeFromRules };
+export { K8sInputError, decodeFromRules, decodeFromLines };
 export type { ChainNames };
 
 export interface K8sOptions {

@@ -147,11 +147,16 @@ const PROTOS: readonly Proto[] = ["tcp", "udp", "sctp"];
  * Every candidate name is checked against the chain hash it sits next to, so nothing is guessed.
  */
 export function decodeFromRules(rulesText: string): ChainNames {
+  return decodeFromLines(rulesText.split("\n"));
+}
+
+/** The same, from the rules' lines one at a time (a loaded ruleset need not be saved as text first). */
+export function decodeFromLines(lines: Iterable<string>): ChainNames {
   const table = new NameTable();
   const known = new Set<string>();
   const candidates = new Set<string>();
   const endpoints = new Map<string, Set<string>>(); // candidate spn -> endpoints seen
-  for (const line of rulesText.split("\n")) {
+  for (const line of lines) {
     for (const m of line.matchAll(/KUBE-(?:SVC|SVL|EXT|FW|SEP)-[A-Z2-7]{16}/g)) known.add(m[0]);
     for (const m of line.matchAll(/--comment (?:"((?:[^"\\]|\\.)*)"|(\S+))/g)) {
       const c = (m[1] ?? m[2] ?? "").replace(/\\(.)/g, "$1");

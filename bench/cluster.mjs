@@ -1,0 +1,135 @@
+// Cluster-scale benchmark (issue 11): prints figures and ratios side by side, never asserts.
+//   npm run build && node bench/cluster.mjs [SERVICES=10000] [ENDPOINTS=10]
+// 1. load + one walk of a kube-proxy ruleset of S Services × E endpoints (ktrace-repl -e, a fresh
+//    process) against iptables-restore --test of the same file in a scratch namespace (root only)
+// 2. each further packet (a new connection to the Service whose rule is last in KUBE-SERVICES), per format
+// 3. explain of that packet; stepping: the first `where` and the next ones
+// 4. stats on the article node; peak RSS
+// 5. growth: load and per-packet time for 1k, 10k, 30k Services (`--growth`)
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { clusterRules } from "./cluster-gen.mjs";
+import { loadCanned, loadRulesFile } from "../dist/sources/load.js";
+import { Session } from "../dist/lang/session.js";
+import { runLine } from "../dist/lang/commands/index.js";
+import { nodeIo } from "../dist/sources/io.js";
+
+const args = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+const S = Number(args[0] ?? 10000), E = Number(args[1] ?? 10);
+const growth = process.argv.includes("--growth");
+const ms = (t0) => performance.now() - t0;
+const f1 = (x) => (Number.isFinite(x) ? x.toFixed(1) : "—").padStart(9);
+const dir = mkdtempSync(join(tmpdir(), "ktcluster-"));
+const isRoot = process.getuid?.() === 0;
+
+/** The destination of the Service whose jump is the last rule of nat KUBE-SERVICES. */
+function lastService(text) {
+  const m = [...text.matchAll(/^-A KUBE-SERVICES -d (\S+)\/32 -p tcp .* --dport (\d+) -j KUBE-SVC-/gm)].pop();
+  return `${m[1]}:${m[2]}`;
+}
+
+function restoreTest(file) {
+  if (!isRoot) return NaN;
+  const ns = `ktc${process.pid}`;
+  if (spawnSync("ip", ["netns", "add", ns]).status !== 0) return NaN;
+  try {
+    const t = performance.now();
+    const r = spawnSync("sh", ["-c", `ip netns exec ${ns} iptables-restore --test < ${file}`]);
+    if (r.status !== 0) throw new Error(String(r.stderr));
+    return ms(t);
+  } finally {
+    spawnSync("ip", ["netns", "del", ns]);
+  }
+}
+
+/** Wall time, and peak RSS in MB when GNU time is there to measure the child. */
+function cliLoadAndWalk(file, dst) {
+  const cmd = [process.execPath, "dist/cli.js", "--rules", file, "--format", "xtables-monitor", "-e", `send tcp 192.168.1.20:40000 -> ${dst} in enp3s0`];
+  const timed = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
+  const t = performance.now();
+  const r = timed ? spawnSync("/usr/bin/time", ["-f", "ktrace-peak-rss-kb %M", ...cmd], { encoding: "utf8", maxBuffer: 1 << 28 }) : spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8", maxBuffer: 1 << 28 });
+  const wall = ms(t);
+  if (r.status !== 0) throw new Error(r.stderr);
+  const kb = Number(/ktrace-peak-rss-kb (\d+)/.exec(r.stderr ?? "")?.[1]);
+  return { wall, rssMb: kb / 1024 };
+}
+
+function perPacket(s, dst, format, n) {
+  runLine(s, `format ${format}`);
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    const r = runLine(s, `send tcp 192.168.1.20:${20000 + (i % 40000)} -> ${dst} in enp3s0`);
+    if (r.error) throw new Error(r.error);
+  }
+  return ms(t) / n;
+}
+
+console.log(`ktrace cluster benchmark (node ${process.version}): ${S} Services × ${E} endpoints\n`);
+const t0 = performance.now();
+const text = clusterRules(S, E);
+const file = join(dir, "big.rules");
+writeFileSync(file, text);
+const dst = lastService(text);
+console.log(`ruleset: ${text.split("\n").length} lines, ${(text.length / 1e6).toFixed(1)} MB (generated in ${(ms(t0) / 1000).toFixed(1)} s); the last Service in KUBE-SERVICES is ${dst}\n`);
+
+const ipt = restoreTest(file);
+const cli = cliLoadAndWalk(file, dst);
+console.log("1. load + one walk                                   ms      goal");
+console.log(`   iptables-restore --test (same file)         ${f1(ipt)}${isRoot ? "" : "   (needs root)"}`);
+console.log(`   ktrace-repl --rules … -e send (xtables-monitor) ${f1(cli.wall)}   ≤ 0.10× iptables: ${Number.isFinite(ipt) ? (cli.wall / ipt).toFixed(2) + "×" : "—"}`);
+console.log(`   its peak RSS (MB)                           ${f1(cli.rssMb)}   ≤ 300`);
+
+const tl = performance.now();
+const s = new Session(loadRulesFile(nodeIo, file), nodeIo, 1);
+const loadMs = ms(tl);
+console.log(`   in-process load (parse + node)              ${f1(loadMs)}`);
+
+console.log("\n2. each further packet (a new connection)            ms      goal ≤ 2 ms");
+for (const format of ["xtables-monitor", "json", "explain"]) console.log(`   ${format.padEnd(16)}                             ${f1(perPacket(s, dst, format, format === "explain" ? 5 : 20))}`);
+
+console.log("\n3. stepping through that packet (REPL work per key)  ms      goal ≤ 16 ms");
+s.stepByStep = true;
+runLine(s, "format explain");
+let t = performance.now();
+runLine(s, `send tcp 192.168.1.20:39999 -> ${dst} in enp3s0`);
+console.log(`   send (first step)                           ${f1(ms(t))}`);
+t = performance.now();
+runLine(s, "break rule nat KUBE-SERVICES " + s.engine.ruleset.tables.get("nat").chains.get("KUBE-SERVICES").rules.length);
+runLine(s, "continue");
+console.log(`   continue to the last KUBE-SERVICES rule     ${f1(ms(t))}`);
+for (const cmd of ["where", "step", "back", "show state"]) {
+  t = performance.now();
+  for (let i = 0; i < 10; i++) runLine(s, cmd === "step" && i % 2 ? "back" : cmd);
+  console.log(`   ${cmd.padEnd(12)}                                ${f1(ms(t) / 10)}`);
+}
+s.stepByStep = false;
+
+console.log("\n4. stats and memory                                  value   goal");
+const a = new Session(loadCanned("article"), nodeIo, 1);
+runLine(a, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+t = performance.now();
+const st = runLine(a, "stats 20000");
+if (st.error) console.log(`   stats: ${st.error}`);
+else console.log(`   stats 20000 on the article node (ms)        ${f1(ms(t))}   (goal: stats 100000 ≤ 2000 ms)`);
+const heap0 = process.memoryUsage().heapUsed;
+runLine(s, "format xtables-monitor");
+for (let i = 0; i < 50; i++) runLine(s, `send tcp 192.168.1.20:${30000 + i} -> ${dst} in enp3s0`);
+global.gc?.();
+console.log(`   heap growth over 50 packets (MB)            ${f1((process.memoryUsage().heapUsed - heap0) / 1e6)}   bounded${global.gc ? "" : " (run with --expose-gc for an exact figure)"}`);
+console.log(`   peak RSS of this process (MB)               ${f1(process.resourceUsage().maxRSS / 1024)}   (it also generated the ruleset)`);
+
+if (growth) {
+  console.log("\n5. growth                services   load ms   per packet ms (xtables-monitor)");
+  for (const n of [1000, 10000, 30000]) {
+    const txt = clusterRules(n, E);
+    const fl = join(dir, `g${n}.rules`);
+    writeFileSync(fl, txt);
+    const tt = performance.now();
+    const gs = new Session(loadRulesFile(nodeIo, fl), nodeIo, 1);
+    const lm = ms(tt);
+    console.log(`                         ${String(n).padStart(8)} ${f1(lm)} ${f1(perPacket(gs, lastService(txt), "xtables-monitor", 20))}`);
+  }
+}
+rmSync(dir, { recursive: true, force: true });
