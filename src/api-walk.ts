@@ -101,6 +101,10 @@ export function walkData(sent: SentPacket, ruleset: Ruleset): WalkData {
       case "nomatch":
         steps.push({ kind: "nomatch", hook: e.hook, table: e.table, chain: e.chain, rule: ruleNumber(e.table, e.chain, e.rule.handle), ruleText: e.rule.text });
         break;
+      case "misses":
+        // rules the dispatch index skipped: one step each, as the linear walk has them
+        e.rules.forEach((r, i) => steps.push({ kind: "nomatch", hook: e.hook, table: e.table, chain: e.chain, rule: e.first + i, ruleText: r.text }));
+        break;
       case "policy":
         steps.push({ kind: "policy", hook: e.hook, table: e.table, chain: e.chain, verdict: e.policy });
         break;

@@ -8,6 +8,7 @@
  */
 import type { TraceEvent } from "../engine/trace/events.js";
 import { verdictText } from "./verdict.js";
+import { missesLine, missesRange } from "./misses.js";
 import { describeRoute } from "./route-line.js";
 import { formatIp } from "../engine/model/ipv4.js";
 import { formatCtEntry } from "./conntrack-line.js";
@@ -84,6 +85,7 @@ export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): E
         break;
       case "rule":
       case "nomatch":
+      case "misses":
       case "return":
       case "policy": {
         if (e.hook !== hook || e.table !== table) {
@@ -92,7 +94,9 @@ export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): E
           table = e.table;
           say("table", `  ${e.table} ${e.hook}${e.traced || opts.tracing === false ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
         }
-        if (e.kind === "nomatch") {
+        if (e.kind === "misses") {
+          say("miss", `${pad(e.depth)}${e.chain} ${missesRange(e)}  ${missesLine(e)}`);
+        } else if (e.kind === "nomatch") {
           say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
         } else if (e.kind === "rule") {
           const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";

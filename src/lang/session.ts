@@ -18,8 +18,7 @@ import { CommandError } from "./words.js";
 import type { TraceEvent } from "../engine/trace/events.js";
 import type { Chain, Rule } from "../engine/model/ruleset.js";
 import { Stepper, type Breakpoint } from "./stepper.js";
-import { decodeFromLines, type ChainNames } from "../sources/k8s/index.js";
-import type { Ruleset } from "../engine/model/ruleset.js";
+import { decodeFromRuleset, type ChainNames } from "../sources/k8s/index.js";
 import type { PendingQuestion } from "../teach/pending.js";
 import type { LessonMode } from "../teach/lesson-mode.js";
 import { findInterface } from "../engine/model/node.js";
@@ -92,7 +91,7 @@ export class Session {
 
   /** What KUBE-* chains are: from the generator, else learned from kube-proxy's comments. */
   get names(): ChainNames {
-    this.decoded ??= this.source.names ?? decodeFromLines(ruleLines(this.engine.ruleset));
+    this.decoded ??= this.source.names ?? decodeFromRuleset(this.engine.ruleset);
     return this.decoded;
   }
 
@@ -188,11 +187,12 @@ export function jsonReplacer(key: string, value: unknown): unknown {
   if ((key === "src" || key === "dst" || key === "via") && typeof value === "number") {
     return `${value >>> 24}.${(value >>> 16) & 255}.${(value >>> 8) & 255}.${value & 255}`;
   }
+  if (value && typeof value === "object" && (value as { kind?: string }).kind === "misses") {
+    // a run the dispatch index skipped: its place in the chain, not 10,000 rules written out
+    const { rules, first, ...rest } = value as { rules: { handle: number }[]; first: number };
+    return { ...rest, first, last: first + rules.length - 1, count: rules.length, firstHandle: rules[0]?.handle, lastHandle: rules[rules.length - 1]?.handle };
+  }
   if (key === "module" || key === "data") return undefined;
   return value;
 }
 
-/** Every rule as iptables-save prints it ("-A CHAIN …"), without building the whole text. */
-function* ruleLines(rs: Ruleset): Iterable<string> {
-  for (const t of rs.tables.values()) for (const c of t.chains.values()) for (const r of c.rules) yield `-A ${c.name} ${r.text}`;
-}

@@ -16,7 +16,7 @@ import type { TableName } from "../engine/model/ruleset.js";
 import type { SentPacket } from "./session.js";
 
 /** The events a step may stop at, once: the type and the check read the same list. */
-const STOP_KINDS = ["rule", "nomatch", "policy", "return", "nat", "nat-skip", "route", "conntrack", "ttl", "fate", "confirm"] as const;
+const STOP_KINDS = ["rule", "nomatch", "misses", "policy", "return", "nat", "nat-skip", "route", "conntrack", "ttl", "fate", "confirm"] as const;
 export type StopEvent = Extract<TraceEvent, { kind: (typeof STOP_KINDS)[number] }>;
 const isStopKind = (k: string): boolean => (STOP_KINDS as readonly string[]).includes(k);
 
@@ -181,6 +181,8 @@ export class Stepper {
         stack[e.depth] = e.chain;
         where = { hook: e.hook, table: e.table, chain: e.chain };
         if (e.kind === "rule" || e.kind === "nomatch") where.ruleIndex = this.ruleIndex(e.rule.table, e.rule.chain, e.rule.handle);
+        // a run of rules the index skipped: the cursor rests on the last of them
+        else if (e.kind === "misses") where.ruleIndex = e.first + e.rules.length - 1;
       } else if ("hook" in e) {
         where = { hook: e.hook };
         stack.length = 0;
@@ -219,7 +221,7 @@ export function matchesBreak(b: Breakpoint, e: StopEvent, prev?: StopEvent): boo
       // entering the chain: from another table/hook, or from a caller above it (a jump or goto),
       // not when a chain it called returns into it
       return (
-        (e.kind === "rule" || e.kind === "nomatch" || e.kind === "return") && now.chain === b.chain && (!b.table || now.table === b.table) &&
+        (e.kind === "rule" || e.kind === "nomatch" || e.kind === "misses" || e.kind === "return") && now.chain === b.chain && (!b.table || now.table === b.table) &&
         (before.table !== now.table || before.hook !== now.hook || (before.chain !== now.chain && before.depth <= now.depth))
       );
     case "table":
@@ -227,6 +229,8 @@ export function matchesBreak(b: Breakpoint, e: StopEvent, prev?: StopEvent): boo
     case "hook":
       return now.hook === b.hook && before.hook !== now.hook;
     case "rule":
+      // a rule inside a skipped run stops the walk at the run
+      if (e.kind === "misses") return e.table === b.table && e.chain === b.chain && e.rules.some((r) => r.handle === b.handle);
       return (e.kind === "rule" || e.kind === "nomatch") && e.table === b.table && e.chain === b.chain && e.rule.handle === b.handle;
     case "verdict":
       return e.kind === "rule" && (e.verdict.kind === b.verdict || (b.verdict === "NAT" && e.rule.target?.kind === "ext" && e.rule.target.module.natManip !== undefined));

@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { ARTICLE_RULES } from "../../src/sources/canned/article-rules.js";
-import { decodeFromRules, generateFromYaml } from "../../src/sources/k8s/index.js";
+import { decodeFromRules, decodeFromRuleset, generateFromYaml } from "../../src/sources/k8s/index.js";
+import { parseRuleset } from "../../src/engine/parse/ruleset-parser.js";
 import { endpointChain, portChains, savedProbability, servicePortName } from "../../src/sources/k8s/names.js";
 
 describe("kube-proxy chain names", () => {
@@ -93,5 +94,16 @@ describe("decoding", () => {
     const { rules, names } = generateFromYaml(PODINFO, "podinfo.yaml");
     const learnt = decodeFromRules(rules);
     for (const chain of rules.match(/^:KUBE-\S+/gm)!) expect(learnt.decode(chain.slice(1))).toBe(names.decode(chain.slice(1)));
+  });
+
+  it("reading a loaded ruleset's structure learns exactly what reading its text learns", () => {
+    const big = generateFromYaml(PODINFO, "podinfo.yaml").rules;
+    for (const [label, text] of [["article", ARTICLE_RULES], ["generated", big]] as const) {
+      const fromText = decodeFromRules(text);
+      const fromRules = decodeFromRuleset(parseRuleset(text, { file: label }));
+      const chains = text.match(/^:KUBE-\S+/gm)!.map((c) => c.slice(1));
+      expect(chains.length, label).toBeGreaterThan(5);
+      for (const chain of chains) expect(fromRules.decode(chain), `${label} ${chain}`).toBe(fromText.decode(chain));
+    }
   });
 });

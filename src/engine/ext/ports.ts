@@ -51,6 +51,13 @@ export function testPorts(d: PortClauses, pkt: Packet): MatchFail | null {
   return null;
 }
 
+/** The dispatch index's view of port clauses: one exact destination port, or no port at all. */
+export function exactPortKey(d: PortClauses): { dport?: number } | undefined {
+  if (d.sport) return undefined;
+  if (!d.dport) return {};
+  return !d.dport.neg && d.dport.range.min === d.dport.range.max ? { dport: d.dport.range.min } : undefined;
+}
+
 /** A match made only of port clauses, for `-p NAME -m NAME`. */
 export function portMatch(name: L4Proto, protoNum: number, help: string): MatchModule<PortClauses> {
   return {
@@ -62,6 +69,7 @@ export function portMatch(name: L4Proto, protoNum: number, help: string): MatchM
     build: (uses: OptionUse[], ctx: BuildCtx) => buildPorts(uniqueUses(uses, ctx), ctx),
     save: (d) => savePorts(d).join(" "),
     list: (d) => `${name}${listPorts("spt", d.sport)}${listPorts("dpt", d.dport)}`,
+    exactKey: exactPortKey,
     test(d, { pkt }) {
       if (pkt.proto !== name) return { clause: `-m ${name}`, why: `protocol is ${pkt.proto}` };
       if (pkt.fragOffset) return { clause: `-m ${name}`, why: "non-first fragment" };

@@ -136,6 +136,14 @@ export interface MatchModule<D> extends ExtensionBase<D> {
    */
   effects?(data: D): MatchEffect | undefined;
 
+  /**
+   * For the dispatch index (walk/dispatch-index.ts): when all this match tests, on an unfragmented
+   * packet of the rule's protocol, is that the destination port equals one number, `{ dport }`;
+   * when it tests nothing at all (a comment), `{}`. Undefined: it tests something else, and its
+   * rule is always tested in turn.
+   */
+  exactKey?(data: D): { dport?: number } | undefined;
+
   /** null when the packet matches; otherwise the failing clause. Pure unless `effects` says not. */
   test(data: D, env: MatchEnv): MatchFail | null;
 }

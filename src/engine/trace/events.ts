@@ -35,6 +35,12 @@ export type TraceEvent =
   /** `after`: the packet after an extension target changed it (MARK, TTL...), for stepping. */
   | ({ kind: "rule"; rule: Rule; verdict: Verdict; after?: Packet } & At)
   | ({ kind: "nomatch"; rule: Rule; fail: MatchFail } & At)
+  /**
+   * Rules the dispatch index proved this packet misses, skipped untested (walk/dispatch-index.ts):
+   * each tests another destination, protocol or port. `first` is rules[0]'s 1-based number in
+   * the chain; `pkt` the packet as it was, so expandMisses (walk/chain-walk.ts) can say why each missed.
+   */
+  | ({ kind: "misses"; rules: Rule[]; first: number; pkt: Packet; inIf?: string; outIf?: string } & At)
   | ({ kind: "return" } & At) // implicit return at the end of a chain (user or base)
   | ({ kind: "policy"; policy: "ACCEPT" | "DROP" } & At)
   | { kind: "table-done"; hook: Hook; table: TableName; pkt: Packet; outIf?: string; verdict: "ACCEPT" | "DROP" }

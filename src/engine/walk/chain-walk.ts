@@ -11,8 +11,9 @@ import type { Chain, Rule, Table, TableName } from "../model/ruleset.js";
 import type { Packet } from "../model/packet.js";
 import { clonePacket } from "../model/packet.js";
 import type { MatchEnv, MatchFail, TargetEnv } from "../ext/types.js";
-import { formatCidr, formatIp, inCidr } from "../model/ipv4.js";
-import { protocolName } from "../parse/protocols.js";
+import { inCidr } from "../model/ipv4.js";
+import { AddressFail, InterfaceFail, ModuleFail, ProtocolFail } from "./rule-fail.js";
+import { nextCandidate } from "./dispatch-index.js";
 import type { Hook } from "./hooks.js";
 import type { TraceEvent, Verdict } from "../trace/events.js";
 
@@ -30,6 +31,8 @@ export interface ChainWalkEnv {
   outIf?: string;
   events: TraceEvent[];
   collectMisses: boolean;
+  /** Skip rules the dispatch index proves the packet misses, in chains of at least this many rules; false: test every rule (the reference walk). */
+  dispatchMinRules: number | false;
   matchEnv: MatchEnv;
   /** What a target may do; made the first time a rule's target runs (most walks run few). */
   targetEnv?: TargetEnv;
@@ -44,30 +47,36 @@ function ifaceMatches(pattern: string, name: string | undefined): boolean {
   return name === pattern;
 }
 
-const bang = (n: boolean) => (n ? "! " : "");
-
 /** The first clause of a rule that the packet fails, or null when the whole rule matches. */
 export function testRule(r: Rule, env: ChainWalkEnv): MatchFail | null {
   const p = env.pkt;
-  if (r.src && inCidr(p.src, r.src.value) === r.src.negated)
-    return { clause: `${bang(r.src.negated)}-s ${formatCidr(r.src.value)}`, why: `src is ${formatIp(p.src)}` };
-  if (r.dst && inCidr(p.dst, r.dst.value) === r.dst.negated)
-    return { clause: `${bang(r.dst.negated)}-d ${formatCidr(r.dst.value)}`, why: `dst is ${formatIp(p.dst)}` };
-  if (r.iif && ifaceMatches(r.iif.value, env.inIf) === r.iif.negated)
-    return { clause: `${bang(r.iif.negated)}-i ${r.iif.value}`, why: env.inIf ? `in-interface is ${env.inIf}` : "no input interface (locally generated)" };
-  if (r.oif && ifaceMatches(r.oif.value, env.outIf) === r.oif.negated)
-    return { clause: `${bang(r.oif.negated)}-o ${r.oif.value}`, why: env.outIf ? `out-interface is ${env.outIf}` : "no output interface yet (before routing)" };
+  if (r.src && inCidr(p.src, r.src.value) === r.src.negated) return new AddressFail(r, "src", p.src);
+  if (r.dst && inCidr(p.dst, r.dst.value) === r.dst.negated) return new AddressFail(r, "dst", p.dst);
+  if (r.iif && ifaceMatches(r.iif.value, env.inIf) === r.iif.negated) return new InterfaceFail(r, "iif", env.inIf);
+  if (r.oif && ifaceMatches(r.oif.value, env.outIf) === r.oif.negated) return new InterfaceFail(r, "oif", env.outIf);
   if (r.proto && r.proto.value !== 0) {
     const num = p.proto === "tcp" ? 6 : p.proto === "udp" ? 17 : p.proto === "icmp" ? 1 : 132;
-    if ((num === r.proto.value) === r.proto.negated)
-      return { clause: `${bang(r.proto.negated)}-p ${protocolName(r.proto.value)}`, why: `protocol is ${p.proto}` };
+    if ((num === r.proto.value) === r.proto.negated) return new ProtocolFail(r, p.proto);
   }
-  if (r.frag && (p.fragOffset !== 0) === r.frag.negated) return { clause: `${bang(r.frag.negated)}-f`, why: p.fragOffset ? "a non-first fragment" : "not a fragment" };
+  if (r.frag && (p.fragOffset !== 0) === r.frag.negated) return { clause: `${r.frag.negated ? "! " : ""}-f`, why: p.fragOffset ? "a non-first fragment" : "not a fragment" };
   for (const m of r.matches) {
     const f = m.module.test(m.data, env.matchEnv);
-    if (f) return { clause: `-m ${m.module.name} ${f.clause}`.replace(`-m ${m.module.name} -m ${m.module.name}`, `-m ${m.module.name}`), why: f.why };
+    if (f) return new ModuleFail(m.module.name, f);
   }
   return null;
+}
+
+type Misses = Extract<TraceEvent, { kind: "misses" }>;
+type Miss = Extract<TraceEvent, { kind: "nomatch" }>;
+
+/**
+ * The rules of a `misses` event one by one, each with why it missed — exactly the nomatch events
+ * the linear walk records for them (their matches are pure, so testing them again is safe).
+ */
+export function expandMisses(e: Misses): Miss[] {
+  const env = { pkt: e.pkt, inIf: e.inIf, outIf: e.outIf, matchEnv: { pkt: e.pkt } } as unknown as ChainWalkEnv;
+  const { kind: _k, rules, first: _f, pkt: _p, inIf: _i, outIf: _o, ...at } = e;
+  return rules.map((rule) => ({ kind: "nomatch", rule, fail: testRule(rule, env)!, ...at }));
 }
 
 interface Frame {
@@ -106,6 +115,17 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       events.push({ kind: "return", ...at(frame.chain.name, stack.length) });
       frame = stack.pop()!;
       continue;
+    }
+    if (env.dispatchMinRules !== false) {
+      const next = nextCandidate(frame.chain, frame.index, pkt, env.dispatchMinRules);
+      if (next > frame.index) {
+        if (env.collectMisses) {
+          const rules = frame.chain.rules.slice(frame.index, next);
+          events.push({ kind: "misses", rules, first: frame.index + 1, pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, ...at(frame.chain.name, stack.length) });
+        }
+        frame.index = next;
+        continue;
+      }
     }
     frame.index++;
     const fail = testRule(rule, env);

@@ -16,6 +16,7 @@ import { clonePacket } from "../model/packet.js";
 import type { EngineState } from "../state.js";
 import { HOOK_STAGES, type Hook } from "./hooks.js";
 import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
+import { DISPATCH_MIN_RULES } from "./dispatch-index.js";
 import type { Fate, TraceEvent } from "../trace/events.js";
 import { routeLookup, type RouteResult } from "../route/lookup.js";
 import { confirm, conntrackIn, updateProtoState } from "../conntrack/table.js";
@@ -33,6 +34,12 @@ import { findInterface } from "../model/node.js";
 export interface WalkOptions {
   /** Record rules that did not match (explain mode). */
   collectMisses?: boolean;
+  /**
+   * Skip, untested, the rules of long chains that the dispatch index proves the packet misses
+   * (recorded as one `misses` event). Default: chains of DISPATCH_MIN_RULES rules or more;
+   * false: test every rule, the reference walk.
+   */
+  dispatchMinRules?: number | false;
   /** A packet the node generated for another (REJECT): its conntrack view is given, not looked up. */
   attach?: CtView;
   generated?: boolean;
@@ -165,7 +172,7 @@ function spawn(w: Walk, answer: Packet, reason: string, conntrack: "related" | "
     return false;
   }
   const attach = conntrack === "related" && w.eng.conntrackOn ? attachFor(w.ct) : undefined;
-  const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, attach, generated: true });
+  const r = walkPacket(w.eng, answer, { collectMisses: w.opts.collectMisses, dispatchMinRules: w.opts.dispatchMinRules, attach, generated: true });
   w.events.push({ kind: "spawned", reason, pkt: answer, events: r.events, fate: r.fate });
   return true;
 }
@@ -326,7 +333,7 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
 function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | undefined, table: TableName): ChainWalkEnv {
   const matchEnv: MatchEnv = { pkt: w.pkt, hook, table, ct: w.ct, node: w.eng.node, rng: w.eng.rng, now: w.eng.now, store: w.eng.store };
   const env: ChainWalkEnv = {
-    hook, pkt: w.pkt, inIf, outIf, events: w.events, collectMisses: w.opts.collectMisses ?? true, matchEnv,
+    hook, pkt: w.pkt, inIf, outIf, events: w.events, collectMisses: w.opts.collectMisses ?? true, dispatchMinRules: w.opts.dispatchMinRules ?? DISPATCH_MIN_RULES, matchEnv,
     makeTargetEnv: () => targetEnvOf(w, env, matchEnv, hook, inIf, outIf, table),
   };
   return env;

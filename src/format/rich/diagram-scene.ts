@@ -182,6 +182,7 @@ export function buildScene(input: Packet, events: TraceEvent[], opts: SceneOptio
       }
       case "rule":
       case "nomatch":
+      case "misses":
       case "return":
       case "policy":
       case "table-done":
@@ -189,7 +190,7 @@ export function buildScene(input: Packet, events: TraceEvent[], opts: SceneOptio
         if (!("table" in e) || !e.table) break;
         start();
         visit(`${e.hook}/${e.table}`);
-        if ((e.kind === "rule" || e.kind === "nomatch" || e.kind === "policy") && !e.traced && opts.tracing) box(`${e.hook}/${e.table}`).hidden = true;
+        if ((e.kind === "rule" || e.kind === "nomatch" || e.kind === "misses" || e.kind === "policy") && !e.traced && opts.tracing) box(`${e.hook}/${e.table}`).hidden = true;
         break;
       case "fate":
         fate = e.fate;

@@ -17,6 +17,7 @@ import { formatIp } from "../../engine/model/ipv4.js";
 import { tableName } from "../../engine/model/node.js";
 import { describeCt, describePacket, fateText } from "../describe.js";
 import { expectedShares } from "./stats-svg.js";
+import { missesLine, missesRange } from "../misses.js";
 
 export function walkDisplay(s: Session, input: Packet, events: TraceEvent[]): WalkDisplay {
   const ruleNumbers: Record<string, number> = {};
@@ -142,6 +143,7 @@ export function whereTable(s: Session): TableDisplay | undefined {
     if (p.stack.length > 1 && p.table) rows.push(["jump stack", p.stack.join(" → ")]);
     const e = p.event;
     if (e && (e.kind === "rule" || e.kind === "nomatch")) rows.push(["the rule", `-A ${e.rule.chain} ${e.rule.text}`], ["result", e.kind === "rule" ? "matched" : `did not match: ${e.fail.clause} — ${e.fail.why}`]);
+    else if (e?.kind === "misses") rows.push(["the rules", `${missesRange(e)} of ${e.chain}`], ["result", missesLine(e)]);
     else if (e?.kind === "route") rows.push(["step", `routing decision (${e.why})`]);
   }
   rows.push(["packet", describePacket(p.pkt)]);

@@ -9,6 +9,7 @@
  */
 import type { WalkDisplay } from "../../lang/command.js";
 import { ruleKey } from "../../lang/command.js";
+import { missesLine, missesRange } from "../misses.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { verdictText } from "../verdict.js";
 import { describeRoute } from "../route-line.js";
@@ -32,6 +33,7 @@ function walkRows(w: WalkDisplay, events: TraceEvent[], rows: string[]) {
     switch (e.kind) {
       case "rule":
       case "nomatch":
+      case "misses":
       case "return":
       case "policy": {
         if (e.hook !== hook || e.table !== table) {
@@ -58,6 +60,8 @@ function walkRows(w: WalkDisplay, events: TraceEvent[], rows: string[]) {
             (hidden ? `<span style="${S.badge}">hidden from the kernel trace (before TRACE)</span>` : "") +
             (meaning ? `<div style="${S.note}">⟶ ${esc(meaning)}</div>` : "");
           cells(n ? `#${n}` : "", "✓", body, "ktrace-rule ktrace-matched", S.matched);
+        } else if (e.kind === "misses") {
+          cells(esc(missesRange(e)), "✗", `${esc(missesLine(e).replace(/^✗ /, ""))}`, "ktrace-rule ktrace-missed ktrace-folded", S.missed);
         } else if (e.kind === "nomatch") {
           const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];
           const body = `<code>${esc(`-A ${e.rule.chain} ${e.rule.text}`)}</code><div style="${S.note}">✗ <code>${esc(e.fail.clause)}</code> — ${esc(e.fail.why)}</div>`;

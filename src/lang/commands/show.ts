@@ -24,6 +24,7 @@ import { completeChain, completeTable, prefixFilter } from "../complete.js";
 import { chainTable, conntrackDisplay, interfacesTable, routesTable, stateDisplay } from "../../format/rich/displays.js";
 import { sessionScene } from "./diagram.js";
 import { findChain } from "./find-chain.js";
+import { missesLine, missesRange } from "../../format/misses.js";
 import type { Display } from "../command.js";
 import { entryExpired } from "../../engine/conntrack/table.js";
 
@@ -88,6 +89,7 @@ export const show: Command = {
       }
       case "rule": {
         const e = s.stepper?.position().event;
+        if (e?.kind === "misses") return { text: `${e.table} ${e.chain} rules ${missesRange(e)}\n  ${missesLine(e)}\n  (explain misses lists each of them with why it missed)` };
         if (!e || (e.kind !== "rule" && e.kind !== "nomatch")) return { text: "the cursor is not on a rule (step to one first)" };
         const verdict = e.kind === "rule" ? `matched → ${verdictText(e.verdict)}` : `did not match: ${e.fail.clause} — ${e.fail.why}`;
         const n = s.stepper!.position().ruleIndex ?? "?";

@@ -16,6 +16,7 @@ import { findChain } from "./find-chain.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, completeTable, prefixFilter } from "../complete.js";
 import { walkText } from "../../format/explain.js";
+import { missesLine, missesRange } from "../../format/misses.js";
 import { walkDisplay, whereTable } from "../../format/rich/displays.js";
 
 function stepper(s: Session): Stepper {
@@ -134,6 +135,7 @@ export const where: Command = {
     if (p.stack.length && p.table) lines.push("jump stack:", ...p.stack.map((c, i) => `  ${"  ".repeat(i)}${i === 0 ? "" : "↳ "}${p.table} ${c}`));
     const e = p.event;
     if (e && (e.kind === "rule" || e.kind === "nomatch")) lines.push(`rule: -A ${e.rule.chain} ${e.rule.text}  (handle 0x${e.rule.handle.toString(16)})`);
+    else if (e?.kind === "misses") lines.push(`rules ${missesRange(e)} of ${e.chain}: ${missesLine(e)}`);
     return { text: lines.join("\n"), display: [whereTable(s)!] };
   },
 };

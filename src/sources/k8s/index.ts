@@ -10,10 +10,10 @@
  */
 import { addCni, type Cni } from "./cni.js";
 import { K8sInputError, isIPv4, readObjects } from "./input.js";
-import { decodeFromLines, decodeFromRules, type ChainNames } from "./names.js";
+import { decodeFromRules, decodeFromRuleset, type ChainNames } from "./names.js";
 import { syncProxyRules } from "./proxier.js";
 
-export { K8sInputError, decodeFromRules, decodeFromLines };
+export { K8sInputError, decodeFromRules, decodeFromRuleset };
 export type { ChainNames };
 
 export interface K8sOptions {

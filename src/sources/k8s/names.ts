@@ -10,6 +10,7 @@
  * from the comments kube-proxy writes next to each jump.
  */
 import { createHash } from "node:crypto";
+import type { Ruleset } from "../../engine/model/ruleset.js";
 
 export type Proto = "tcp" | "udp" | "sctp";
 
@@ -141,53 +142,90 @@ export class NameTable implements ChainNames {
 
 const PROTOS: readonly Proto[] = ["tcp", "udp", "sctp"];
 
+/** What a ruleset says about Service port names: chain names, and the names in comments. */
+class NameEvidence {
+  readonly known = new Set<string>();
+  readonly candidates = new Set<string>();
+  /** candidate spn -> endpoints seen */
+  readonly endpoints = new Map<string, Set<string>>();
+
+  endpoint(spn: string, ep: string) {
+    let eps = this.endpoints.get(spn);
+    if (!eps) this.endpoints.set(spn, (eps = new Set()));
+    eps.add(ep);
+  }
+
+  /** A comment as kube-proxy writes them: "ns/svc:port -> 10.0.0.1:80", "ns/svc:port cluster IP"... */
+  comment(c: string) {
+    const arrow = /^(\S+) -> (\S+)$/.exec(c);
+    if (arrow) {
+      this.candidates.add(arrow[1]!);
+      this.endpoint(arrow[1]!, arrow[2]!);
+      return;
+    }
+    const word = /^(?:masquerade traffic for |pod traffic for |masquerade LOCAL traffic for |route LOCAL traffic for |other traffic to )?([^\s/]+\/[^\s]+)/.exec(c);
+    if (word) this.candidates.add(word[1]!);
+  }
+
+  /** Every candidate checked against the chain hashes: nothing is guessed. */
+  resolve(): ChainNames {
+    const table = new NameTable();
+    const hashes = new Set([...this.known].map((c) => c.slice(c.lastIndexOf("-") + 1)));
+    // the protocols each candidate's KUBE-SVC hash confirms (three hashes a candidate)
+    const protosOf = new Map<string, Proto[]>();
+    for (const spn of this.candidates) {
+      const protos = PROTOS.filter((proto) => hashes.has(portProtoHash(spn, proto)));
+      for (const proto of protos) table.addPort(spn, proto);
+      if (protos.length) protosOf.set(spn, protos);
+    }
+    // endpoints: hashed with the confirmed protocols only — or with each, when the Service's
+    // KUBE-SVC chain is absent (large-cluster mode drops the SVC->SEP comments)
+    for (const [spn, eps] of this.endpoints) {
+      for (const proto of protosOf.get(spn) ?? PROTOS) for (const ep of eps) if (this.known.has(endpointChain(spn, proto, ep))) table.addEndpoint(spn, proto, ep);
+    }
+    return table;
+  }
+}
+
+const KUBE_CHAIN = /^KUBE-(?:SVC|SVL|EXT|FW|SEP)-[A-Z2-7]{16}$/;
+
 /**
  * Learn names from a ruleset kube-proxy wrote: its comments carry the service port name
  * ("ns/svc:port cluster IP", "ns/svc:port -> 10.0.0.1:80", "ns/svc:port" on KUBE-SEP rules, ...).
  * Every candidate name is checked against the chain hash it sits next to, so nothing is guessed.
  */
 export function decodeFromRules(rulesText: string): ChainNames {
-  return decodeFromLines(rulesText.split("\n"));
+  const ev = new NameEvidence();
+  for (const line of rulesText.split("\n")) {
+    if (!line.includes("KUBE-")) continue;
+    for (const m of line.matchAll(/KUBE-(?:SVC|SVL|EXT|FW|SEP)-[A-Z2-7]{16}/g)) ev.known.add(m[0]);
+    if (!line.includes("--comment")) continue;
+    for (const m of line.matchAll(/--comment (?:"((?:[^"\\]|\\.)*)"|(\S+))/g)) ev.comment((m[1] ?? m[2] ?? "").replace(/\\(.)/g, "$1"));
+    const dnat = line.includes("--to-destination") ? /--comment (?:"([^"]*)"|(\S+)).*--to-destination (\S+)/.exec(line) : null;
+    if (dnat) ev.endpoint(dnat[1] ?? dnat[2]!, dnat[3]!);
+  }
+  return ev.resolve();
 }
 
-/** The same, from the rules' lines one at a time (a loaded ruleset need not be saved as text first). */
-export function decodeFromLines(lines: Iterable<string>): ChainNames {
-  const table = new NameTable();
-  const known = new Set<string>();
-  const candidates = new Set<string>();
-  const endpoints = new Map<string, Set<string>>(); // candidate spn -> endpoints seen
-  for (const line of lines) {
-    for (const m of line.matchAll(/KUBE-(?:SVC|SVL|EXT|FW|SEP)-[A-Z2-7]{16}/g)) known.add(m[0]);
-    for (const m of line.matchAll(/--comment (?:"((?:[^"\\]|\\.)*)"|(\S+))/g)) {
-      const c = (m[1] ?? m[2] ?? "").replace(/\\(.)/g, "$1");
-      const arrow = /^(\S+) -> (\S+)$/.exec(c);
-      if (arrow) {
-        candidates.add(arrow[1]!);
-        if (!endpoints.has(arrow[1]!)) endpoints.set(arrow[1]!, new Set());
-        endpoints.get(arrow[1]!)!.add(arrow[2]!);
-        continue;
+/**
+ * The same, read from a loaded ruleset's structure: chain names, comment matches and DNAT
+ * rules, with no text to scan — a 10,000-Service node is decoded in a fraction of the time.
+ */
+export function decodeFromRuleset(rs: Ruleset): ChainNames {
+  const ev = new NameEvidence();
+  for (const t of rs.tables.values()) {
+    for (const c of t.chains.values()) {
+      if (KUBE_CHAIN.test(c.name)) ev.known.add(c.name);
+      for (const r of c.rules) {
+        const comment = r.matches.find((m) => m.module.name === "comment")?.data as { text: string } | undefined;
+        if (!comment) continue;
+        ev.comment(comment.text);
+        if (r.target?.kind === "ext" && r.target.module.name === "DNAT") {
+          const to = /--to-destination (\S+)/.exec(r.text);
+          if (to) ev.endpoint(comment.text, to[1]!);
+        }
       }
-      const word = /^(?:masquerade traffic for |pod traffic for |masquerade LOCAL traffic for |route LOCAL traffic for |other traffic to )?([^\s/]+\/[^\s]+)/.exec(c);
-      if (word) candidates.add(word[1]!);
-    }
-    const dnat = /--comment (?:"([^"]*)"|(\S+)).*--to-destination (\S+)/.exec(line);
-    if (dnat) {
-      const spn = dnat[1] ?? dnat[2]!;
-      if (!endpoints.has(spn)) endpoints.set(spn, new Set());
-      endpoints.get(spn)!.add(dnat[3]!);
     }
   }
-  const hashes = new Set([...known].map((c) => c.slice(c.lastIndexOf("-") + 1)));
-  for (const spn of candidates) {
-    for (const proto of PROTOS) {
-      if (!hashes.has(portProtoHash(spn, proto))) continue;
-      table.addPort(spn, proto);
-      for (const ep of endpoints.get(spn) ?? []) if (known.has(endpointChain(spn, proto, ep))) table.addEndpoint(spn, proto, ep);
-    }
-  }
-  // endpoints whose KUBE-SVC chain is absent (e.g. large-cluster mode drops SVC->SEP comments)
-  for (const [spn, eps] of endpoints) {
-    for (const proto of PROTOS) for (const ep of eps) if (known.has(endpointChain(spn, proto, ep))) table.addEndpoint(spn, proto, ep);
-  }
-  return table;
+  return ev.resolve();
 }

@@ -8,7 +8,7 @@
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
 import { TCP_FLAG_BIT, type TcpFlag } from "../../model/packet.js";
 import { arg, bang, uintArg, uniqueUses } from "../util.js";
-import { buildPorts, listPorts, PORT_OPTIONS, savePorts, testPorts, type PortClauses } from "../ports.js";
+import { buildPorts, exactPortKey, listPorts, PORT_OPTIONS, savePorts, testPorts, type PortClauses } from "../ports.js";
 
 interface TcpData extends PortClauses {
   option?: { kind: number; neg: boolean };
@@ -100,6 +100,7 @@ const tcp: MatchModule<TcpData> = {
     if (d.flags) s += ` flags:${d.flags.neg ? "!" : ""}${hex2(d.flags.mask)}/${hex2(d.flags.cmp)}`;
     return s;
   },
+  exactKey: (d) => (d.flags || d.option ? undefined : exactPortKey(d)),
   test(d, { pkt }) {
     if (pkt.proto !== "tcp") return { clause: "-m tcp", why: `protocol is ${pkt.proto}` };
     if (pkt.fragOffset) return { clause: "-m tcp", why: "non-first fragment" };
