@@ -9,7 +9,8 @@ import { runTeach, TEACH_COMMANDS } from "./cli-teach.js";
 import { Session } from "./lang/session.js";
 import { runLine } from "./lang/commands/index.js";
 import { nodeIo } from "./sources/io.js";
-import { loadCanned, loadK8s, loadLive, loadRulesFile, loadSnapshot, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
+import { loadCanned, loadK8s, loadLive, loadRulesFileSteps, loadSnapshotSteps, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
+import type { ParseProgress } from "./engine/parse/ruleset-parser.js";
 import { isUserError } from "./engine/parse/errors.js";
 import { loadScenario } from "./sources/scenario.js";
 import { SnapshotError } from "./sources/snapshot.js";
@@ -17,14 +18,36 @@ import { readFileSync } from "node:fs";
 import { kernelCommand } from "./notebook/kernel-cli.js";
 import { createInterface } from "node:readline";
 
+/**
+ * Runs a loader; on a terminal, a load that takes over half a second draws a progress bar on
+ * stderr (a 400,000-line node takes seconds), erased when done. Ctrl-C stops it as any program.
+ */
+function withProgress(file: string, steps: Generator<ParseProgress, LoadedSource, void>): LoadedSource {
+  const started = performance.now();
+  let drawn = false;
+  for (;;) {
+    const r = steps.next();
+    if (r.done) {
+      if (drawn) process.stderr.write("\r\x1b[K");
+      return r.value;
+    }
+    if (process.stderr.isTTY && performance.now() - started > 500) {
+      drawn = true;
+      const share = r.value.done / r.value.total;
+      const bar = "█".repeat(Math.round(share * 30)).padEnd(30, "░");
+      process.stderr.write(`\rloading ${file}  ${bar}  ${Math.floor(share * 100)}%  ${r.value.done.toLocaleString("en-US")} of ${r.value.total.toLocaleString("en-US")} lines\x1b[K`);
+    }
+  }
+}
+
 function loadSource(a: CliArgs): LoadedSource {
   switch (a.source.kind) {
     case "canned":
       return loadCanned(a.source.arg ?? "article");
     case "rules":
-      return loadRulesFile(nodeIo, a.source.arg!);
+      return withProgress(a.source.arg!, loadRulesFileSteps(nodeIo, a.source.arg!));
     case "snapshot":
-      return loadSnapshot(nodeIo, a.source.arg!);
+      return withProgress(a.source.arg!, loadSnapshotSteps(nodeIo, a.source.arg!));
     case "live":
       return loadLive(nodeIo);
     case "k8s":

@@ -147,6 +147,29 @@ export function ruleKey(table: string, chain: string, handle: number): string {
   return `${table} ${chain} ${handle}`;
 }
 
+/** How far long work has got ("12,000 of 100,000 connections"), for a progress bar. */
+export interface Progress {
+  done: number;
+  total: number;
+  unit: string;
+}
+
+/**
+ * Long work in slices (`stats`, `load`): each step does a few milliseconds of it and says how far
+ * it got; the generator's return value is the output. runLine runs it to the end (stopping when
+ * the session is asked to); the REPL runs it between keystrokes, draws the progress and drops it
+ * on Ctrl-C. A job changes the session only in its last step, so dropping it changes nothing.
+ */
+export type CommandJob = Generator<Progress, CommandOutput, void>;
+
+/** A job run to its end, for a command's `run`. */
+export function finishJob(job: CommandJob): CommandOutput {
+  for (;;) {
+    const r = job.next();
+    if (r.done) return r.value;
+  }
+}
+
 export interface Command {
   name: string;
   aliases?: string[];
@@ -157,6 +180,8 @@ export interface Command {
   /** The most words the command takes after its name; runLine refuses more (none is ignored). */
   maxArgs?: number;
   run(s: Session, args: Word[]): CommandOutput;
+  /** For long work: the same command as slices (run drains it). */
+  start?(s: Session, args: Word[]): CommandJob;
   /** Completions for the word being typed (args already typed before it). */
   complete?(s: Session, args: Word[], partial: string): string[];
 }

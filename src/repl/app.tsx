@@ -11,7 +11,8 @@ import { Box, Static, Text, useApp, useInput } from "ink";
 import TextInput from "ink-text-input";
 import { writeFileSync } from "node:fs";
 import type { Session } from "../lang/session.js";
-import { completeLine, runLine } from "../lang/commands/index.js";
+import { completeLine, interrupted, runLineSteps, type RunResult } from "../lang/commands/index.js";
+import type { Progress } from "../lang/command.js";
 import { whereLine } from "../lang/commands/stepping.js";
 import { ansiText } from "../lang/ansi.js";
 import { initialLine, lineReducer } from "./line-state.js";
@@ -27,6 +28,14 @@ interface Block {
 }
 
 const PROMPT = "ktrace› ";
+
+/** "stats 100000  ██████░░░░░░░░░░  38%  38,144 of 100,000 connections — Ctrl-C stops it" */
+export function progressLine(command: string, p: Progress): string {
+  const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
+  const filled = Math.round(share * 20);
+  const n = (x: number) => x.toLocaleString("en-US");
+  return `${command}  ${"█".repeat(filled)}${"░".repeat(20 - filled)}  ${String(Math.floor(share * 100)).padStart(3)}%  ${n(p.done)} of ${n(p.total)} ${p.unit} — Ctrl-C stops it`;
+}
 
 function Lines({ text, kind }: { text: string; kind: Block["kind"] }) {
   const color = colorEnabled();
@@ -116,8 +125,11 @@ export function App({ session, history, persistHistory = true }: AppProps) {
 
   const push = (...bs: Omit<Block, "id">[]) => setBlocks((old) => [...old, ...bs.map((b) => ({ ...b, id: nextId.current++ }))]);
 
-  const execute = (text: string) => {
-    const r = runLine(session, text);
+  /** The command running in slices (stats, load), and lines typed or pasted meanwhile. */
+  const job = useRef<{ cancel: boolean } | undefined>(undefined);
+  const queued = useRef<string[]>([]);
+
+  const show = (r: RunResult) => {
     const out: Omit<Block, "id">[] = [];
     if (r.error) out.push({ kind: "error", text: `error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}` });
     else if (r.text) {
@@ -131,24 +143,47 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     if (r.quit) exit();
   };
 
+  /**
+   * Runs a line. Long work comes in slices of ~40 ms, with the event loop free in between: the
+   * prompt keeps echoing keys, a progress bar appears after 0.3 s, Ctrl-C drops the work.
+   */
+  const execute = (text: string) => {
+    const steps = runLineSteps(session, text);
+    const started = performance.now();
+    const me = { cancel: false };
+    job.current = me;
+    const slice = () => {
+      const until = performance.now() + 40;
+      let r = steps.next();
+      while (!r.done && !me.cancel && performance.now() < until) r = steps.next();
+      if (!r.done && !me.cancel) {
+        if (performance.now() - started > 300) setBusy(progressLine(text, r.value));
+        setTimeout(slice, 0);
+        return;
+      }
+      job.current = undefined;
+      show(r.done ? r.value : interrupted(steps, r.value));
+      const next = queued.current.shift();
+      if (next !== undefined) execute(next);
+    };
+    slice();
+  };
+
   const submit = (given: string) => {
     const value = typed.current || given;
     typed.current = "";
-    if (busy) return;
     dispatch({ type: "submitted" });
     const text = value.trim();
     push({ kind: "echo", text: `${PROMPT}${value}` });
     if (!text) return;
     if (persistHistory) appendHistory(text);
-    if (/^load\b/.test(text)) {
-      // let the terminal show the indicator before the (synchronous) load blocks
-      setBusy(`loading ${text.slice(5)}…`);
-      setTimeout(() => execute(text), 30);
-    } else execute(text);
+    // a line typed while long work runs waits its turn
+    if (job.current) queued.current.push(text);
+    else execute(text);
   };
 
   useInput((input, key) => {
-    if ((key.pageDown || key.pageUp) && lessonOpen(session) && !busy) {
+    if ((key.pageDown || key.pageUp) && lessonOpen(session) && !job.current) {
       // page keys turn a lesson's pages; `next` stays the stepping command
       const cmd = key.pageDown ? "lesson next" : "lesson prev";
       push({ kind: "echo", text: `${PROMPT}${cmd}` });
@@ -161,7 +196,11 @@ export function App({ session, history, persistHistory = true }: AppProps) {
       return;
     }
     if (key.ctrl && input === "c") {
-      if (line.value) dispatch({ type: "cancel" });
+      // long work running: Ctrl-C stops it (and forgets lines typed meanwhile)
+      if (job.current) {
+        job.current.cancel = true;
+        queued.current = [];
+      } else if (line.value) dispatch({ type: "cancel" });
       else push({ kind: "out", text: "(Ctrl-D or quit to leave)" });
       return;
     }

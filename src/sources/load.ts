@@ -4,7 +4,7 @@
  * Why: every front end loads the same way and gets the same errors. A bare rules file runs on
  * the article's node, so `--rules x.v4` works without describing interfaces.
  */
-import { parseRuleset } from "../engine/parse/ruleset-parser.js";
+import { parseRuleset, parseRulesetSteps, type ParseProgress } from "../engine/parse/ruleset-parser.js";
 import { inCidr, parseCidr, parseIp } from "../engine/model/ipv4.js";
 import { routeLookup } from "../engine/route/lookup.js";
 import type { Ruleset } from "../engine/model/ruleset.js";
@@ -62,9 +62,22 @@ export function loadCanned(name: string): LoadedSource {
   return { kind: "canned", name, title: c.title, ruleset: parseRuleset(c.rules, { file: `canned:${name}` }), node, hint: c.hint, notes: [] };
 }
 
+/** Drains a loader's steps (the same loader, for callers that need no progress). */
+export function drain<T>(steps: Generator<ParseProgress, T, void>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
 export function loadRulesFile(io: Io, path: string): LoadedSource {
+  return drain(loadRulesFileSteps(io, path));
+}
+
+/** loadRulesFile in slices, with the parser's progress (see parseRulesetSteps). */
+export function* loadRulesFileSteps(io: Io, path: string): Generator<ParseProgress, LoadedSource, void> {
   const text = readSourceFile(io, path);
-  const ruleset = parseRuleset(text, { file: path });
+  const ruleset = yield* parseRulesetSteps(text, { file: path });
   return {
     kind: "rules",
     name: path,
@@ -123,11 +136,16 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
 }
 
 export function loadSnapshotText(text: string, file: string): LoadedSource {
+  return drain(loadSnapshotTextSteps(text, file));
+}
+
+/** loadSnapshotText in slices, with the parser's progress over its iptables-save section. */
+export function* loadSnapshotTextSteps(text: string, file: string): Generator<ParseProgress, LoadedSource, void> {
   const s = parseSnapshot(text, file);
   const get = (n: SectionName) => s.get(n)?.body;
   const ipt = s.get("iptables-save")!;
   // errors in the embedded ruleset point at the snapshot's own line numbers
-  const ruleset = parseRuleset("\n".repeat(ipt.line - 1) + ipt.body, { file });
+  const ruleset = yield* parseRulesetSteps("\n".repeat(ipt.line - 1) + ipt.body, { file });
   let node: NodeModel;
   try {
     node = buildNode({
@@ -159,8 +177,12 @@ export function loadSnapshotText(text: string, file: string): LoadedSource {
 }
 
 export function loadSnapshot(io: Io, path: string): LoadedSource {
+  return drain(loadSnapshotSteps(io, path));
+}
+
+export function* loadSnapshotSteps(io: Io, path: string): Generator<ParseProgress, LoadedSource, void> {
   const text = readSourceFile(io, path);
-  return loadSnapshotText(text, path);
+  return yield* loadSnapshotTextSteps(text, path);
 }
 
 /** The sysctls that change the walk, besides conntrack's timeouts. */

@@ -57,4 +57,30 @@ describe("REPL app", () => {
     await type("\u001b[A");
     expect(r.lastFrame()).toContain("ktrace› help send");
   });
+
+  it("long work runs in slices: a progress bar, keys still echo, a line typed meanwhile waits, Ctrl-C stops it", async () => {
+    const { r, type } = await start();
+    await type("send tcp 192.168.1.88:49058 -> 10.43.156.98:9898\r");
+    await type("stats 1000000\r");
+    await new Promise((res) => setTimeout(res, 700));
+    expect(r.lastFrame()).toMatch(/stats 1000000 {2}[█░]{20} +\d+% {2}[\d,]+ of 1,000,000 connections — Ctrl-C stops it/);
+    // the prompt still takes keys while the work goes on; the line waits its turn
+    await type("where\r");
+    await type("\u0003");
+    await new Promise((res) => setTimeout(res, 200));
+    const frame = r.lastFrame()!;
+    expect(frame).toMatch(/error: interrupted after [\d,]+ of 1,000,000 connections/);
+    expect(frame).not.toContain("Ctrl-C stops it");
+    // Ctrl-C dropped the waiting line too; the session goes on
+    await type("where\r");
+    expect(r.lastFrame()).toMatch(/routing decision|OUTPUT ▸ raw/);
+  });
+
+  it("a short stats finishes at once, with no progress bar", async () => {
+    const { r, type } = await start();
+    await type("send tcp 192.168.1.88:49058 -> 10.43.156.98:9898\r");
+    await type("stats 300\r");
+    expect(r.lastFrame()).toContain("300 new connections:");
+    expect(r.frames.join("\n")).not.toContain("Ctrl-C stops it");
+  });
 });

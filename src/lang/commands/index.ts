@@ -4,7 +4,7 @@
  * Why: a command is written once; errors come back as one clear line with a hint, never as a
  * stack trace, and the session goes on.
  */
-import { failureText, type Command, type CommandFailure, type RunResult } from "../command.js";
+import { failureText, type Command, type CommandFailure, type Progress, type RunResult } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError, quoted, splitWords } from "../words.js";
 import { didYouMean, isUserError } from "../../engine/parse/errors.js";
@@ -67,8 +67,28 @@ function failed(f: CommandFailure): RunResult {
   return { text: "", error: failureText(f), hint: f.hint, failure: f };
 }
 
-/** Runs one command line. Never throws for anything a user can type. */
+/**
+ * Runs one command line. Never throws for anything a user can type. Long work (a command's
+ * `start`) runs to its end, unless the session is asked to stop (a notebook's interrupt), which
+ * drops it: "interrupted after 12,000 of 100,000 connections".
+ */
 export function runLine(s: Session, line: string): RunResult {
+  const steps = runLineSteps(s, line);
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    if (s.shouldStop?.()) return interrupted(steps, r.value);
+  }
+}
+
+/** Drops a job part-way: what it had done, as an error the front ends print. */
+export function interrupted(steps: Generator<Progress, RunResult, void>, at: Progress): RunResult {
+  steps.return({ text: "" });
+  return failed({ message: `interrupted after ${at.done.toLocaleString("en-US")} of ${at.total.toLocaleString("en-US")} ${at.unit}`, hint: "nothing of it was kept; a smaller count or file answers sooner" });
+}
+
+/** runLine in slices: yields the progress of long work (stats, load), returns the result. */
+export function* runLineSteps(s: Session, line: string): Generator<Progress, RunResult, void> {
   const trimmed = line.trim();
   if (!trimmed || trimmed.startsWith("#")) return { text: "" };
   s.commandHistory.push(trimmed);
@@ -85,7 +105,7 @@ export function runLine(s: Session, line: string): RunResult {
       const takes = cmd.maxArgs === 0 ? "takes no arguments" : `takes at most ${cmd.maxArgs} argument${cmd.maxArgs === 1 ? "" : "s"}`;
       throw new CommandError(`${cmd.name} ${takes}: "${extra.text}" is one too many`, extra.col, `usage: ${cmd.usage}`);
     }
-    return cmd.run(s, args);
+    return cmd.start ? yield* cmd.start(s, args) : cmd.run(s, args);
   } catch (e) {
     if (e instanceof CommandError) return failed({ message: e.message, col: e.col, hint: e.hint });
     if (isUserError(e) || e instanceof SourceError || e instanceof SnapshotError) return failed({ message: e.message });

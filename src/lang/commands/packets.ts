@@ -4,7 +4,7 @@
  * Why: these are the verbs of the article — one packet, its answer, a whole curl, and the load
  * balancer's distribution over many packets.
  */
-import type { Command, CommandOutput } from "../command.js";
+import { finishJob, type Command, type CommandOutput } from "../command.js";
 import type { Session, SentPacket } from "../session.js";
 import { CommandError } from "../words.js";
 import { parseFlags, parsePacketSpec, PACKET_OPTIONS, type PacketSpec } from "../packet-spec.js";
@@ -185,14 +185,18 @@ export const connect: Command = {
   complete: send.complete,
 };
 
+/** The most connections one `stats` sends (long runs report progress and can be interrupted). */
+const STATS_MAX = 1_000_000;
+
 export const stats: Command = {
   name: "stats",
   usage: "stats N [PROTO SRC:SPORT -> DST:DPORT ...]",
   summary: "send N new connections (from fresh state each) and count where they went: KUBE-SEP chains and fates",
   examples: ["stats 1000", "stats 300 tcp 192.168.1.88:40000 -> 10.43.0.10:53"],
-  run(s, args) {
+  run: (s, args) => finishJob(stats.start!(s, args)),
+  *start(s, args) {
     const n = Number(args[0]?.text);
-    if (!Number.isInteger(n) || n < 1 || n > 20000) throw new CommandError("stats needs a count from 1 to 20000", args[0]?.col ?? 1);
+    if (!Number.isInteger(n) || n < 1 || n > STATS_MAX) throw new CommandError(`stats needs a count from 1 to ${STATS_MAX.toLocaleString("en-US")}`, args[0]?.col ?? 1, n > STATS_MAX ? "a million connections already give shares to a tenth of a percent" : undefined);
     let spec: PacketSpec;
     if (args.length > 1) spec = parsePacketSpec(args.slice(1));
     else {
@@ -210,7 +214,7 @@ export const stats: Command = {
     const svcChains = new Set<string>();
     const toOf = new Map<string, Set<string>>();
     for (let i = 0; i < n; i++) {
-      if (i % 64 === 0 && i > 0 && s.shouldStop?.()) throw new CommandError(`interrupted after ${i} of ${n} connections`, undefined, "a smaller count answers sooner, e.g. stats 1000");
+      if (i % 256 === 0 && i > 0) yield { done: i, total: n, unit: "connections" };
       const e = cloneEngine(base);
       e.rng = s.engine.rng;
       const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) });

@@ -4,20 +4,31 @@
  * Why: the same verbs work in the REPL, scripts and notebooks, so a lesson can switch scenario
  * or format mid-way.
  */
-import type { Command } from "../command.js";
+import { finishJob, type Command, type Progress } from "../command.js";
+import type { ParseProgress } from "../../engine/parse/ruleset-parser.js";
 import { CommandError } from "../words.js";
 import { FORMATS, type Format } from "../session.js";
-import { loadCanned, loadK8s, loadLive, loadRulesFile, loadSnapshot } from "../../sources/load.js";
+import { loadCanned, loadK8s, loadLive, loadRulesFileSteps, loadSnapshotSteps } from "../../sources/load.js";
 import { CANNED } from "../../sources/canned/index.js";
 import { loadScenario, shippedScenarioNames } from "../../sources/scenario.js";
 import { prefixFilter } from "../complete.js";
+
+/** A loader's progress, counted in lines, as commands report it. */
+function* inLines<T>(steps: Generator<ParseProgress, T, void>): Generator<Progress, T, void> {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+    yield { ...r.value, unit: "lines" };
+  }
+}
 
 export const load: Command = {
   name: "load",
   usage: "load canned NAME | scenario NAME|FILE | rules FILE | snapshot FILE | live | k8s FILE [cidr CIDR] [node NAME] [cni calico|flannel|none]",
   summary: "load another ruleset and node (resets conntrack and history)",
   examples: ["load canned article", "load scenario services", "load scenario ./my-node.yaml", "load rules ./node.rules", "load snapshot ./node.ktrace", "load live", "load k8s ./cluster.yaml node worker-1"],
-  run(s, args) {
+  run: (s, args) => finishJob(load.start!(s, args)),
+  *start(s, args) {
     const kind = args[0];
     const arg = args[1];
     // k8s takes options after its file; every other source one word at most
@@ -34,11 +45,11 @@ export const load: Command = {
         break;
       case "rules":
         if (!arg) throw new CommandError("load rules needs a file", kind.col);
-        src = loadRulesFile(s.io, arg.text);
+        src = yield* inLines(loadRulesFileSteps(s.io, arg.text));
         break;
       case "snapshot":
         if (!arg) throw new CommandError("load snapshot needs a file", kind.col);
-        src = loadSnapshot(s.io, arg.text);
+        src = yield* inLines(loadSnapshotSteps(s.io, arg.text));
         break;
       case "live":
         src = loadLive(s.io);
