@@ -41,5 +41,6 @@ export function completeCell(s: Session, code: string, cursorPos: number = [...c
   const raw = /\S*$/.exec(before)![0];
   let matches = completeLine(s, line);
   if (raw.startsWith('"')) matches = matches.map((m) => `"${m}`);
-  return { status: "ok", matches, cursor_start: toCodePoints(code, at - raw.length), cursor_end: cursorPos, metadata: {} };
+  // the cursor as it lies in the cell: one past the end (or NaN) from a front end is the end (or start)
+  return { status: "ok", matches, cursor_start: toCodePoints(code, at - raw.length), cursor_end: toCodePoints(code, at), metadata: {} };
 }

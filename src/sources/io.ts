@@ -5,7 +5,10 @@
  * CLI passes the real one. Commands run with execFile semantics — never through a shell.
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+
+/** The biggest file ktrace reads: ten times a 10,000-Service kube-proxy node. */
+export const MAX_FILE_BYTES = 256 * 2 ** 20;
 
 export interface ExecResult {
   code: number | null;
@@ -22,7 +25,12 @@ export interface Io {
 }
 
 export const nodeIo: Io = {
-  readFile: (p) => readFileSync(p, "utf8"),
+  readFile(p) {
+    // a file bigger than any node's ruleset is refused before it is read into memory
+    const size = statSync(p).size;
+    if (size > MAX_FILE_BYTES) throw Object.assign(new Error(`${(size / 2 ** 20).toFixed(0)} MB is more than ktrace reads (${MAX_FILE_BYTES / 2 ** 20} MB; a 10,000-Service node's rules are about 35 MB)`), { code: "EFBIG" });
+    return readFileSync(p, "utf8");
+  },
   writeFile: (p, t) => writeFileSync(p, t),
   exec(cmd, args) {
     const r = spawnSync(cmd, args, { encoding: "utf8", shell: false, timeout: 60_000, maxBuffer: 512 * 1024 * 1024 });

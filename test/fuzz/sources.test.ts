@@ -12,6 +12,7 @@ import { NodeDataError } from "../../src/sources/ip-json.js";
 import { SsParseError } from "../../src/sources/ss.js";
 import { fixturePath } from "../helpers/vectors.js";
 import { fuzzParams, FUZZ_TIMEOUT } from "./budget.js";
+import { applyEdits, edits, loadOrRefuse as refuseOrLoad } from "./damage.js";
 import { loadScenarioText, shippedScenarioDir } from "../../src/sources/scenario.js";
 import { nodeIo } from "../../src/sources/io.js";
 import { join } from "node:path";
@@ -34,45 +35,8 @@ const SCENARIOS = ["services", "flannel-node"].map((n) => readFileSync(join(SCEN
 
 const USER_ERRORS = [SourceError, SnapshotError, K8sInputError, NodeDataError, SsParseError];
 
-/** Runs a loader; a refusal must be a user error naming the file, on one line. */
-function loadOrRefuse(file: string, load: () => unknown): "ok" | "refused" {
-  try {
-    load();
-    return "ok";
-  } catch (e) {
-    if (!(isUserError(e) || USER_ERRORS.some((k) => e instanceof k))) throw new Error(`not a user error: ${(e as Error).stack}`);
-    const msg = (e as Error).message;
-    if (!msg.includes(file)) throw new Error(`error without the file's name: ${msg}`);
-    if (msg.includes("\n")) throw new Error(`error on more than one line: ${JSON.stringify(msg)}`);
-    return "refused";
-  }
-}
-
-/** Damage a text line by line: drop, duplicate or cut a line, or splice junk into it. */
-const edits = fc.array(
-  fc.record({
-    line: fc.nat(),
-    kind: fc.constantFrom("drop", "dup", "cut", "junk", "swap"),
-    at: fc.nat(),
-    junk: fc.oneof(fc.constantFrom("{", "}", "[", "]", ":", "- ", "\t", '"', "null", "-1", "1e999", "0x", "\u0000", "&a", "*a", "!!binary"), fc.string({ maxLength: 8 })),
-  }),
-  { minLength: 1, maxLength: 5 },
-);
-
-function applyEdits(text: string, es: { line: number; kind: string; at: number; junk: string }[]): string {
-  const lines = text.split("\n");
-  for (const e of es) {
-    const i = e.line % lines.length;
-    const l = lines[i]!;
-    if (e.kind === "drop") lines.splice(i, 1);
-    else if (e.kind === "dup") lines.splice(i, 0, l);
-    else if (e.kind === "cut") lines[i] = l.slice(0, e.at % (l.length + 1));
-    else if (e.kind === "swap") [lines[i], lines[e.at % lines.length]] = [lines[e.at % lines.length]!, l];
-    else lines[i] = l.slice(0, e.at % (l.length + 1)) + e.junk + l.slice(e.at % (l.length + 1));
-    if (lines.length === 0) lines.push("");
-  }
-  return lines.join("\n");
-}
+const isUser = (e: unknown) => isUserError(e) || USER_ERRORS.some((k) => e instanceof k);
+const loadOrRefuse = (file: string, load: () => unknown) => refuseOrLoad(file, load, isUser);
 
 describe("source files (fuzz)", () => {
   it("the intact snapshot and YAML load", () => {

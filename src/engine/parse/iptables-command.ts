@@ -13,6 +13,7 @@ import type { Token } from "./tokenize.js";
 import { parseRuleWords, saveRuleText } from "./rule-parser.js";
 import { findViolation } from "./ruleset-parser.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
+import { chainNameProblem } from "./chain-name.js";
 import { TARGETS } from "../ext/registry.js";
 
 export interface IptablesResult {
@@ -152,8 +153,8 @@ export function applyIptables(rs: Ruleset, words: Token[]): IptablesResult {
     case "--new-chain": {
       if (!chainTok) fail(verb, "-N needs a chain name");
       if (t.chains.has(chainTok.text)) fail(chainTok, "Chain already exists");
-      if (chainTok.text.length > 28) fail(chainTok, `chain name \`${chainTok.text}' too long (must be under 29 chars)`);
-      if (TARGETS.has(chainTok.text) || ["ACCEPT", "DROP", "RETURN"].includes(chainTok.text)) fail(chainTok, "chain name may not clash with target name");
+      const problem = chainNameProblem(chainTok.text);
+      if (problem) fail(chainTok, problem);
       const c: Chain = { name: chainTok.text, builtin: false, counters: [0, 0], rules: [], handle: nextHandle(t) };
       t.chains.set(c.name, c);
       t.order.push(c.name);

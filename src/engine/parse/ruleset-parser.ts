@@ -14,6 +14,7 @@ import { tokenizeLine, type Token } from "./tokenize.js";
 import { parseRuleWords, saveRuleText, type RuleDraft } from "./rule-parser.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
 import { TARGETS } from "../ext/registry.js";
+import { chainNameProblem } from "./chain-name.js";
 import type { Hook } from "../walk/hooks.js";
 
 /** Linux: NFT_JUMP_STACK_SIZE — 15 nested jumps from a base chain are fine, a 16th is not. */
@@ -30,7 +31,16 @@ interface PendingTable {
 
 export interface ParseOptions {
   file?: string;
+  /** The most rules a file may hold (default MAX_RULES); tests set a small one. */
+  maxRules?: number;
 }
+
+/**
+ * The most rules ktrace holds: memory grows about 1.2 KB a rule, so a million is over a gigabyte.
+ * A 10,000-Service kube-proxy node has about 320,000; a file of ten million ends with a clear
+ * message at the rule past the limit, not with the process out of memory.
+ */
+export const MAX_RULES = 1_000_000;
 
 /** How far a long load has got: lines read of all lines. */
 export interface ParseProgress {
@@ -56,6 +66,8 @@ export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
  */
 export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Generator<ParseProgress, Ruleset, void> {
   const file = opts.file ?? "rules";
+  const maxRules = opts.maxRules ?? MAX_RULES;
+  let ruleCount = 0;
   const rs: Ruleset = { tables: new Map(), tableOrder: [], source: text };
   let cur: PendingTable | undefined;
   let comments: string[] = [];
@@ -191,6 +203,8 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       if (insertAt === undefined) chain.rules.push(rule);
       else chain.rules.splice(insertAt++, 0, rule);
       cur.drafts.push({ draft, line: lineNo, chain, rule });
+      if (++ruleCount > maxRules)
+        throw new ParseError(file, lineNo, chainTok.column, chainTok.text, `too many rules: ktrace holds up to ${maxRules.toLocaleString("en-US")} (a 10,000-Service kube-proxy node has about 320,000); split the file, or load the tables you want to trace`);
     }
   }
   if (last) last.after.push(...comments);
@@ -302,11 +316,10 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
 
 function declareChain(cur: PendingTable, nameTok: Token, policy: string, file: string, lineNo: number, pinned?: number): Chain {
   const name = nameTok.text;
-  if (name.length > 28) throw new ParseError(file, lineNo, nameTok.column, name, `chain name \`${name}' too long (must be under 29 chars)`);
-  if (name.startsWith("-")) throw new ParseError(file, lineNo, nameTok.column, name, `chain name not allowed to start with \`-'`);
-  if (TARGETS.has(name) || ["ACCEPT", "DROP", "RETURN", "QUEUE"].includes(name))
-    throw new ParseError(file, lineNo, nameTok.column, name, `chain name may not clash with target name`);
   const existing = cur.table.chains.get(name);
+  // a builtin's ":INPUT ACCEPT" line, or a chain declared again, is not a new name to check
+  const problem = existing || BUILTIN_CHAINS[cur.table.name].includes(name) ? undefined : chainNameProblem(name);
+  if (problem) throw new ParseError(file, lineNo, nameTok.column, name, problem);
   if (existing) return existing;
   const builtin = BUILTIN_CHAINS[cur.table.name].includes(name);
   const chain: Chain = {
