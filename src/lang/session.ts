@@ -38,8 +38,8 @@ export class Session {
   format: Format = "explain";
   dialect: Dialect = "modern";
   sent: SentPacket[] = [];
-  /** xtables-monitor lines of everything sent so far (the `trace` command). */
-  traceEvents: TraceEvent[] = [];
+  /** The walks of the last KEEP_PACKETS packets that the kernel would have traced, for `trace`. */
+  private traced: TraceEvent[][] = [];
   commandHistory: string[] = [];
   /** Packet and byte counters per rule and per base chain (its policy), as iptables -v shows them. */
   counters = new Map<Rule | Chain, [number, number]>();
@@ -98,7 +98,7 @@ export class Session {
   reset() {
     this.engine = createEngine(this.source.ruleset, this.source.node, this.seed);
     this.sent = [];
-    this.traceEvents = [];
+    this.traced = [];
     this.stepper = undefined;
     this.counters = new Map();
   }
@@ -142,8 +142,11 @@ export class Session {
     const result = walkPacket(this.engine, pkt, { collectMisses });
     const s = { label, input: pkt, result };
     this.sent.push(s);
-    // one at a time: a walk of 100,000+ events is too many arguments for push(...)
-    for (const e of result.events) this.traceEvents.push(e);
+    if (result.events.some(wasTraced)) this.traced.push(result.events);
+    // a long session stays flat: only the last packets' walks are kept (in pairs of KEEP_PACKETS,
+    // so trimming is rare and a connection's few packets are never cut apart)
+    if (this.sent.length >= 2 * KEEP_PACKETS) this.sent.splice(0, this.sent.length - KEEP_PACKETS);
+    if (this.traced.length >= 2 * KEEP_PACKETS) this.traced.splice(0, this.traced.length - KEEP_PACKETS);
     this.count(result.events, pkt.len);
     this.engine.now += 1; // a millisecond between packets
     this.stepper = new Stepper(s);
@@ -166,6 +169,11 @@ export class Session {
     }
   }
 
+  /** The events `trace` prints: the traced walks of the last packets (KEEP_PACKETS), in order. */
+  get traceEvents(): TraceEvent[] {
+    return this.traced.flat();
+  }
+
   render(events: TraceEvent[], from?: { hook?: string; table?: string }): string {
     switch (this.format) {
       case "xtables-monitor":
@@ -177,6 +185,11 @@ export class Session {
     }
   }
 }
+
+/** How many sent packets (and traced walks) a session keeps: `history`, `trace`, `reply` read them. */
+export const KEEP_PACKETS = 256;
+
+const wasTraced = (e: TraceEvent): boolean => ("traced" in e && e.traced) || (e.kind === "spawned" && e.events.some(wasTraced));
 
 /** Events as plain JSON: rules by table/chain/handle/text, addresses as dotted quads. */
 export function jsonReplacer(key: string, value: unknown): unknown {

@@ -154,23 +154,25 @@ export const connect: Command = {
     if (spec.proto !== "tcp") throw new CommandError("connect speaks tcp", args[0]?.col, "use send for udp/icmp");
     const payload = spec.payload ?? 81;
     const events: TraceEvent[] = [];
+    const mine: SentPacket[] = [];
     const client = (flags: number, data = 0) => {
       const p = s.packetFromSpec({ ...spec, flags, payload: data, len: undefined });
       if (data) p.len = 52 + data;
       const r = s.send(p, `connect ${flags}`);
-      events.push(...r.result.events);
+      for (const e of r.result.events) events.push(e);
+      mine.push(r);
       return r;
     };
     const server = (last: SentPacket, flags: number, data = 0) => {
       const p = replyPacket(s, last, flags, data);
       if (!(flags & TCP_FLAG_BIT.SYN)) p.len = 52 + data;
       const r = s.send(p, "server");
-      events.push(...r.result.events);
+      for (const e of r.result.events) events.push(e);
+      mine.push(r);
       return r;
     };
-    const first = s.sent.length;
     const syn = client(TCP_FLAG_BIT.SYN);
-    if (syn.result.fate.kind !== "sent" && syn.result.fate.kind !== "delivered") return connected(s, events, s.sent.slice(first));
+    if (syn.result.fate.kind !== "sent" && syn.result.fate.kind !== "delivered") return connected(s, events, mine);
     server(syn, TCP_FLAG_BIT.SYN | A);
     client(A);
     const req = client(A | P, payload);
@@ -180,7 +182,7 @@ export const connect: Command = {
     server(fin, A | F);
     client(A);
     s.stepper?.step(s.stepper.stops.length); // the exchange is over: the cursor rests at the last packet's fate
-    return connected(s, events, s.sent.slice(first));
+    return connected(s, events, mine);
   },
   complete: send.complete,
 };
