@@ -23,6 +23,7 @@ import type { PendingQuestion } from "../teach/pending.js";
 import type { LessonMode } from "../teach/lesson-mode.js";
 import { findInterface } from "../engine/model/node.js";
 import { RuleNumbers } from "../engine/model/rule-numbers.js";
+import { checkSets } from "../engine/parse/set-refs.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -60,6 +61,7 @@ export class Session {
     public io: Io,
     public seed = 1,
   ) {
+    checkSets(source.ruleset, source.node.ipsets);
     this.engine = createEngine(source.ruleset, source.node, seed);
   }
 
@@ -83,6 +85,7 @@ export class Session {
   }
 
   load(source: LoadedSource) {
+    checkSets(source.ruleset, source.node.ipsets);
     this.source = source;
     this.decoded = undefined;
     this.tracing = undefined;

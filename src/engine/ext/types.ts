@@ -136,6 +136,9 @@ export interface MatchModule<D> extends ExtensionBase<D> {
    */
   effects?(data: D): MatchEffect | undefined;
 
+  /** The ipsets this match reads (-m set): each must exist when the rule is loaded. */
+  setsUsed?(data: D): string[];
+
   /**
    * For the dispatch index (walk/dispatch-index.ts): when all this match tests, on an unfragmented
    * packet of the rule's protocol, is that the destination port equals one number, `{ dport }`;

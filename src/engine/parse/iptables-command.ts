@@ -14,6 +14,8 @@ import { parseRuleWords, saveRuleText } from "./rule-parser.js";
 import { findViolation } from "./ruleset-parser.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
 import { chainNameProblem } from "./chain-name.js";
+import { missingSet } from "./set-refs.js";
+import type { Ipset } from "../model/node.js";
 import { TARGETS } from "../ext/registry.js";
 
 export interface IptablesResult {
@@ -73,7 +75,8 @@ function commitOrUndo(t: Table, added: Rule, undo: () => void) {
   }
 }
 
-export function applyIptables(rs: Ruleset, words: Token[]): IptablesResult {
+/** ipsets: the node's sets, when known — a rule naming a missing one is refused, as iptables -A refuses it. */
+export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<string, Ipset> } = {}): IptablesResult {
   let tableName: TableName = "filter";
   const rest: Token[] = [];
   for (let i = 0; i < words.length; i++) {
@@ -127,6 +130,8 @@ export function applyIptables(rs: Ruleset, words: Token[]): IptablesResult {
         if (!target) fail(draft.jumpToken, `Chain '${jt.chain}' does not exist in table ${t.name}${didYouMean(jt.chain, [...t.chains.keys(), ...TARGETS.keys()]) ? ` (did you mean ${didYouMean(jt.chain, [...t.chains.keys(), ...TARGETS.keys()])}?)` : ""}`);
         if (target.builtin) throw new RuleError(FILE, 1, `RULE_APPEND failed (Operation not supported): rule in chain ${chain.name} (a rule cannot jump to built-in chain ${target.name})`);
       }
+      const missing = opts.ipsets && missingSet([{ matches: draft.matches, origin: { file: FILE, line: 1 } } as Rule], opts.ipsets);
+      if (missing) fail(ruleWords.find((w) => w.text === missing.set) ?? verb, `Set ${missing.set} doesn't exist.`);
       const rule: Rule = {
         table: t.name, chain: chain.name, handle: nextHandle(t), src: draft.src, dst: draft.dst, iif: draft.iif, oif: draft.oif,
         proto: draft.proto, frag: draft.frag, matches: draft.matches, target: draft.target, text: saveRuleText(draft), origin: { file: "typed", line: 1 },

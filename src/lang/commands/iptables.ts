@@ -21,7 +21,7 @@ export const iptables: Command = {
   run(s, args) {
     let r: ReturnType<typeof applyIptables>;
     try {
-      r = applyIptables(s.engine.ruleset, args.map((a) => ({ text: a.text, column: a.col, quoted: false })));
+      r = applyIptables(s.engine.ruleset, args.map((a) => ({ text: a.text, column: a.col, quoted: false })), { ipsets: s.engine.node.ipsets });
     } catch (e) {
       // errors point into the typed line, not a file
       if (e instanceof ParseError) throw new CommandError(e.detail, e.column);

@@ -26,8 +26,8 @@ describe("-m set", () => {
       chain: "INPUT",
       rule: "-m set --match-set no-such-set src -j ACCEPT",
       packet: FROM_LAN,
-      expect: { loadError: /no-such-set/ },
-      kernelDiffers: "xt_set.c set_match_v1_checkentry (ip_set_nfnl_get_byname: -ENOENT; libxt_set get_set_byname)",
+      // measured, iptables v1.8.9: iptables-restore stops at the rule with this message (exit 2)
+      expect: { loadError: /Set no-such-set doesn't exist\./ },
     },
   ]);
 });

@@ -24,8 +24,12 @@ const mac: MatchModule<{ mac: string; neg: boolean }> = {
   save: (d) => `${bang(d.neg)}--mac-source ${d.mac}`,
   list: (d) => `MAC ${bang(d.neg)}${d.mac}`,
   test(d, { pkt }) {
-    const ok = pkt.macSrc !== undefined && pkt.macSrc.toLowerCase() === d.mac;
-    return ok !== d.neg ? null : { clause: `--mac-source ${d.mac}`, why: pkt.macSrc ? `source MAC is ${pkt.macSrc}` : "no MAC header (locally generated)" };
+    const clause = `${bang(d.neg)}--mac-source ${d.mac}`;
+    // Linux mac_mt returns false before it applies "!" when the device has no Ethernet header
+    // (lo: measured, neither "--mac-source" nor "! --mac-source" ever matches on lo)
+    if (pkt.macSrc === undefined) return { clause, why: pkt.iif ? `${pkt.iif} has no Ethernet header: mac never matches there, negated or not` : "no MAC header (locally generated)" };
+    const ok = pkt.macSrc.toLowerCase() === d.mac;
+    return ok !== d.neg ? null : { clause, why: `source MAC is ${pkt.macSrc}` };
   },
 };
 export default mac;

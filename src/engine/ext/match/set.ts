@@ -27,6 +27,7 @@ const set: MatchModule<SetData> = {
     { name: "update-counters", args: 0, negatable: true },
     { name: "update-subcounters", args: 0, negatable: true },
   ],
+  setsUsed: (d) => [d.name],
   build(uses: OptionUse[], ctx: BuildCtx) {
     const m = uniqueUses(uses, ctx);
     const u = m.get("match-set");
