@@ -26,7 +26,7 @@ import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat
 import type { MatchEnv, TargetEnv } from "../ext/types.js";
 import { formatIp } from "../model/ipv4.js";
 import type { TableName } from "../model/ruleset.js";
-import { attachFor, icmpError, rejectReply } from "./reject-reply.js";
+import { attachFor, icmpError, noAnswerTo, rejectReply } from "./reject-reply.js";
 import { icmpRateLimited } from "./icmp-ratelimit.js";
 import { addrType } from "../route/addr-type.js";
 import { findInterface } from "../model/node.js";
@@ -363,7 +363,10 @@ function targetEnvOf(w: Walk, env: ChainWalkEnv, matchEnv: MatchEnv, hook: Hook,
       env.rejected = kind;
       if (w.opts.generated) return;
       const answer = rejectReply(w.eng.node, w.pkt, kind, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
-      if (answer) spawn(w, answer, `REJECT --reject-with ${kind}`);
+      if (!answer) return;
+      const refused = noAnswerTo(w.eng.node, w.pkt);
+      if (refused) w.events.push({ kind: "suppressed", reason: `REJECT --reject-with ${kind}`, pkt: answer, why: refused });
+      else spawn(w, answer, `REJECT --reject-with ${kind}`);
     },
     log(target, text) {
       w.events.push({ kind: "log", hook, table, target, text: `${text}IN=${inIf ?? ""} OUT=${outIf ?? ""} SRC=${formatIp(w.pkt.src)} DST=${formatIp(w.pkt.dst)}` });

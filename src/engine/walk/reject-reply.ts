@@ -80,6 +80,20 @@ export function icmpError(node: NodeModel, orig: Packet, type: number, code: num
   };
 }
 
+/**
+ * Why the node sends no error or reset about `orig`, when it does not: Linux __icmp_send and
+ * nf_send_reset answer only a packet addressed to this host alone — not one that came as a
+ * link-layer broadcast or multicast (pkt_type != PACKET_HOST), nor one whose route is a broadcast
+ * or multicast one (RTCF_BROADCAST | RTCF_MULTICAST). Measured: REJECT of a UDP datagram to the
+ * subnet's broadcast address drops it and sends nothing (test/kernel/scenarios/37-reject-broadcast.json).
+ */
+export function noAnswerTo(node: NodeModel, orig: Packet): string | undefined {
+  if (orig.pktType !== "unicast") return `it came as a link-layer ${orig.pktType}, and the kernel answers only packets addressed to this host alone`;
+  const t = addrType(node, orig.dst);
+  if (t === "BROADCAST" || t === "MULTICAST") return `its destination is a ${t.toLowerCase()} address, and the kernel answers only packets addressed to this host alone`;
+  return undefined;
+}
+
 /** How conntrack sees the answer: RELATED to the rejected connection, in the other direction. */
 export function attachFor(ct: CtView | undefined): CtView | undefined {
   if (!ct) return undefined;
