@@ -5,15 +5,15 @@
 import { build } from "esbuild";
 import { chmodSync } from "node:fs";
 
+/** What both bundles share: one self-contained file for Node 20. */
+const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning" };
+
 const out = "dist/ktrace-repl.js";
 await build({
+  ...common,
   entryPoints: ["dist/cli.js"],
   outfile: out,
-  bundle: true,
-  platform: "node",
   format: "esm",
-  target: "node20",
-  logLevel: "warning",
   // ink only loads react-devtools-core when DEV=true; ktrace never does
   alias: { "react-devtools-core": "./scripts/no-devtools.js" },
   banner: { js: "import { createRequire as __ktraceRequire } from 'node:module'; const require = __ktraceRequire(import.meta.url);" },
@@ -24,13 +24,10 @@ chmodSync(out, 0o755);
 // Why: tslab compiles notebook code to require(), and Node before 20.19 cannot require an ES
 // module. Self-contained; its graph has no ink or React (test/notebook/api.test.ts checks).
 await build({
+  ...common,
   entryPoints: ["dist/api.js"],
   outfile: "dist/api.cjs",
-  bundle: true,
-  platform: "node",
   format: "cjs",
-  target: "node20",
-  logLevel: "warning",
   // lessons/ and scenarios/ are found from the module's own URL
   define: { "import.meta.url": "__ktraceModuleUrl" },
   banner: { js: "const __ktraceModuleUrl = require('node:url').pathToFileURL(__filename).href;" },

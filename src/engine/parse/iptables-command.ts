@@ -10,13 +10,13 @@
  */
 import { ParseError, RuleError, didYouMean } from "./errors.js";
 import type { Token } from "./tokenize.js";
-import { parseRuleWords, saveRuleText } from "./rule-parser.js";
+import { parseRuleWords } from "./rule-parser.js";
 import { findViolation } from "./ruleset-parser.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
 import { chainNameProblem } from "./chain-name.js";
+import { chainInUse, jumpProblem, ruleFromDraft, ruleToDelete } from "./ruleset-edit.js";
 import { missingSet } from "./set-refs.js";
 import type { Ipset } from "../model/node.js";
-import { TARGETS } from "../ext/registry.js";
 
 export interface IptablesResult {
   /** What iptables would print (listing, -S) or a short confirmation. */
@@ -126,16 +126,14 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
       const draft = parseRuleWords(ruleWords, t.name, chain.name, FILE, 1);
       const jt = draft.target;
       if (jt && (jt.kind === "jump" || jt.kind === "goto")) {
-        const target = t.chains.get(jt.chain);
-        if (!target) fail(draft.jumpToken, `Chain '${jt.chain}' does not exist in table ${t.name}${didYouMean(jt.chain, [...t.chains.keys(), ...TARGETS.keys()]) ? ` (did you mean ${didYouMean(jt.chain, [...t.chains.keys(), ...TARGETS.keys()])}?)` : ""}`);
-        if (target.builtin) throw new RuleError(FILE, 1, `RULE_APPEND failed (Operation not supported): rule in chain ${chain.name} (a rule cannot jump to built-in chain ${target.name})`);
+        const problem = jumpProblem(t, chain.name, jt.chain);
+        if (problem?.kind === "missing") fail(draft.jumpToken, problem.message);
+        if (problem) throw new RuleError(FILE, 1, problem.message);
+        jt.chain = t.chains.get(jt.chain)!.name;
       }
       const missing = opts.ipsets && missingSet([{ matches: draft.matches, origin: { file: FILE, line: 1 } } as Rule], opts.ipsets);
       if (missing) fail(ruleWords.find((w) => w.text === missing.set) ?? verb, `Set ${missing.set} doesn't exist.`);
-      const rule: Rule = {
-        table: t.name, chain: chain.name, handle: nextHandle(t), src: draft.src, dst: draft.dst, iif: draft.iif, oif: draft.oif,
-        proto: draft.proto, frag: draft.frag, matches: draft.matches, target: draft.target, text: saveRuleText(draft), origin: { file: "typed", line: 1 },
-      };
+      const rule = ruleFromDraft(draft, chain, nextHandle(t), { file: "typed", line: 1 });
       chain.rules.splice(pos, 0, rule);
       commitOrUndo(t, rule, () => chain.rules.splice(chain.rules.indexOf(rule), 1));
       return { text: `-t ${t.name} -A ${chain.name} ${rule.text}  (rule #${chain.rules.indexOf(rule) + 1}, handle 0x${rule.handle.toString(16)})` };
@@ -143,15 +141,9 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
     case "-D":
     case "--delete": {
       const chain = chainFor(t, chainTok);
-      let idx: number;
-      if (args.length === 1 && /^\d+$/.test(args[0]!.text)) idx = Number(args[0]!.text) - 1;
-      else {
-        const text = saveRuleText(parseRuleWords(args, t.name, chain.name, FILE, 1));
-        idx = chain.rules.findIndex((r) => r.text === text);
-      }
-      const victim = chain.rules[idx];
+      const victim = chain.rules[ruleToDelete(t, chain, args, FILE, 1)];
       if (!victim) fail(args[0] ?? verb, "Bad rule (does a matching rule exist in that chain?)");
-      chain.rules.splice(idx, 1);
+      chain.rules.splice(chain.rules.indexOf(victim), 1);
       return { text: `deleted -A ${chain.name} ${victim.text}` };
     }
     case "-N":
@@ -170,8 +162,7 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
       const victims = chainTok ? [chainFor(t, chainTok)] : [...t.chains.values()].filter((c) => !c.builtin);
       for (const c of victims) {
         if (c.builtin) fail(chainTok, `Can't delete built-in chain ${c.name}`);
-        const used = [...t.chains.values()].some((o) => o.rules.some((r) => (r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === c.name));
-        if (used) throw new RuleError(FILE, 1, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
+        if (chainInUse(t, c)) throw new RuleError(FILE, 1, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
         if (c.rules.length) fail(chainTok, `Directory not empty: chain ${c.name} still has rules (flush it with -F first)`);
       }
       for (const c of victims) {

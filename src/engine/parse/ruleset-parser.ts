@@ -11,10 +11,10 @@
  */
 import { ParseError, RuleError, didYouMean } from "./errors.js";
 import { tokenizeLine, type Token } from "./tokenize.js";
-import { parseRuleWords, saveRuleText, type RuleDraft } from "./rule-parser.js";
+import { parseRuleWords, type RuleDraft } from "./rule-parser.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
-import { TARGETS } from "../ext/registry.js";
 import { chainNameProblem } from "./chain-name.js";
+import { chainInUse, jumpProblem, ruleFromDraft, ruleToDelete } from "./ruleset-edit.js";
 import type { Hook } from "../walk/hooks.js";
 
 /** Linux: NFT_JUMP_STACK_SIZE — 15 nested jumps from a base chain are fine, a 16th is not. */
@@ -183,22 +183,7 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       const draft = parseRuleWords(words, cur.table.name, chain.name, file, lineNo);
       if (counters) draft.counters = counters;
       checkInterfaces(draft, chain, words, file, lineNo);
-      const rule: Rule = {
-        table: draft.table,
-        chain: chain.name,
-        handle: allocHandle(cur, pinned),
-        src: draft.src,
-        dst: draft.dst,
-        iif: draft.iif,
-        oif: draft.oif,
-        proto: draft.proto,
-        frag: draft.frag,
-        matches: draft.matches,
-        target: draft.target,
-        text: saveRuleText(draft),
-        origin: draft.origin,
-        counters: draft.counters,
-      };
+      const rule = ruleFromDraft(draft, chain, allocHandle(cur, pinned));
       pinned = undefined;
       if (insertAt === undefined) chain.rules.push(rule);
       else chain.rules.splice(insertAt++, 0, rule);
@@ -287,8 +272,7 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
       const victims = nameTok ? [chainOf(nameTok)] : [...table.chains.values()].filter((c) => !c.builtin);
       for (const c of victims) {
         if (c.builtin) throw new ParseError(file, lineNo, nameTok!.column, nameTok!.text, `Can't delete built-in chain ${c.name}`);
-        const used = [...table.chains.values()].some((o) => o.rules.some((r) => (r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === c.name));
-        if (used) throw new RuleError(file, lineNo, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
+        if (chainInUse(table, c)) throw new RuleError(file, lineNo, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
         table.chains.delete(c.name);
         table.order = table.order.filter((n) => n !== c.name);
       }
@@ -298,15 +282,9 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
     case "--delete": {
       const c = chainOf(nameTok);
       const rest = toks.slice(2);
-      let idx: number;
-      if (rest.length === 1 && /^\d+$/.test(rest[0]!.text)) idx = Number(rest[0]!.text) - 1;
-      else {
-        const text = saveRuleText(parseRuleWords(rest, table.name, c.name, file, lineNo));
-        idx = c.rules.findIndex((r) => r.text === text);
-      }
-      const victim = c.rules[idx];
+      const victim = c.rules[ruleToDelete(table, c, rest, file, lineNo)];
       if (!victim) throw new ParseError(file, lineNo, verb.column, verb.text, `line ${lineNo} failed: Bad rule (does a matching rule exist in that chain?).`);
-      c.rules.splice(idx, 1);
+      c.rules.splice(c.rules.indexOf(victim), 1);
       cur.drafts = cur.drafts.filter((d) => d.line !== victim.origin.line || d.chain !== c);
       return true;
     }
@@ -369,13 +347,11 @@ function commitTable(cur: PendingTable, file: string) {
   for (const { draft, line, chain } of cur.drafts) {
     const t = draft.target;
     if (t && (t.kind === "jump" || t.kind === "goto")) {
-      const target = table.chains.get(t.chain);
+      const problem = jumpProblem(table, chain.name, t.chain);
       const tok = draft.jumpToken!;
-      if (!target) {
-        const hint = didYouMean(t.chain, [...table.chains.keys(), ...TARGETS.keys()]);
-        throw new ParseError(file, line, tok.column, tok.text, `Chain '${t.chain}' does not exist in table ${table.name}${hint ? ` (did you mean ${hint}?)` : ""}`);
-      }
-      if (target.builtin) throw new RuleError(file, line, `RULE_APPEND failed (Operation not supported): rule in chain ${chain.name} (a rule cannot jump to built-in chain ${target.name})`);
+      if (problem?.kind === "missing") throw new ParseError(file, line, tok.column, tok.text, problem.message);
+      if (problem) throw new RuleError(file, line, problem.message);
+      const target = table.chains.get(t.chain)!;
       // the chain's own name string: every later lookup of a jump target compares one string
       // object with itself, not a slice of the file with another (seconds on a 400,000-rule node)
       t.chain = target.name;
