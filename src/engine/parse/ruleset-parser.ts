@@ -85,7 +85,8 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
   for (let li = 0; li < lines.length; li++) {
     if (li % PROGRESS_EVERY === 0 && li > 0) yield { done: li, total: lines.length };
     const lineNo = li + 1;
-    const raw = lines[li]!.replace(/\r$/, "");
+    const full = lines[li]!;
+    const raw = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) {
       const h = /^#\s*ktrace:handle\s+(0x[0-9a-fA-F]+|\d+)\s*$/.exec(trimmed);
@@ -130,11 +131,11 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       continue;
     }
     let toks = tokenizeLine(raw, file, lineNo);
-    const long = toks.find((t) => t.text.length >= 1024);
+    const long = raw.length >= 1024 ? toks.find((t) => t.text.length >= 1024) : undefined;
     if (long) throw new ParseError(file, lineNo, long.column, long.text.slice(0, 20) + "...", "Parameter too long! (iptables takes words of up to 1023 bytes)");
     let counters: [number, number] | undefined;
     const first = toks[0]!;
-    const cm = /^\[(\d+):(\d+)\]$/.exec(first.text);
+    const cm = first.text.startsWith("[") ? /^\[(\d+):(\d+)\]$/.exec(first.text) : null;
     if (cm) {
       counters = [Number(cm[1]), Number(cm[2])];
       toks = toks.slice(1);
@@ -176,7 +177,7 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
         rest = rest.slice(1);
       }
     }
-    if (rest.some((t) => t.text === "-6" || t.text === "--ipv6")) continue; // IPv6-only rule: skipped
+    if ((raw.includes("-6") || raw.includes("--ipv6")) && rest.some((t) => t.text === "-6" || t.text === "--ipv6")) continue; // IPv6-only rule: skipped
     let pinned = takePin();
     // `-s a,b -d c,d` is one rule per combination, in iptables' order
     for (const words of expandAddressLists(rest)) {

@@ -39,6 +39,20 @@ export function tokenizeLine(line: string, file: string, lineNo: number): Token[
     let quoted = false;
     let inQuote = false;
     while (i < n && (inQuote || (line[i] !== " " && line[i] !== "\t"))) {
+      if (inQuote) {
+        // inside quotes, copy the run up to the next quote or backslash at once
+        let k = i;
+        while (k < n) {
+          const c = line.charCodeAt(k);
+          if (c === 34 || c === 92) break;
+          k++;
+        }
+        if (k > i) {
+          text += line.slice(i, k);
+          i = k;
+          continue;
+        }
+      }
       const ch = line[i]!;
       if (ch === "\\" && inQuote && i + 1 < n) {
         text += line[i + 1];
