@@ -14,8 +14,12 @@ import { parseRuleWords, saveRuleText, type RuleDraft } from "./rule-parser.js";
 import { didYouMean } from "./errors.js";
 import { TARGETS } from "../ext/registry.js";
 
-/** The rule a draft describes, with its handle and where it came from. */
-export function ruleFromDraft(draft: RuleDraft, chain: Chain, handle: number, origin = draft.origin): Rule {
+/**
+ * The rule a draft describes, with its handle and where it came from. `written`: the words as
+ * the file has them, used as the rule's text when they are exactly what iptables-save writes.
+ */
+export function ruleFromDraft(draft: RuleDraft, chain: Chain, handle: number, origin = draft.origin, written?: string): Rule {
+  const text = saveRuleText(draft);
   return {
     table: draft.table,
     // the chain's own name string (every later lookup compares one string object with itself)
@@ -29,7 +33,7 @@ export function ruleFromDraft(draft: RuleDraft, chain: Chain, handle: number, or
     frag: draft.frag,
     matches: draft.matches,
     target: draft.target,
-    text: saveRuleText(draft),
+    text: written === text ? written : text,
     origin,
     counters: draft.counters,
   };

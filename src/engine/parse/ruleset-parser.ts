@@ -25,7 +25,10 @@ interface PendingTable {
   nextHandle: number;
   /** handles pinned with "# ktrace:handle N" (the node's real handles, e.g. from `nft -a`) */
   pinned: Set<number>;
-  drafts: { draft: RuleDraft; line: number; chain: Chain; rule: Rule }[];
+  /** The rules added, in file order (the kernel adds them in this order; validation blames by it). */
+  added: Rule[];
+  /** The jumps and gotos among them, with the column of the target's name, checked at COMMIT. */
+  jumps: { rule: Rule; col: number }[];
   line: number;
 }
 
@@ -109,7 +112,7 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
         last.after.push(...comments.slice(0, cut));
         comments = comments.slice(cut);
       }
-      cur = { table: { name: name as TableName, chains: new Map(), order: [], before: comments, after: [] }, nextHandle: 1, pinned: pinsOfTable(lines, li), drafts: [], line: lineNo };
+      cur = { table: { name: name as TableName, chains: new Map(), order: [], before: comments, after: [] }, nextHandle: 1, pinned: pinsOfTable(lines, li), added: [], jumps: [], line: lineNo };
       comments = [];
       continue;
     }
@@ -184,11 +187,15 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       const draft = parseRuleWords(words, cur.table.name, chain.name, file, lineNo);
       if (counters) draft.counters = counters;
       checkInterfaces(draft, chain, words, file, lineNo);
-      const rule = ruleFromDraft(draft, chain, allocHandle(cur, pinned));
+      // the line as written, when it is already as iptables-save writes the rule (a slice of the
+      // file, not a copy: a 400,000-rule node keeps tens of megabytes less)
+      const written = words === rest && words[0] ? raw.slice(words[0].column - 1).trimEnd() : undefined;
+      const rule = ruleFromDraft(draft, chain, allocHandle(cur, pinned), draft.origin, written);
       pinned = undefined;
       if (insertAt === undefined) chain.rules.push(rule);
       else chain.rules.splice(insertAt++, 0, rule);
-      cur.drafts.push({ draft, line: lineNo, chain, rule });
+      cur.added.push(rule);
+      if (draft.jumpToken) cur.jumps.push({ rule, col: draft.jumpToken.column });
       if (++ruleCount > maxRules)
         throw new ParseError(file, lineNo, chainTok.column, chainTok.text, `too many rules: ktrace holds up to ${maxRules.toLocaleString("en-US")} (a 10,000-Service kube-proxy node has about 320,000); split the file, or load the tables you want to trace`);
     }
@@ -264,7 +271,8 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
       const chains = nameTok ? [chainOf(nameTok)] : [...table.chains.values()];
       for (const c of chains) {
         c.rules = [];
-        cur.drafts = cur.drafts.filter((d) => d.chain !== c);
+        cur.added = cur.added.filter((r) => r.chain !== c.name);
+        cur.jumps = cur.jumps.filter((j) => j.rule.chain !== c.name);
       }
       return true;
     }
@@ -286,7 +294,8 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
       const victim = c.rules[ruleToDelete(table, c, rest, file, lineNo)];
       if (!victim) throw new ParseError(file, lineNo, verb.column, verb.text, `line ${lineNo} failed: Bad rule (does a matching rule exist in that chain?).`);
       c.rules.splice(c.rules.indexOf(victim), 1);
-      cur.drafts = cur.drafts.filter((d) => d.line !== victim.origin.line || d.chain !== c);
+      cur.added = cur.added.filter((r) => r !== victim);
+      cur.jumps = cur.jumps.filter((j) => j.rule !== victim);
       return true;
     }
   }
@@ -345,12 +354,12 @@ function checkInterfaces(d: RuleDraft, chain: Chain, toks: Token[], file: string
 /** At COMMIT: resolve jumps, then the kernel's validation of every path from a base chain. */
 function commitTable(cur: PendingTable, file: string) {
   const { table } = cur;
-  for (const { draft, line, chain } of cur.drafts) {
-    const t = draft.target;
+  for (const { rule, col } of cur.jumps) {
+    const t = rule.target;
+    const line = rule.origin.line;
     if (t && (t.kind === "jump" || t.kind === "goto")) {
-      const problem = jumpProblem(table, chain.name, t.chain);
-      const tok = draft.jumpToken!;
-      if (problem?.kind === "missing") throw new ParseError(file, line, tok.column, tok.text, problem.message);
+      const problem = jumpProblem(table, rule.chain, t.chain);
+      if (problem?.kind === "missing") throw new ParseError(file, line, col, t.chain, problem.message);
       if (problem) throw new RuleError(file, line, problem.message);
       const target = table.chains.get(t.chain)!;
       // the chain's own name string: every later lookup of a jump target compares one string
@@ -425,15 +434,15 @@ function validatePaths(cur: PendingTable, file: string) {
   const all = findViolation(cur.table, () => true);
   if (!all) return;
   const order = new Map<Rule, number>();
-  cur.drafts.forEach((d, i) => order.set(d.rule, i));
+  cur.added.forEach((r, i) => order.set(r, i));
   let lo = 0;
-  let hi = cur.drafts.length; // invariant: the first `hi` rules violate, the first `lo` do not
+  let hi = cur.added.length; // invariant: the first `hi` rules violate, the first `lo` do not
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (findViolation(cur.table, (r) => (order.get(r) ?? Infinity) < mid)) hi = mid;
     else lo = mid;
   }
-  const blamed = cur.drafts[hi - 1]!.rule;
+  const blamed = cur.added[hi - 1]!;
   const v = findViolation(cur.table, (r) => (order.get(r) ?? Infinity) < hi) ?? all;
   throw new RuleError(file, blamed.origin.line, `RULE_APPEND failed (${v.errno}): rule in chain ${blamed.chain} (${v.detail})`);
 }
