@@ -32,6 +32,14 @@ function classCsv(): string {
 const half = () => ({ ...fuzzParams(), interruptAfterTimeLimit: FUZZ_MS / 2 });
 
 describe("teaching files (fuzz)", () => {
+  it("a class file whose last line opens a quote is graded up to it; the tail is one invalid entry among the problems", () => {
+    const r = gradeCsv(`${classCsv()}"`, "class.csv");
+    expect(r.rows).toHaveLength(6);
+    expect(r.right + r.wrong).toBe(6);
+    expect(r.invalid).toBe(1);
+    expect(r.problems).toEqual(['class.csv:8: a quoted field is never closed (a " is missing); the rows from here on were not graded']);
+  });
+
   it("the intact lessons parse", () => {
     expect(LESSONS.length).toBeGreaterThanOrEqual(14);
     for (const [i, text] of LESSONS.entries()) expect(loadOrRefuse(`lesson${i}.md`, () => parseLesson(text, `lesson${i}.md`), isUserError)).toBe("ok");
@@ -65,7 +73,12 @@ describe("teaching files (fuzz)", () => {
           expect(row.feedback, JSON.stringify(row)).not.toBe("");
           expect(row.feedback).not.toMatch(/internal error|undefined|NaN/);
         }
-        expect(report.right + report.wrong + report.invalid).toBe(report.rows.length);
+        // right and wrong are the graded rows; invalid counts the rows not graded (and a broken
+        // quote's tail as one, reported among the problems)
+        expect(report.right).toBe(report.rows.filter((r) => r.right === true).length);
+        expect(report.wrong).toBe(report.rows.filter((r) => r.right === false).length);
+        expect(report.invalid).toBeGreaterThanOrEqual(report.rows.filter((r) => r.right === undefined).length);
+        expect(report.invalid).toBeLessThanOrEqual(report.rows.filter((r) => r.right === undefined).length + 1);
         expect(() => formatReport(report!)).not.toThrow();
         expect(() => resultsCsv(report!)).not.toThrow();
       }),
