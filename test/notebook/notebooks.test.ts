@@ -86,10 +86,12 @@ describe.skipIf(!hasJupyter && !CI)(`notebooks run in Jupyter (nbconvert --execu
     );
 
     // one nbconvert per notebook: a single nbconvert given several notebooks keeps the first one's
-    // kernel for all of them. Two at a time (CI has two cores).
+    // kernel for all of them. Two at a time (CI has two cores). A kernel starts in about a second
+    // alone, but CI runs the fuzzers and the browser beside it on two cores: nbclient's default
+    // 60 s to answer kernel_info was once not enough (a CI run), so starting may take 300 s.
     const execute = (path: string) =>
       new Promise<void>((done) => {
-        const child = spawn(PYTHON, ["-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.timeout=600", "--output-dir", outDir, path], { env, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn(PYTHON, ["-m", "jupyter", "nbconvert", "--to", "notebook", "--execute", "--allow-errors", "--ExecutePreprocessor.timeout=600", "--ExecutePreprocessor.startup_timeout=300", "--output-dir", outDir, path], { env, stdio: ["ignore", "ignore", "pipe"] });
         let stderr = "";
         child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
         child.on("close", (status) => {
