@@ -11,6 +11,7 @@ import { runLine } from "./lang/commands/index.js";
 import { nodeIo } from "./sources/io.js";
 import { loadCanned, loadK8s, loadLive, loadRulesFileSteps, loadSnapshotSteps, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
 import type { ParseProgress } from "./engine/parse/ruleset-parser.js";
+import { progressBar } from "./format/progress.js";
 import { isUserError } from "./engine/parse/errors.js";
 import { loadScenario } from "./sources/scenario.js";
 import { SnapshotError } from "./sources/snapshot.js";
@@ -33,9 +34,7 @@ function withProgress(file: string, steps: Generator<ParseProgress, LoadedSource
     }
     if (process.stderr.isTTY && performance.now() - started > 500) {
       drawn = true;
-      const share = r.value.done / r.value.total;
-      const bar = "█".repeat(Math.round(share * 30)).padEnd(30, "░");
-      process.stderr.write(`\rloading ${file}  ${bar}  ${Math.floor(share * 100)}%  ${r.value.done.toLocaleString("en-US")} of ${r.value.total.toLocaleString("en-US")} lines\x1b[K`);
+      process.stderr.write(`\rloading ${file}  ${progressBar(r.value, "lines", 30)}\x1b[K`);
     }
   }
 }

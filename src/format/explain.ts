@@ -43,11 +43,6 @@ function ruleNumber(opts: ExplainOptions, table: string, chain: string, handle: 
   return n !== undefined ? `#${n}` : `0x${handle.toString(16)}`;
 }
 
-/** The explanation as text, one string per line. */
-export function formatExplain(events: TraceEvent[], opts: ExplainOptions = {}): string[] {
-  return explainLines(events, opts).map((l) => l.text);
-}
-
 /** The explanation, each line with what it is. */
 export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): ExplainLine[] {
   const out: ExplainLine[] = [];

@@ -162,14 +162,6 @@ export interface Progress {
  */
 export type CommandJob = Generator<Progress, CommandOutput, void>;
 
-/** A job run to its end, for a command's `run`. */
-export function finishJob(job: CommandJob): CommandOutput {
-  for (;;) {
-    const r = job.next();
-    if (r.done) return r.value;
-  }
-}
-
 export interface Command {
   name: string;
   aliases?: string[];

@@ -12,7 +12,6 @@ import type { LoadedSource } from "../sources/load.js";
 import type { Io } from "../sources/io.js";
 import type { Dialect } from "../format/xtables-monitor.js";
 import { formatXtablesMonitor } from "../format/xtables-monitor.js";
-import { formatExplain } from "../format/explain.js";
 import { buildPacket, type PacketSpec } from "./packet-spec.js";
 import { CommandError } from "./words.js";
 import type { TraceEvent } from "../engine/trace/events.js";
@@ -177,15 +176,12 @@ export class Session {
     return this.traced.flat();
   }
 
-  render(events: TraceEvent[], from?: { hook?: string; table?: string }): string {
-    switch (this.format) {
-      case "xtables-monitor":
-        return formatXtablesMonitor(events, this.dialect).join("\n");
-      case "json":
-        return JSON.stringify(events, jsonReplacer);
-      default:
-        return formatExplain(events, { now: this.engine.now, numberOf: (t, c, h) => this.ruleNumbers.of(t, c, h), from, decode: (c) => this.names.decode(c), tracing: this.hasTraceRule }).join("\n");
-    }
+  /**
+   * A walk in the kernel's trace format or as JSON. Explain is not text first: commands build a
+   * WalkDisplay and draw it (format/explain.ts walkText), as every front end does.
+   */
+  render(events: TraceEvent[]): string {
+    return this.format === "json" ? JSON.stringify(events, jsonReplacer) : formatXtablesMonitor(events, this.dialect).join("\n");
   }
 }
 

@@ -12,7 +12,7 @@ import TextInput from "ink-text-input";
 import { writeFileSync } from "node:fs";
 import type { Session } from "../lang/session.js";
 import { completeLine, interrupted, runLineSteps, type RunResult } from "../lang/commands/index.js";
-import type { Progress } from "../lang/command.js";
+import { progressLine } from "../lang/progress-line.js";
 import { whereLine } from "../lang/commands/stepping.js";
 import { ansiText } from "../lang/ansi.js";
 import { initialLine, lineReducer } from "./line-state.js";
@@ -28,14 +28,6 @@ interface Block {
 }
 
 const PROMPT = "ktrace› ";
-
-/** "stats 100000  ██████░░░░░░░░░░  38%  38,144 of 100,000 connections — Ctrl-C stops it" */
-export function progressLine(command: string, p: Progress): string {
-  const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
-  const filled = Math.round(share * 20);
-  const n = (x: number) => x.toLocaleString("en-US");
-  return `${command}  ${"█".repeat(filled)}${"░".repeat(20 - filled)}  ${String(Math.floor(share * 100)).padStart(3)}%  ${n(p.done)} of ${n(p.total)} ${p.unit} — Ctrl-C stops it`;
-}
 
 function Lines({ text, kind }: { text: string; kind: Block["kind"] }) {
   const color = colorEnabled();

@@ -5,6 +5,7 @@
  * the article's node, so `--rules x.v4` works without describing interfaces.
  */
 import { parseRuleset, parseRulesetSteps, type ParseProgress } from "../engine/parse/ruleset-parser.js";
+import { runToEnd } from "../engine/steps.js";
 import { inCidr, parseCidr, parseIp } from "../engine/model/ipv4.js";
 import { routeLookup } from "../engine/route/lookup.js";
 import type { Ruleset } from "../engine/model/ruleset.js";
@@ -62,16 +63,8 @@ export function loadCanned(name: string): LoadedSource {
   return { kind: "canned", name, title: c.title, ruleset: parseRuleset(c.rules, { file: `canned:${name}` }), node, hint: c.hint, notes: [] };
 }
 
-/** Drains a loader's steps (the same loader, for callers that need no progress). */
-export function drain<T>(steps: Generator<ParseProgress, T, void>): T {
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
-}
-
 export function loadRulesFile(io: Io, path: string): LoadedSource {
-  return drain(loadRulesFileSteps(io, path));
+  return runToEnd(loadRulesFileSteps(io, path));
 }
 
 /** loadRulesFile in slices, with the parser's progress (see parseRulesetSteps). */
@@ -136,7 +129,7 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
 }
 
 export function loadSnapshotText(text: string, file: string): LoadedSource {
-  return drain(loadSnapshotTextSteps(text, file));
+  return runToEnd(loadSnapshotTextSteps(text, file));
 }
 
 /** loadSnapshotText in slices, with the parser's progress over its iptables-save section. */
@@ -177,7 +170,7 @@ export function* loadSnapshotTextSteps(text: string, file: string): Generator<Pa
 }
 
 export function loadSnapshot(io: Io, path: string): LoadedSource {
-  return drain(loadSnapshotSteps(io, path));
+  return runToEnd(loadSnapshotSteps(io, path));
 }
 
 export function* loadSnapshotSteps(io: Io, path: string): Generator<ParseProgress, LoadedSource, void> {

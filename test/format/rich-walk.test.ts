@@ -1,6 +1,7 @@
 // The walk as an HTML table, the state and conntrack tables, and the MIME bundle: built from the
 // walk's events, the article's SYN row by row, every string from a rule escaped.
 import { describe, expect, it } from "vitest";
+import { explainLines } from "../../src/format/explain.js";
 import { articleSession, rulesSession, run } from "../helpers/session.js";
 import { runLine, COMMANDS } from "../../src/lang/commands/index.js";
 import type { Display, WalkDisplay } from "../../src/lang/command.js";
@@ -91,7 +92,11 @@ describe("the article's SYN as an HTML walk table", () => {
   it("keeps the text exactly what explain mode prints for the same events", () => {
     const again = articleSession();
     again.format = "explain";
-    const ref = again.render(again.send(again.packetFromSpec({ proto: "tcp", src: 0xc0a80158, sport: 49058, dst: 0x0a2b9c62, dport: 9898 }), "ref").result.events);
+    // explain drawn straight from the events with the session's own lookups, not from a display
+    const events = again.send(again.packetFromSpec({ proto: "tcp", src: 0xc0a80158, sport: 49058, dst: 0x0a2b9c62, dport: 9898 }), "ref").result.events;
+    const ref = explainLines(events, { now: again.engine.now, numberOf: (t, c, h) => again.ruleNumbers.of(t, c, h), decode: (c) => again.names.decode(c), tracing: again.hasTraceRule })
+      .map((l) => l.text)
+      .join("\n");
     expect(r.text).toBe(ref);
   });
 });

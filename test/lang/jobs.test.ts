@@ -15,12 +15,21 @@ function bigRules(n: number): string {
   return ["*filter", ":INPUT ACCEPT [0:0]", ...rules, "COMMIT", ""].join("\n");
 }
 
+/** A rules file of `n` rules in a scratch directory, removed afterwards. */
+function withRulesFile<T>(n: number, f: (file: string) => T): T {
+  const dir = mkdtempSync(join(tmpdir(), "ktjobs-"));
+  try {
+    const file = join(dir, "big.rules");
+    writeFileSync(file, bigRules(n));
+    return f(file);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe("jobs", () => {
   it("load rules reports its progress in lines, then loads as before", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ktjobs-"));
-    try {
-      const file = join(dir, "big.rules");
-      writeFileSync(file, bigRules(30000));
+    withRulesFile(30000, (file) => {
       const s = new Session(loadCanned("article"), nodeIo, 1);
       const steps = runLineSteps(s, `load rules ${file}`);
       const seen: Progress[] = [];
@@ -35,16 +44,11 @@ describe("jobs", () => {
       expect(r.value.error).toBeUndefined();
       expect(r.value.text).toMatch(/loaded .*: 1 tables, 30000 rules/);
       expect(s.engine.ruleset.tables.get("filter")!.chains.get("INPUT")!.rules).toHaveLength(30000);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("a load dropped part-way leaves the session as it was", () => {
-    const dir = mkdtempSync(join(tmpdir(), "ktjobs-"));
-    try {
-      const file = join(dir, "big.rules");
-      writeFileSync(file, bigRules(30000));
+    withRulesFile(30000, (file) => {
       const s = new Session(loadCanned("article"), nodeIo, 1);
       const before = s.engine.ruleset;
       const steps = runLineSteps(s, `load rules ${file}`);
@@ -54,9 +58,7 @@ describe("jobs", () => {
       expect(r.error).toMatch(/^interrupted after [\d,]+ of 30,004 lines$/);
       expect(s.engine.ruleset).toBe(before);
       expect(runLine(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898").error).toBeUndefined();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it("stats: progress in connections; run to the end, the same counts as always; the limit is said", () => {

@@ -14,6 +14,7 @@ import { tokenizeLine, type Token } from "./tokenize.js";
 import { parseRuleWords, type RuleDraft } from "./rule-parser.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
 import { chainNameProblem } from "./chain-name.js";
+import { runToEnd } from "../steps.js";
 import { chainInUse, jumpProblem, ruleFromDraft, ruleToDelete } from "./ruleset-edit.js";
 import type { Hook } from "../walk/hooks.js";
 
@@ -55,11 +56,7 @@ export interface ParseProgress {
 const PROGRESS_EVERY = 8192;
 
 export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
-  const steps = parseRulesetSteps(text, opts);
-  for (;;) {
-    const r = steps.next();
-    if (r.done) return r.value;
-  }
+  return runToEnd(parseRulesetSteps(text, opts));
 }
 
 /**
@@ -396,13 +393,9 @@ export function findViolation(table: Table, usable: (r: Rule) => boolean): Viola
     try {
     for (const rule of chain.rules) {
       if (!usable(rule)) continue;
+      const refused = refusedInHook(rule, hook);
+      if (refused) return { rule, errno: "Invalid argument", detail: refused };
       const t = rule.target;
-      if (t?.kind === "ext" && t.module.hooks && !t.module.hooks.includes(hook))
-        return { rule, errno: "Invalid argument", detail: `${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks.join(", ")}` };
-      const m = badMatchForHook(rule, hook);
-      if (m) return { rule, errno: "Invalid argument", detail: `-m ${m} cannot be used in the ${hook} hook` };
-      if (t?.kind === "ext" && t.module.allowedIn && !t.module.allowedIn(t.data, hook))
-        return { rule, errno: "Invalid argument", detail: `-j ${t.module.name} with these options cannot be used in the ${hook} hook` };
       if (t?.kind === "jump" || t?.kind === "goto") {
         const next = table.chains.get(t.chain)!;
         if (onStack.has(next)) return { rule, errno: "Too many links", detail: `jump loop back to ${next.name}` };
@@ -513,31 +506,32 @@ export function provablyValid(table: Table): boolean {
     if (hook < 0) continue;
     if (height[i]! > MAX_JUMP_DEPTH) return false;
     const bit = 1 << hook;
-    const todo = [i];
-    while (todo.length) {
-      const n = todo.pop()!;
+    const reach = [i];
+    while (reach.length) {
+      const n = reach.pop()!;
       if (mask[n]! & bit) continue;
       mask[n]! |= bit;
-      for (const m of jumps[n]!) if (!(mask[m]! & bit)) todo.push(m);
+      for (const m of jumps[n]!) if (!(mask[m]! & bit)) reach.push(m);
     }
   }
   // the few chains with hook-restricted rules, checked against the hooks that reach them
   for (const [i, c] of chains.entries()) {
     if (!restricted[i] || !mask[i]) continue;
-    for (const rule of c.rules) {
-      const t = rule.target;
-      for (const [b, hook] of HOOK_BITS.entries()) {
-        if (!(mask[i]! & (1 << b))) continue;
-        if (t?.kind === "ext" && ((t.module.hooks && !t.module.hooks.includes(hook)) || (t.module.allowedIn && !t.module.allowedIn(t.data, hook)))) return false;
-        if (badMatchForHook(rule, hook)) return false;
-      }
-    }
+    for (const rule of c.rules) for (const [b, hook] of HOOK_BITS.entries()) if (mask[i]! & (1 << b) && refusedInHook(rule, hook)) return false;
   }
   return true;
 }
 
-/** The first match the kernel refuses in a chain reached from this hook (its allowedIn). */
-function badMatchForHook(rule: Rule, hook: Hook): string | undefined {
-  return rule.matches.find((m) => m.module.allowedIn && !m.module.allowedIn(m.data, hook))?.module.name;
+/**
+ * Why the kernel refuses this rule in a chain reached from `hook` (a target's hooks or
+ * checkentry, a match's allowedIn), in its words; undefined when it accepts it.
+ */
+function refusedInHook(rule: Rule, hook: Hook): string | undefined {
+  const t = rule.target;
+  if (t?.kind === "ext" && t.module.hooks && !t.module.hooks.includes(hook)) return `${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks.join(", ")}`;
+  const m = rule.matches.find((x) => x.module.allowedIn && !x.module.allowedIn(x.data, hook))?.module.name;
+  if (m) return `-m ${m} cannot be used in the ${hook} hook`;
+  if (t?.kind === "ext" && t.module.allowedIn && !t.module.allowedIn(t.data, hook)) return `-j ${t.module.name} with these options cannot be used in the ${hook} hook`;
+  return undefined;
 }
 

@@ -30,6 +30,14 @@ interface DispatchIndex {
 }
 
 const indexes = new WeakMap<Chain, DispatchIndex>();
+const keys = new WeakMap<Rule, string | null>();
+
+/** keyOf, worked out once per rule (rules do not change; an edited chain gets new rules). */
+function ruleKey(r: Rule): string | undefined {
+  let k = keys.get(r);
+  if (k === undefined) keys.set(r, (k = keyOf(r) ?? null));
+  return k ?? undefined;
+}
 
 /** The rule's key, or undefined when it is a barrier. */
 function keyOf(r: Rule): string | undefined {
@@ -53,9 +61,9 @@ function build(chain: Chain): DispatchIndex {
   const nextBarrier = new Int32Array(rules.length + 1);
   const byKey = new Map<string, number[]>();
   nextBarrier[rules.length] = rules.length;
-  const keys = rules.map(keyOf);
-  for (let i = rules.length - 1; i >= 0; i--) nextBarrier[i] = keys[i] === undefined ? i : nextBarrier[i + 1]!;
-  keys.forEach((k, i) => {
+  const ks = rules.map(ruleKey);
+  for (let i = rules.length - 1; i >= 0; i--) nextBarrier[i] = ks[i] === undefined ? i : nextBarrier[i + 1]!;
+  ks.forEach((k, i) => {
     if (k === undefined) return;
     let list = byKey.get(k);
     if (!list) byKey.set(k, (list = []));
@@ -99,6 +107,10 @@ function firstAtLeast(list: number[] | undefined, from: number): number {
  */
 export function nextCandidate(chain: Chain, at: number, pkt: Packet, minRules = DISPATCH_MIN_RULES): number {
   if (chain.rules.length < minRules || pkt.fragOffset !== 0) return at;
+  // a barrier is tested in turn: no need to (re)check the chain's index for it (KUBE-NODEPORTS'
+  // rules name no address: every one is a barrier)
+  const rule = chain.rules[at];
+  if (!rule || ruleKey(rule) === undefined) return at;
   const idx = indexOf(chain);
   const barrier = idx.nextBarrier[at]!;
   if (barrier === at) return at;

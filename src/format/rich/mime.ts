@@ -48,7 +48,7 @@ export function mimeBundle(out: CommandOutput): Record<string, string> {
   const ds = out.display ?? [];
   const html = ds.map(displayHtml).filter(Boolean);
   if (html.length) bundle["text/html"] = `<div class="ktrace-output">${html.join("\n")}</div>`;
-  const md = ds.filter((d) => d.kind === "markdown").map((d) => d.markdown);
+  const md = ds.flatMap((d) => (d.kind === "markdown" ? [d.markdown] : []));
   if (md.length) bundle["text/markdown"] = md.join("\n\n");
   const svg = ds.length === 1 ? displaySvg(ds[0]!) : undefined;
   if (svg) bundle["image/svg+xml"] = svg;

@@ -4,7 +4,8 @@
  * Why: these are the verbs of the article — one packet, its answer, a whole curl, and the load
  * balancer's distribution over many packets.
  */
-import { finishJob, type Command, type CommandOutput } from "../command.js";
+import type { Command, CommandOutput } from "../command.js";
+import { runToEnd } from "../../engine/steps.js";
 import type { Session, SentPacket } from "../session.js";
 import { CommandError } from "../words.js";
 import { parseFlags, parsePacketSpec, PACKET_OPTIONS, type PacketSpec } from "../packet-spec.js";
@@ -195,7 +196,7 @@ export const stats: Command = {
   usage: "stats N [PROTO SRC:SPORT -> DST:DPORT ...]",
   summary: "send N new connections (from fresh state each) and count where they went: KUBE-SEP chains and fates",
   examples: ["stats 1000", "stats 300 tcp 192.168.1.88:40000 -> 10.43.0.10:53"],
-  run: (s, args) => finishJob(stats.start!(s, args)),
+  run: (s, args) => runToEnd(stats.start!(s, args)),
   *start(s, args) {
     const n = Number(args[0]?.text);
     if (!Number.isInteger(n) || n < 1 || n > STATS_MAX) throw new CommandError(`stats needs a count from 1 to ${STATS_MAX.toLocaleString("en-US")}`, args[0]?.col ?? 1, n > STATS_MAX ? "a million connections already give shares to a tenth of a percent" : undefined);

@@ -4,7 +4,8 @@
  * Why: the same verbs work in the REPL, scripts and notebooks, so a lesson can switch scenario
  * or format mid-way.
  */
-import { finishJob, type Command, type Progress } from "../command.js";
+import type { Command, Progress } from "../command.js";
+import { runToEnd } from "../../engine/steps.js";
 import type { ParseProgress } from "../../engine/parse/ruleset-parser.js";
 import { CommandError } from "../words.js";
 import { FORMATS, type Format } from "../session.js";
@@ -27,7 +28,7 @@ export const load: Command = {
   usage: "load canned NAME | scenario NAME|FILE | rules FILE | snapshot FILE | live | k8s FILE [cidr CIDR] [node NAME] [cni calico|flannel|none]",
   summary: "load another ruleset and node (resets conntrack and history)",
   examples: ["load canned article", "load scenario services", "load scenario ./my-node.yaml", "load rules ./node.rules", "load snapshot ./node.ktrace", "load live", "load k8s ./cluster.yaml node worker-1"],
-  run: (s, args) => finishJob(load.start!(s, args)),
+  run: (s, args) => runToEnd(load.start!(s, args)),
   *start(s, args) {
     const kind = args[0];
     const arg = args[1];

@@ -51,7 +51,7 @@ function moved(s: Session, move: (st: Stepper) => Parameters<Session["render"]>[
     const display = [{ ...walkDisplay(s, st.sent.input, events), from, after: [tail] }];
     return { text: walkText(display), events, display };
   }
-  return { text: [s.render(events, from), tail].filter(Boolean).join("\n"), events };
+  return { text: [s.render(events), tail].filter(Boolean).join("\n"), events };
 }
 
 export const step: Command = {
