@@ -15,6 +15,8 @@ import { runLine } from "../../src/lang/commands/index.js";
 import { Session } from "../../src/lang/session.js";
 import { loadCanned } from "../../src/sources/load.js";
 import { nodeIo } from "../../src/sources/io.js";
+import { walkText } from "../../src/format/explain.js";
+import { walkDisplay } from "../../src/format/rich/displays.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const CURL = "tcp 192.168.1.88:49058 -> 10.43.156.98:9898";
@@ -33,7 +35,8 @@ describe("Ktrace API", () => {
     // the rule numbers are the chain positions explain mode prints (KUBE-SERVICES #6 jumps to the Service)
     const jump = w.steps.find((st) => st.verdict === "JUMP:KUBE-SVC-Y4T5L63IYP3YFEBS");
     expect(jump).toMatchObject({ kind: "rule", table: "nat", chain: "KUBE-SERVICES", hook: "OUTPUT" });
-    expect(k.session.render(k.session.sent[0]!.result.events)).toContain(`KUBE-SERVICES #${jump!.rule}  ✓ JUMP:KUBE-SVC-Y4T5L63IYP3YFEBS`);
+    const sent = k.session.sent[0]!;
+    expect(walkText([walkDisplay(k.session, sent.input, sent.result.events)])).toContain(`KUBE-SERVICES #${jump!.rule}  ✓ JUMP:KUBE-SVC-Y4T5L63IYP3YFEBS`);
   });
 
   it("agrees with a plain session driven by command lines, seed after seed", () => {
