@@ -27,6 +27,10 @@ export interface PacketSpec {
   icmpCode?: number;
   payload?: number;
   macSrc?: string;
+  /** TCP numbers; left out, the sending endpoint numbers the segment as a Linux stack would (tcp-peers.ts) */
+  seq?: number;
+  ack?: number;
+  win?: number;
 }
 
 const PROTOS: L4Proto[] = ["tcp", "udp", "icmp", "sctp"];
@@ -59,7 +63,7 @@ export function parseFlags(w: Word): number {
   return f;
 }
 
-export const PACKET_OPTIONS = ["in", "len", "flags", "mark", "ttl", "tos", "id", "type", "code", "payload", "mac"];
+export const PACKET_OPTIONS = ["in", "len", "flags", "seq", "ack", "win", "payload", "mark", "ttl", "tos", "id", "type", "code", "mac"];
 
 /** words: [proto, src, "->", dst, options...] */
 export function parsePacketSpec(words: Word[]): PacketSpec {
@@ -92,6 +96,12 @@ export function parsePacketSpec(words: Word[]): PacketSpec {
       case "type": spec.icmpType = parseNumber(v, "type", 255); break;
       case "code": spec.icmpCode = parseNumber(v, "code", 255); break;
       case "payload": spec.payload = parseNumber(v, "payload", 65000); break;
+      case "seq":
+      case "ack":
+      case "win":
+        if (proto !== "tcp") throw new CommandError(`${k.text} only applies to tcp`, k.col);
+        spec[k.text] = parseNumber(v, k.text, k.text === "win" ? 0xffff : 0xffffffff);
+        break;
       case "mac":
         if (!v || !/^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i.test(v.text)) throw new CommandError(`"mac" needs a MAC address`, v?.col ?? k.col);
         spec.macSrc = v.text.toLowerCase();
@@ -103,6 +113,9 @@ export function parsePacketSpec(words: Word[]): PacketSpec {
   }
   return spec;
 }
+
+/** The window scale a Linux stack offers in its SYN (and SYN-ACK) with default buffers. */
+export const LINUX_WSCALE = 7;
 
 /** IP total length of a Linux packet: TCP with timestamps (SYN 60, others 52 + payload). */
 export function defaultLength(spec: PacketSpec): number {
@@ -129,6 +142,9 @@ export function buildPacket(spec: PacketSpec, id: number, traceId: number): Pack
     dport: spec.dport,
     tcpFlags: flags,
     tcpOptions: spec.proto === "tcp" && flags & TCP_FLAG_BIT.SYN ? [2, 4, 8, 1, 3] : spec.proto === "tcp" ? [1, 8] : [],
+    seq: spec.seq ?? 0,
+    ack: spec.ack ?? 0,
+    win: spec.win ?? 0,
     icmpType: spec.proto === "icmp" ? (spec.icmpType ?? 8) : 0,
     icmpCode: spec.icmpCode ?? 0,
     len: spec.len ?? defaultLength(spec),
@@ -146,6 +162,7 @@ export function buildPacket(spec: PacketSpec, id: number, traceId: number): Pack
     pktType: "unicast",
     nfTrace: false,
     traceId,
+    ...(spec.proto === "tcp" && flags & TCP_FLAG_BIT.SYN ? { wscale: LINUX_WSCALE } : {}),
     uid: spec.iif === undefined ? 0 : undefined,
     gid: spec.iif === undefined ? 0 : undefined,
   };

@@ -23,6 +23,7 @@ import type { LessonMode } from "../teach/lesson-mode.js";
 import { findInterface } from "../engine/model/node.js";
 import { RuleNumbers } from "../engine/model/rule-numbers.js";
 import { checkSets } from "../engine/parse/set-refs.js";
+import { TcpPeers } from "./tcp-peers.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -52,6 +53,8 @@ export class Session {
   question?: PendingQuestion;
   /** Lesson mode (src/teach/lesson-mode.ts): the open lesson and the saved progress, made on first use. */
   lessons?: LessonMode;
+  /** The TCP ends' sequence numbers: segments the user did not number get theirs from here. */
+  peers = new TcpPeers();
   /** Long work (stats) asks this every so often and stops when it says yes: the Jupyter kernel's interrupt. */
   shouldStop?: () => boolean;
 
@@ -103,6 +106,7 @@ export class Session {
     this.traced = [];
     this.stepper = undefined;
     this.counters = new Map();
+    this.peers.clear();
   }
 
   setSeed(seed: number) {
@@ -115,7 +119,8 @@ export class Session {
     this.engine.now += ms;
   }
 
-  packetFromSpec(spec: PacketSpec): Packet {
+  /** The packet a spec describes; `numbered`: TCP numbers from the sending end (not for stats' throwaway connections). */
+  packetFromSpec(spec: PacketSpec, numbered = true): Packet {
     if (spec.iif !== undefined && !this.engine.node.interfaces.some((i) => i.name === spec.iif))
       throw new CommandError(`no interface ${spec.iif} on this node`, undefined, `interfaces: ${this.engine.node.interfaces.map((i) => i.name).join(", ")}`);
     const min = spec.proto === "tcp" ? 40 : spec.proto === "icmp" ? 28 : spec.proto === "udp" ? 28 : 32;
@@ -123,6 +128,7 @@ export class Session {
     const id = spec.id ?? this.engine.nextIpId;
     if (spec.id === undefined) this.engine.nextIpId = (this.engine.nextIpId + 1) & 0xffff;
     const pkt = buildPacket(spec, id, this.engine.rng.u32());
+    if (numbered) this.peers.number(pkt, spec, this.engine.now);
     if (pkt.iif) {
       const dev = findInterface(this.engine.node, pkt.iif);
       pkt.macDst = dev?.mac;
@@ -144,6 +150,7 @@ export class Session {
     const result = walkPacket(this.engine, pkt, { collectMisses });
     const s = { label, input: pkt, result };
     this.sent.push(s);
+    this.peers.received(result);
     if (result.events.some(wasTraced)) this.traced.push(result.events);
     // a long session stays flat: only the last packets' walks are kept (in pairs of KEEP_PACKETS,
     // so trimming is rare and a connection's few packets are never cut apart)

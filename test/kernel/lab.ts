@@ -55,6 +55,13 @@ export interface Step {
   ktraceExtra?: string;
   /** shell commands run in the traced namespace before the client */
   before?: string[];
+  /**
+   * tcp: one hand-made segment, sent from a raw socket (no connection, no answer from the
+   * client's stack to it): flags like "ACK,PSH", the numbers, and `payload` bytes of data. It
+   * carries Linux's options (SYN: MSS, SACK-perm, timestamps, NOP, window scale 7; others: NOP,
+   * NOP, timestamps), so its length is the one ktrace gives a segment by default.
+   */
+  segment?: { flags: string; seq: number; ack?: number; win: number; payload?: number };
 }
 
 export interface Case {
@@ -141,6 +148,11 @@ export function ktraceCommands(s: Step, sport = s.sport): string[] {
   if (s.len !== undefined) words.push("len", String(s.len));
   if (s.ttl !== undefined) words.push("ttl", String(s.ttl));
   if (s.tos !== undefined) words.push("tos", String(s.tos));
+  if (s.segment) {
+    const g = s.segment;
+    words.push("flags", g.flags, "seq", String(g.seq), "ack", String(g.ack ?? 0), "win", String(g.win));
+    if (g.payload) words.push("payload", String(g.payload));
+  }
   if (s.ktraceExtra) words.push(s.ktraceExtra);
   return [words.join(" ")];
 }
@@ -302,6 +314,27 @@ if proto == "icmp":
     s.sendto(pkt, (a["dst"], 0))
     try: s.recvfrom(2048)
     except Exception as e: print("client:", e)
+elif proto == "tcp" and a.get("segment"):
+    g = a["segment"]
+    bits = {"FIN": 1, "SYN": 2, "RST": 4, "PSH": 8, "ACK": 16, "URG": 32}
+    fl = sum(bits[x] for x in g["flags"].upper().split(","))
+    ts = struct.pack("!BBII", 8, 10, 12345, 0)
+    opts = struct.pack("!BBH", 2, 4, 1460) + bytes([4, 2]) + ts + bytes([1, 3, 3, 7]) if fl & 2 else bytes([1, 1]) + ts
+    data = b"k" * g.get("payload", 0)
+    src = socket.inet_aton(a["src"]); dst = socket.inet_aton(a["dst"])
+    def csum(b):
+        if len(b) % 2: b += b"\0"
+        t = sum(struct.unpack("!%dH" % (len(b) // 2), b)); t = (t >> 16) + (t & 0xffff); t += t >> 16
+        return ~t & 0xffff
+    def tcp(c):
+        return struct.pack("!HHIIHHHH", a["sport"], a["dport"], g["seq"], g.get("ack", 0), ((20 + len(opts)) // 4) << 12 | fl, g["win"], c, 0) + opts + data
+    seg = tcp(0)
+    seg = tcp(csum(src + dst + struct.pack("!BBH", 0, 6, len(seg)) + seg))
+    ipid = int.from_bytes(__import__("os").urandom(2), "big") | 1
+    ip = struct.pack("!BBHHHBBH4s4s", 0x45, a.get("tos") or 0, 20 + len(seg), ipid, 0x4000, a.get("ttl") or 64, 6, 0, src, dst)
+    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+    s.sendto(ip + seg, (a["dst"], 0))
+    time.sleep(a.get("hold", 0.05))
 elif proto == "tcp":
     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); opts(s)
     if a.get("close", "rst") == "rst":

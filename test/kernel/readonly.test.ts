@@ -60,7 +60,8 @@ function state(): string {
 describe.skipIf(!root)("live mode and snapshot only read the host", () => {
   it("only read-only commands, started by node without a shell; the host is byte-identical", () => {
     expect(spawnSync("ip", ["netns", "add", ns]).status).toBe(0);
-    for (const c of ["ip link set lo up", "ip link add e0 type veth peer name e1", "ip addr add 10.7.0.1/24 dev e0", "ip link set e0 up", "ip link set e1 up", "ip route add 10.8.0.0/16 via 10.7.0.254 dev e0", "ip route add default via 10.7.0.253 dev e0", "ip rule add fwmark 7 lookup 100", "ipset create ktro-set hash:ip", "ipset add ktro-set 10.8.1.1"])
+    // no IPv6: its link-local addresses leave "tentative" and add a route on their own, mid-test
+    for (const c of ["sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1", "ip link set lo up", "ip link add e0 type veth peer name e1", "ip addr add 10.7.0.1/24 dev e0", "ip link set e0 up", "ip link set e1 up", "ip route add 10.8.0.0/16 via 10.7.0.254 dev e0", "ip route add default via 10.7.0.253 dev e0", "ip rule add fwmark 7 lookup 100", "ipset create ktro-set hash:ip", "ipset add ktro-set 10.8.1.1"])
       expect(inNs(c.split(" ")).status, c).toBe(0);
     const rules = "*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j TRACE\nCOMMIT\n*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -m set --match-set ktro-set dst -j ACCEPT\nCOMMIT\n*nat\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A OUTPUT -d 10.9.9.9/32 -p tcp -m tcp --dport 80 -j DNAT --to-destination 10.8.1.1:8080\n-A POSTROUTING -o e0 -j MASQUERADE\nCOMMIT\n";
     expect(inNs(["iptables-restore"], { input: rules }).status).toBe(0);

@@ -7,6 +7,7 @@
  */
 import type { Ip } from "../model/ipv4.js";
 import type { L4Proto } from "../model/packet.js";
+import { cloneTrack, type TcpTrack } from "./tcp-window.js";
 
 export interface CtTuple {
   proto: L4Proto;
@@ -45,6 +46,15 @@ export interface CtEntry {
   timeout: number; // seconds left at `updated`
   updated: number; // simulated ms
   created: number;
+  /** TCP: both directions' sequence windows (conntrack's window tracking) */
+  tcp?: TcpTrack;
+}
+
+/** A copy that later packets cannot change (events keep the entry as it was). */
+export function copyEntry(e: CtEntry): CtEntry {
+  const c = { ...e, orig: { ...e.orig }, reply: { ...e.reply } };
+  if (e.tcp) c.tcp = cloneTrack(e.tcp);
+  return c;
 }
 
 /** What a packet sees of conntrack: its entry (if tracked), direction and state. */
@@ -52,6 +62,10 @@ export interface CtView {
   entry?: CtEntry;
   dir: CtDir;
   state: CtState;
+  /** why the packet is INVALID, or why conntrack let it pass without touching its entry */
+  note?: string;
+  /** the entry was forgotten by this packet (a reset on a connection never answered) */
+  killed?: boolean;
 }
 
 export function invertTuple(t: CtTuple): CtTuple {

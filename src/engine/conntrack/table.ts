@@ -7,9 +7,11 @@
  * hook; nf_conntrack_proto_tcp.c for TCP states and timeouts.
  */
 import type { Packet } from "../model/packet.js";
-import { tcpTransition, validTcpFlags } from "./tcp-states.js";
-import { DEFAULT_TIMEOUTS, type CtTimeouts } from "./timeouts.js";
-import { CT_STATUS, invertTuple, tupleKey, type CtDir, type CtEntry, type CtTuple, type CtView } from "./entry.js";
+import { validTcpFlags } from "./tcp-states.js";
+import { timeoutsFromSysctl, type CtTimeouts } from "./timeouts.js";
+import { CT_STATUS, copyEntry, invertTuple, tupleKey, type CtDir, type CtEntry, type CtTuple, type CtView } from "./entry.js";
+import { segmentOf, tcpNew, tcpPacket, type TcpConfig } from "./tcp-packet.js";
+import { emptyTrack } from "./tcp-window.js";
 
 export interface ConntrackTable {
   byTuple: Map<string, { entry: CtEntry; dir: CtDir }>;
@@ -22,7 +24,7 @@ export function emptyConntrack(): ConntrackTable {
 }
 
 export function cloneConntrack(t: ConntrackTable): ConntrackTable {
-  const entries = t.entries.map((e) => ({ ...e, orig: { ...e.orig }, reply: { ...e.reply } }));
+  const entries = t.entries.map(copyEntry);
   const byTuple = new Map<string, { entry: CtEntry; dir: CtDir }>();
   for (const e of entries) {
     byTuple.set(tupleKey(e.orig), { entry: e, dir: "ORIGINAL" });
@@ -54,75 +56,85 @@ export interface CtLookup {
   fresh: boolean;
 }
 
+/** What the node's sysctls say about tracking: timeouts and the TCP knobs. */
+export interface CtConfig {
+  timeouts: CtTimeouts;
+  tcp: TcpConfig;
+}
+
+export function ctConfigFromSysctl(sysctl: Record<string, string>): CtConfig {
+  const timeouts = timeoutsFromSysctl(sysctl);
+  const flag = (key: string, dflt: string) => (sysctl[`net.netfilter.nf_conntrack_${key}`] ?? dflt).trim() !== "0";
+  const retrans = Number(sysctl["net.netfilter.nf_conntrack_tcp_max_retrans"] ?? "3");
+  return {
+    timeouts,
+    tcp: { beLiberal: flag("tcp_be_liberal", "0"), loose: flag("tcp_loose", "1"), ignoreInvalidRst: flag("tcp_ignore_invalid_rst", "0"), maxRetrans: Number.isFinite(retrans) ? retrans : 3, timeouts },
+  };
+}
+
+/** The state a packet sees (resolve_normal_ct), before the packet itself moves the entry. */
+function stateOf(e: CtEntry, dir: CtDir): CtView["state"] {
+  return dir === "REPLY" || e.status & CT_STATUS.SEEN_REPLY ? "ESTABLISHED" : "NEW";
+}
+
 /**
- * Linux: resolve_normal_ct. Returns the packet's view of conntrack; a new entry is created for
- * the first packet of a connection (a TCP RST or a lone non-SYN under tcp_loose=0 is INVALID).
+ * Linux: nf_conntrack_in — finds the packet's entry (or makes a new, unconfirmed one) and lets
+ * the protocol move it. A packet the protocol refuses is INVALID and continues without an entry.
  */
-export function conntrackIn(t: ConntrackTable, p: Packet, now: number, zone = 0, tcpLoose = true): CtLookup {
-  const invalid: CtLookup = { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
-  // Linux: tcp_error — a segment with an impossible flag combination never reaches the table
-  if (p.proto === "tcp" && !validTcpFlags(p.tcpFlags)) return invalid;
+export function conntrackIn(t: ConntrackTable, p: Packet, now: number, zone = 0, cfg: CtConfig = ctConfigFromSysctl({})): CtLookup {
   const tuple = packetTuple(p);
   let hit = t.byTuple.get(tupleKey(tuple));
   if (hit && (expired(hit.entry, now) || hit.entry.zone !== zone)) {
     if (expired(hit.entry, now)) removeEntry(t, hit.entry);
     hit = undefined;
   }
+  let reopened: string | undefined;
   if (hit) {
-    const e = hit.entry;
-    if (p.proto === "tcp") {
-      const tr = tcpTransition(e.protoState, hit.dir, p.tcpFlags);
-      if (tr.kind === "invalid") return { view: { dir: hit.dir, state: "INVALID" }, fresh: false };
-      if (tr.kind === "reopen") {
-        removeEntry(t, e); // nf_ct_kill + NF_REPEAT: the SYN starts a new connection
-        hit = undefined;
+    const { entry: e, dir } = hit;
+    const state = stateOf(e, dir);
+    if (p.proto !== "tcp") {
+      updateOtherProto(e, dir, p, now, cfg.timeouts);
+      return { view: { entry: e, dir, state }, fresh: false };
+    }
+    const v = tcpPacket(e, (e.tcp ??= emptyTrack()), dir, segmentOf(p), cfg.tcp, now);
+    if (v.kind === "invalid") return { view: { dir, state: "INVALID", note: v.reason }, fresh: false };
+    if (v.kind === "repeat") {
+      removeEntry(t, e); // nf_ct_kill + NF_REPEAT: the SYN is looked up again
+      reopened = v.reason;
+    } else {
+      if (dir === "REPLY") e.status |= CT_STATUS.SEEN_REPLY;
+      if (v.kind === "ignore") return { view: { entry: e, dir, state, note: v.reason }, fresh: false };
+      if (v.killed) {
+        removeEntry(t, e);
+        return { view: { entry: e, dir, state, killed: true, note: "a reset before any answer: conntrack forgets the connection at once" }, fresh: false };
       }
+      return { view: { entry: e, dir, state }, fresh: false };
     }
-    if (hit) {
-      let state: CtView["state"];
-      if (hit.dir === "REPLY") state = "ESTABLISHED";
-      else state = e.status & CT_STATUS.SEEN_REPLY ? "ESTABLISHED" : "NEW";
-      return { view: { entry: e, dir: hit.dir, state }, fresh: false };
-    }
-  }
-  if (p.proto === "tcp") {
-    // Linux: tcp_new — a SYN, or with nf_conntrack_tcp_loose=1 an ACK, may start a connection;
-    // a lone SYN-ACK, RST, FIN or flagless segment is INVALID (measured)
-    const tr = tcpTransition("NONE", "ORIGINAL", p.tcpFlags);
-    if (tr.kind !== "state" || (tr.next === "ESTABLISHED" && !tcpLoose)) return invalid;
   }
   if (p.proto === "icmp" && p.icmpType !== 8 && p.icmpType !== 13 && p.icmpType !== 15 && p.icmpType !== 17) {
     // errors are RELATED to the connection they quote; ktrace's packets quote none
-    return { view: { dir: "ORIGINAL", state: "INVALID" }, fresh: false };
+    return { view: { dir: "ORIGINAL", state: "INVALID", note: "an ICMP error that quotes no tracked connection" }, fresh: false };
   }
-  const e: CtEntry = {
-    id: t.nextId++,
-    orig: tuple,
-    reply: invertTuple(tuple),
-    status: 0,
-    protoState: p.proto === "tcp" ? "NONE" : "",
-    mark: 0,
-    zone,
-    timeout: 0,
-    updated: now,
-    created: now,
-  };
-  return { view: { entry: e, dir: "ORIGINAL", state: "NEW" }, fresh: true };
+  const e: CtEntry = { id: t.nextId, orig: tuple, reply: invertTuple(tuple), status: 0, protoState: p.proto === "tcp" ? "NONE" : "", mark: 0, zone, timeout: 0, updated: now, created: now };
+  if (p.proto === "tcp") {
+    const seg = segmentOf(p);
+    // Linux: tcp_error's flag check comes first, then tcp_new
+    if (!validTcpFlags(seg.flags)) return { view: { dir: "ORIGINAL", state: "INVALID", note: "not a valid combination of TCP flags" }, fresh: false };
+    const made = tcpNew(seg, cfg.tcp.loose);
+    if ("reason" in made) return { view: { dir: "ORIGINAL", state: "INVALID", note: made.reason }, fresh: false };
+    e.tcp = made.track;
+    const v = tcpPacket(e, e.tcp, "ORIGINAL", seg, cfg.tcp, now);
+    if (v.kind === "invalid" || v.kind === "repeat") return { view: { dir: "ORIGINAL", state: "INVALID", note: v.reason }, fresh: false };
+  } else updateOtherProto(e, "ORIGINAL", p, now, cfg.timeouts);
+  t.nextId++;
+  return { view: { entry: e, dir: "ORIGINAL", state: "NEW", note: reopened }, fresh: true };
 }
 
-/** Per-packet protocol state update (TCP state machine, UDP stream, ASSURED), with the node's timeouts. */
-export function updateProtoState(e: CtEntry, dir: CtDir, p: Packet, now: number, timeouts: CtTimeouts = DEFAULT_TIMEOUTS) {
+/** UDP, ICMP and the rest: the entry is refreshed with the node's timeouts (UDP becomes a stream). */
+function updateOtherProto(e: CtEntry, dir: CtDir, p: Packet, now: number, timeouts: CtTimeouts) {
   e.updated = now;
-  if (dir === "REPLY" && !(e.status & CT_STATUS.SEEN_REPLY)) e.status |= CT_STATUS.SEEN_REPLY;
-  if (p.proto === "tcp") {
-    const s = e.protoState;
-    const tr = tcpTransition(s, dir, p.tcpFlags);
-    const next = tr.kind === "state" ? tr.next : s;
-    // Linux: a connection that reaches ESTABLISHED from SYN_RECV is ASSURED
-    if (s === "SYN_RECV" && next === "ESTABLISHED") e.status |= CT_STATUS.ASSURED;
-    e.protoState = next;
-    e.timeout = timeouts.tcp[next] ?? timeouts.tcp.SYN_SENT!;
-  } else if (p.proto === "udp") {
+  if (dir === "REPLY") e.status |= CT_STATUS.SEEN_REPLY;
+  if (p.proto === "udp") {
     // Linux: udp_packet — a replied flow becomes a stream (ASSURED, 120 s) only for a packet
     // more than 2 s after the entry was created (measured)
     if (e.status & CT_STATUS.SEEN_REPLY && now - e.created > 2000) {

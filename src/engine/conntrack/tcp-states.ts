@@ -12,16 +12,16 @@ import { TCP_FLAG_BIT as F } from "../model/packet.js";
 import type { CtDir } from "./entry.js";
 
 export type TcpState = "NONE" | "SYN_SENT" | "SYN_RECV" | "ESTABLISHED" | "FIN_WAIT" | "CLOSE_WAIT" | "LAST_ACK" | "TIME_WAIT" | "CLOSE" | "SYN_SENT2";
-type Next = TcpState | "IV" | "IG";
 
 const COLS: TcpState[] = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"];
 const [, sSS, sSR, sES, sFW, sCW, sLA, sTW, sCL, sS2] = COLS as [TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState, TcpState];
 const sIV = "IV" as const;
 const sIG = "IG" as const;
 
-type Kind = "syn" | "synack" | "fin" | "ack" | "rst" | "none";
+/** Linux: enum tcp_bit_set — which of the state table's rows a segment reads. */
+export type TcpIndex = "syn" | "synack" | "fin" | "ack" | "rst" | "none";
 
-const TABLE: Record<CtDir, Record<Kind, Next[]>> = {
+const TABLE: Record<CtDir, Record<TcpIndex, TcpNext[]>> = {
   ORIGINAL: {
     syn: [sSS, sSS, sIG, sIG, sIG, sIG, sIG, sSS, sSS, sS2],
     synack: [sIV, sIV, sSR, sIV, sIV, sIV, sIV, sIV, sIV, sSR],
@@ -41,7 +41,7 @@ const TABLE: Record<CtDir, Record<Kind, Next[]>> = {
 };
 
 /** Linux: get_conntrack_index — RST wins, then SYN (with ACK: SYN-ACK), then FIN, then ACK. */
-function kindOf(flags: number): Kind {
+export function tcpIndex(flags: number): TcpIndex {
   if (flags & F.RST) return "rst";
   if (flags & F.SYN) return flags & F.ACK ? "synack" : "syn";
   if (flags & F.FIN) return "fin";
@@ -49,24 +49,22 @@ function kindOf(flags: number): Kind {
   return "none";
 }
 
-/** Linux: tcp_valid_flags — the flag combinations a TCP segment may carry (ECE/CWR ignored). */
-const VALID = new Set([
-  F.SYN, F.SYN | F.URG, F.SYN | F.ACK, F.RST, F.RST | F.ACK, F.RST | F.ACK | F.PSH, F.FIN | F.ACK, F.FIN | F.ACK | F.URG,
-  F.ACK, F.ACK | F.URG, F.FIN | F.ACK | F.PSH, F.FIN | F.ACK | F.PSH | F.URG, F.ACK | F.PSH, F.ACK | F.PSH | F.URG,
-]);
+/** Linux: tcp_valid_flags — the flag combinations a TCP segment may carry (PSH, ECE and CWR aside). */
+const VALID = new Set([F.SYN, F.SYN | F.URG, F.SYN | F.ACK, F.RST, F.RST | F.ACK, F.FIN | F.ACK, F.FIN | F.ACK | F.URG, F.ACK, F.ACK | F.URG]);
 
 export function validTcpFlags(flags: number): boolean {
-  return VALID.has(flags & ~(0x40 | 0x80));
+  return VALID.has(flags & ~(F.PSH | F.ECE | F.CWR));
 }
 
-export type Transition = { kind: "state"; next: TcpState } | { kind: "invalid" } | { kind: "ignore" } | { kind: "reopen" };
+/** The table's answer: the next state, "IV" (invalid) or "IG" (ignore: pass, change nothing). */
+export type TcpNext = TcpState | "IV" | "IG";
 
-export function tcpTransition(state: string, dir: CtDir, flags: number): Transition {
+export function tcpNextState(state: string, dir: CtDir, index: TcpIndex): TcpNext {
   const col = COLS.indexOf(state as TcpState);
-  const next = TABLE[dir][kindOf(flags)][col < 0 ? 0 : col]!;
-  if (next === sIV) return { kind: "invalid" };
-  if (next === sIG) return { kind: "ignore" };
-  // a SYN on a closed or closing connection: the kernel kills the entry and starts over
-  if (dir === "ORIGINAL" && next === sSS && (state === sTW || state === sCL)) return { kind: "reopen" };
-  return { kind: "state", next };
+  return TABLE[dir][index][col < 0 ? 0 : col]!;
+}
+
+/** The states' order (enum tcp_conntrack): some of the kernel's tests compare them. */
+export function tcpStateOrder(state: string): number {
+  return COLS.indexOf(state as TcpState);
 }

@@ -23,6 +23,12 @@ export interface Packet {
   dport: number; // for ICMP echo: the sequence number
   tcpFlags: number; // bit set of TCP_FLAG_BIT
   readonly tcpOptions: readonly number[]; // option kinds present, never changed in place (a Linux SYN: 2 MSS, 4 SACK-perm, 8 TS, 1 NOP, 3 WS)
+  /** TCP sequence and acknowledgement numbers (unsigned 32-bit) and the raw 16-bit window; 0 for other protocols. */
+  seq: number;
+  ack: number;
+  win: number;
+  /** the window scale option's shift, when tcpOptions carries one (kind 3) */
+  wscale?: number;
   icmpType: number;
   icmpCode: number;
   len: number; // IP total length
@@ -51,7 +57,7 @@ export function clonePacket(p: Packet): Packet {
   // every field is a value or never changed in place (tcpOptions), so a shallow copy is a copy;
   // spelled out so every copy has one shape (the walk copies at every step)
   const c: Packet = {
-    proto: p.proto, src: p.src, dst: p.dst, sport: p.sport, dport: p.dport, tcpFlags: p.tcpFlags, tcpOptions: p.tcpOptions,
+    proto: p.proto, src: p.src, dst: p.dst, sport: p.sport, dport: p.dport, tcpFlags: p.tcpFlags, tcpOptions: p.tcpOptions, seq: p.seq, ack: p.ack, win: p.win,
     icmpType: p.icmpType, icmpCode: p.icmpCode, len: p.len, tos: p.tos, ttl: p.ttl, id: p.id, df: p.df, fragOffset: p.fragOffset,
     mark: p.mark, pktType: p.pktType, nfTrace: p.nfTrace, traceId: p.traceId,
   };
@@ -59,7 +65,23 @@ export function clonePacket(p: Packet): Packet {
   if (p.oif !== undefined) c.oif = p.oif;
   if (p.macSrc !== undefined) c.macSrc = p.macSrc;
   if (p.macDst !== undefined) c.macDst = p.macDst;
+  if (p.wscale !== undefined) c.wscale = p.wscale;
   if (p.uid !== undefined) c.uid = p.uid;
   if (p.gid !== undefined) c.gid = p.gid;
   return c;
+}
+
+/** Bytes each TCP option kind takes (SACK blocks, kind 5, are never carried by ktrace's packets). */
+const TCP_OPTION_BYTES: Record<number, number> = { 0: 1, 1: 1, 2: 4, 3: 3, 4: 2, 8: 10 };
+
+/** The TCP header's length (doff × 4): 20 bytes and the options, padded to 4 bytes. */
+export function tcpHeaderLength(options: readonly number[]): number {
+  let n = 0;
+  for (const k of options) n += TCP_OPTION_BYTES[k] ?? 2;
+  return 20 + Math.ceil(n / 4) * 4;
+}
+
+/** Bytes of data a TCP segment carries: the IP total length less the IP and TCP headers. */
+export function tcpDataLength(p: Packet): number {
+  return Math.max(0, p.len - 20 - tcpHeaderLength(p.tcpOptions));
 }

@@ -19,9 +19,8 @@ import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
 import { DISPATCH_MIN_RULES } from "./dispatch-index.js";
 import type { Fate, TraceEvent } from "../trace/events.js";
 import { routeLookup, type RouteResult } from "../route/lookup.js";
-import { confirm, conntrackIn, updateProtoState } from "../conntrack/table.js";
-import { timeoutsFromSysctl } from "../conntrack/timeouts.js";
-import type { CtEntry, CtView } from "../conntrack/entry.js";
+import { confirm, conntrackIn, ctConfigFromSysctl } from "../conntrack/table.js";
+import { copyEntry, type CtView } from "../conntrack/entry.js";
 import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
 import type { MatchEnv, TargetEnv } from "../ext/types.js";
 import { formatIp } from "../model/ipv4.js";
@@ -291,18 +290,14 @@ function conntrackStage(w: Walk, hook: Hook) {
     w.events.push({ kind: "conntrack", hook, view: w.ct, created: false });
     return;
   }
-  const loose = (w.eng.node.sysctl["net.netfilter.nf_conntrack_tcp_loose"] ?? "1") !== "0";
-  const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone, loose);
+  const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone, ctConfigFromSysctl(w.eng.node.sysctl));
   w.ct = view;
   w.fresh = fresh;
-  if (view.entry) updateProtoState(view.entry, view.dir, w.pkt, w.eng.now, timeoutsFromSysctl(w.eng.node.sysctl));
   w.events.push({ kind: "conntrack", hook, view: view.entry ? { ...view, entry: snapshotEntry(view.entry) } : view, created: fresh });
 }
 
 /** Entries change as the connection goes on; events keep the entry as it was at that moment. */
-function snapshotEntry(e: CtEntry): CtEntry {
-  return { ...e, orig: { ...e.orig }, reply: { ...e.reply } };
-}
+const snapshotEntry = copyEntry;
 
 /** Linux: nf_nat_inet_fn — the nat table runs only for a new connection's first packet. */
 function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | undefined): TableRun | undefined {

@@ -8,7 +8,7 @@
  * Linux: nf_send_reset (ipv4/netfilter/nf_reject_ipv4.c), icmp_send.
  */
 import type { Packet } from "../model/packet.js";
-import { TCP_FLAG_BIT } from "../model/packet.js";
+import { TCP_FLAG_BIT, tcpDataLength } from "../model/packet.js";
 import type { CtView } from "../conntrack/entry.js";
 import type { NodeModel } from "../model/node.js";
 import { addrType } from "../route/addr-type.js";
@@ -38,8 +38,15 @@ export function rejectReply(node: NodeModel, orig: Packet, kind: string, ipId: n
   };
   if (kind === "tcp-reset") {
     if (orig.proto !== "tcp" || orig.tcpFlags & TCP_FLAG_BIT.RST) return undefined;
-    const flags = orig.tcpFlags & TCP_FLAG_BIT.ACK ? TCP_FLAG_BIT.RST : TCP_FLAG_BIT.RST | TCP_FLAG_BIT.ACK;
-    return { ...base, proto: "tcp", src: orig.dst, dst: orig.src, sport: orig.dport, dport: orig.sport, tcpFlags: flags, icmpType: 0, len: 40, id: 0, df: true };
+    // Linux: nf_reject_ip_tcphdr_put (and tcp_v4_send_reset alike) — a segment that carried an ACK
+    // is answered at the sequence it acknowledged; one without gets sequence 0 and an ACK of all it
+    // occupied; the window is 0
+    const hadAck = (orig.tcpFlags & TCP_FLAG_BIT.ACK) !== 0;
+    const flags = hadAck ? TCP_FLAG_BIT.RST : TCP_FLAG_BIT.RST | TCP_FLAG_BIT.ACK;
+    const occupied = tcpDataLength(orig) + (orig.tcpFlags & TCP_FLAG_BIT.SYN ? 1 : 0) + (orig.tcpFlags & TCP_FLAG_BIT.FIN ? 1 : 0);
+    const seq = hadAck ? orig.ack : 0;
+    const ack = hadAck ? 0 : (orig.seq + occupied) >>> 0;
+    return { ...base, proto: "tcp", src: orig.dst, dst: orig.src, sport: orig.dport, dport: orig.sport, tcpFlags: flags, seq, ack, win: 0, icmpType: 0, len: 40, id: 0, df: true };
   }
   const code = ICMP_CODES[kind];
   if (code === undefined) return undefined;
@@ -71,6 +78,9 @@ export function icmpError(node: NodeModel, orig: Packet, type: number, code: num
     sport: 0,
     dport: 0,
     tcpFlags: 0,
+    seq: 0,
+    ack: 0,
+    win: 0,
     icmpType: type,
     icmpCode: code,
     len: 28 + Math.min(orig.len, 548),

@@ -60,7 +60,7 @@ function walked(s: Session, sent: SentPacket): CommandOutput {
 
 export const send: Command = {
   name: "send",
-  usage: "send PROTO SRC:SPORT -> DST:DPORT [in IFACE] [len N] [flags SYN,ACK] [mark 0xN] [ttl N] [tos N] [id N] [payload N] [type N] [code N] [mac XX:..]",
+  usage: "send PROTO SRC:SPORT -> DST:DPORT [in IFACE] [len N] [flags SYN,ACK] [seq N] [ack N] [win N] [mark 0xN] [ttl N] [tos N] [id N] [payload N] [type N] [code N] [mac XX:..]",
   summary: "send one packet through the node (locally generated, or arriving on IFACE with `in`)",
   examples: [
     "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898",
@@ -68,7 +68,7 @@ export const send: Command = {
     "send udp 10.42.135.131:40000 -> 10.43.0.10:53",
     "send icmp 192.168.1.88 -> 10.42.54.194",
   ],
-  details: "Without `in` the packet is generated on the node (OUTPUT → POSTROUTING). With `in IFACE` it arrives on that interface (PREROUTING → INPUT or FORWARD → POSTROUTING). A source of 0.0.0.0 lets routing choose it. TCP defaults to a SYN.",
+  details: "Without `in` the packet is generated on the node (OUTPUT → POSTROUTING). With `in IFACE` it arrives on that interface (PREROUTING → INPUT or FORWARD → POSTROUTING). A source of 0.0.0.0 lets routing choose it. TCP defaults to a SYN. TCP segments are numbered as the sending end's Linux stack would number them (sequence, acknowledgement, window); `seq`, `ack` and `win` make a hand-made segment instead, which conntrack checks against its window like any other.",
   run(s, args) {
     const spec = parsePacketSpec(args);
     const pkt = s.packetFromSpec(spec);
@@ -83,7 +83,7 @@ export const send: Command = {
 };
 
 /** The peer's answer to a packet as it left (or arrived at) the node. */
-export function replyPacket(s: Session, last: SentPacket, flags?: number, payload = 0): Packet {
+export function replyPacket(s: Session, last: SentPacket, flags?: number, payload = 0, numbers: Pick<PacketSpec, "seq" | "ack" | "win"> = {}): Packet {
   const r = last.result;
   const p = r.pkt;
   const f = r.fate;
@@ -99,6 +99,7 @@ export function replyPacket(s: Session, last: SentPacket, flags?: number, payloa
     flags: p.proto === "tcp" ? tcpFlags : undefined,
     icmpType: p.proto === "icmp" ? (p.icmpType === 8 ? 0 : p.icmpType) : undefined,
     payload,
+    ...numbers,
     // the peer numbers its own packets: an IP id from its own counter, not the client's
     id: s.engine.rng.u32() & 0xffff,
   };
@@ -117,7 +118,7 @@ export function replyPacket(s: Session, last: SentPacket, flags?: number, payloa
 
 export const reply: Command = {
   name: "reply",
-  usage: "reply [flags SYN,ACK] [payload N]",
+  usage: "reply [flags SYN,ACK] [payload N] [seq N] [ack N] [win N]",
   summary: "the peer's answer to the last packet, back through the node (NAT undone from conntrack)",
   examples: ["send tcp 192.168.1.88:49058 -> 10.43.156.98:9898", "reply"],
   details: "A packet that left the node comes back in on the interface it left by; one delivered locally is answered by the node itself. No nat rule runs for it: conntrack rewrites it.",
@@ -128,14 +129,16 @@ export const reply: Command = {
       throw new CommandError("the last packet is still on its way (you are stepping through it)", undefined, "continue to its fate first, then reply");
     let flags: number | undefined;
     let payload = 0;
+    const numbers: Pick<PacketSpec, "seq" | "ack" | "win"> = {};
     for (let i = 0; i < args.length; i += 2) {
       const k = args[i]!;
       const v = args[i + 1];
       if (k.text === "flags" && v) flags = parseFlags(v);
       else if (k.text === "payload" && v && /^\d+$/.test(v.text)) payload = Number(v.text);
-      else throw new CommandError(`unexpected "${k.text}"`, k.col, "usage: reply [flags SYN,ACK] [payload N]");
+      else if ((k.text === "seq" || k.text === "ack" || k.text === "win") && v && /^\d+$/.test(v.text) && Number(v.text) <= (k.text === "win" ? 0xffff : 0xffffffff)) numbers[k.text] = Number(v.text);
+      else throw new CommandError(`unexpected "${k.text}"`, k.col, "usage: reply [flags SYN,ACK] [payload N] [seq N] [ack N] [win N]");
     }
-    const pkt = replyPacket(s, last, flags, payload);
+    const pkt = replyPacket(s, last, flags, payload, numbers);
     return walked(s, s.send(pkt, "reply"));
   },
 };
@@ -158,7 +161,6 @@ export const connect: Command = {
     const mine: SentPacket[] = [];
     const client = (flags: number, data = 0) => {
       const p = s.packetFromSpec({ ...spec, flags, payload: data, len: undefined });
-      if (data) p.len = 52 + data;
       const r = s.send(p, `connect ${flags}`);
       for (const e of r.result.events) events.push(e);
       mine.push(r);
@@ -166,7 +168,6 @@ export const connect: Command = {
     };
     const server = (last: SentPacket, flags: number, data = 0) => {
       const p = replyPacket(s, last, flags, data);
-      if (!(flags & TCP_FLAG_BIT.SYN)) p.len = 52 + data;
       const r = s.send(p, "server");
       for (const e of r.result.events) events.push(e);
       mine.push(r);
@@ -220,7 +221,7 @@ export const stats: Command = {
       if (i % 256 === 0 && i > 0) yield { done: i, total: n, unit: "connections" };
       const e = cloneEngine(base);
       e.rng = s.engine.rng;
-      const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) });
+      const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) }, false);
       const r = walkPacket(e, pkt, { collectMisses: false });
       const seps: string[] = [];
       for (const ev of r.events)
