@@ -30,6 +30,7 @@ function wrongAnswer(kind: QuestionKind, right: string): string {
     drop: ["filter INPUT 99", "filter FORWARD 98"],
     "pod-source": ["10.99.99.99", "10.98.98.98"],
     fate: ["dropped", "delivered", "sent"],
+    ctstate: ["INVALID", "ESTABLISHED", "NEW"],
   };
   const w = candidates[kind].find((c) => c.toLowerCase() !== right.toLowerCase());
   if (!w) throw new Error(`no wrong answer for ${kind}`);

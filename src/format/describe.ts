@@ -4,7 +4,7 @@
  * Why: explain mode, `show state`, the REPL status line and lessons describe the same things and
  * must say them the same way.
  */
-import type { Packet } from "../engine/model/packet.js";
+import { TCP_FLAG_BIT, tcpDataLength, type Packet } from "../engine/model/packet.js";
 import { formatIp } from "../engine/model/ipv4.js";
 import { packetFlagNames } from "../engine/ext/match/tcp.js";
 import type { CtView } from "../engine/conntrack/entry.js";
@@ -50,7 +50,17 @@ export function fateText(f: Fate): string {
 
 export function describeCt(v: CtView | undefined): string {
   if (!v) return "not tracked";
-  if (!v.entry) return `${v.state} (no entry)`;
+  const why = v.note ? ` — ${v.note}` : "";
+  if (!v.entry) return `${v.state} (no entry)${why}`;
   const e = v.entry;
-  return `${v.state} (${v.dir.toLowerCase()} direction), entry #${e.id} ${e.protoState ? e.protoState + " " : ""}[${statusNames(e.status).join(",") || "no status bits"}]`;
+  return `${v.state} (${v.dir.toLowerCase()} direction), entry #${e.id} ${e.protoState ? e.protoState + " " : ""}[${statusNames(e.status).join(",") || "no status bits"}]${why}`;
+}
+
+/** A TCP segment's numbers, as tcpdump would say them: "seq 1001:1101 ack 5001 win 502". */
+export function describeSegment(p: Packet): string | undefined {
+  if (p.proto !== "tcp") return undefined;
+  const data = tcpDataLength(p);
+  const flags = p.tcpFlags;
+  const seq = data ? `seq ${p.seq}:${(p.seq + data) >>> 0}` : `seq ${p.seq}`;
+  return `${seq}${flags & TCP_FLAG_BIT.ACK ? ` ack ${p.ack}` : ""} win ${p.win}${p.wscale !== undefined ? ` wscale ${p.wscale}` : ""}${data ? ` (${data} bytes of data)` : ""}`;
 }

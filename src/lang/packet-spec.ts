@@ -29,6 +29,8 @@ export interface PacketSpec {
   macSrc?: string;
   /** TCP numbers; left out, the sending endpoint numbers the segment as a Linux stack would (tcp-peers.ts) */
   seq?: number;
+  /** `seq +N` / `seq -N`: N bytes after (before) the sequence number the sending end would use */
+  seqOffset?: number;
   ack?: number;
   win?: number;
 }
@@ -100,7 +102,11 @@ export function parsePacketSpec(words: Word[]): PacketSpec {
       case "ack":
       case "win":
         if (proto !== "tcp") throw new CommandError(`${k.text} only applies to tcp`, k.col);
-        spec[k.text] = parseNumber(v, k.text, k.text === "win" ? 0xffff : 0xffffffff);
+        if (k.text === "seq" && v && /^[+-]\d+$/.test(v.text)) {
+          const n = Number(v.text);
+          if (Math.abs(n) > 0x7fffffff) throw new CommandError(`bad value "${v.text}" for seq: an offset is at most ±2147483647`, v.col);
+          spec.seqOffset = n;
+        } else spec[k.text] = parseNumber(v, k.text, k.text === "win" ? 0xffff : 0xffffffff);
         break;
       case "mac":
         if (!v || !/^([0-9a-f]{1,2}:){5}[0-9a-f]{1,2}$/i.test(v.text)) throw new CommandError(`"mac" needs a MAC address`, v?.col ?? k.col);

@@ -120,7 +120,7 @@ export class Session {
   }
 
   /** The packet a spec describes; `numbered`: TCP numbers from the sending end (not for stats' throwaway connections). */
-  packetFromSpec(spec: PacketSpec, numbered = true): Packet {
+  packetFromSpec(spec: PacketSpec, numbered = true, answering?: Packet): Packet {
     if (spec.iif !== undefined && !this.engine.node.interfaces.some((i) => i.name === spec.iif))
       throw new CommandError(`no interface ${spec.iif} on this node`, undefined, `interfaces: ${this.engine.node.interfaces.map((i) => i.name).join(", ")}`);
     const min = spec.proto === "tcp" ? 40 : spec.proto === "icmp" ? 28 : spec.proto === "udp" ? 28 : 32;
@@ -128,7 +128,7 @@ export class Session {
     const id = spec.id ?? this.engine.nextIpId;
     if (spec.id === undefined) this.engine.nextIpId = (this.engine.nextIpId + 1) & 0xffff;
     const pkt = buildPacket(spec, id, this.engine.rng.u32());
-    if (numbered) this.peers.number(pkt, spec, this.engine.now);
+    if (numbered) this.peers.number(pkt, spec, this.engine.now, answering);
     if (pkt.iif) {
       const dev = findInterface(this.engine.node, pkt.iif);
       pkt.macDst = dev?.mac;

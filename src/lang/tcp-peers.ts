@@ -33,6 +33,8 @@ const MAX_ENDS = 4096;
 
 const keyOf = (src: number, sport: number, dst: number, dport: number) => `${src}:${sport}>${dst}:${dport}`;
 const after = (a: number, b: number) => ((b - a) | 0) < 0;
+/** The sequence number just past a segment (its data, and one each for SYN and FIN). */
+const endOf = (p: Packet) => (p.seq + tcpDataLength(p) + (p.tcpFlags & F.SYN ? 1 : 0) + (p.tcpFlags & F.FIN ? 1 : 0)) >>> 0;
 
 /** Linux: secure_tcp_seq — a hash of the addresses plus a clock ticking every 64 ns. */
 export function initialSequence(src: number, sport: number, dst: number, dport: number, nowMs: number): number {
@@ -61,8 +63,12 @@ export class TcpPeers {
     return e;
   }
 
-  /** Fills in the numbers of a TCP segment the user did not number, as its sending end would. */
-  number(pkt: Packet, spec: PacketSpec, nowMs: number): void {
+  /**
+   * Fills in the numbers of a TCP segment the user did not number, as its sending end would.
+   * `answering`: the segment this one answers as it arrived (`reply`); a reset from an end with
+   * no connection is then numbered from it, as tcp_v4_send_reset does.
+   */
+  number(pkt: Packet, spec: PacketSpec, nowMs: number, answering?: Packet): void {
     if (pkt.proto !== "tcp") return;
     const key = keyOf(pkt.src, pkt.sport, pkt.dst, pkt.dport);
     const peer = this.ends.get(keyOf(pkt.dst, pkt.dport, pkt.src, pkt.sport));
@@ -74,22 +80,29 @@ export class TcpPeers {
     let seq: number;
     if (syn) seq = known?.synSent?.flags === (f & (F.SYN | F.ACK)) ? known.synSent.isn : initialSequence(pkt.src, pkt.sport, pkt.dst, pkt.dport, nowMs);
     else if (known?.sndNxt !== undefined) seq = known.sndNxt;
-    // a reset from an end with no connection: at the acknowledgement the other side sent it, else 0
-    else if (rst) seq = peer?.lastAck ?? 0;
+    // a reset from an end with no connection: at the acknowledgement it answers, else 0
+    else if (rst) seq = answering ? (answering.tcpFlags & F.ACK ? answering.ack : 0) : (peer?.lastAck ?? 0);
     else seq = initialSequence(pkt.src, pkt.sport, pkt.dst, pkt.dport, nowMs);
-    const ack = hasAck ? (known?.rcvNxt ?? peer?.sndNxt ?? 0) : 0;
+    const resetAck = rst && known?.sndNxt === undefined && answering ? endOf(answering) : undefined;
+    const ack = hasAck ? (resetAck ?? known?.rcvNxt ?? peer?.sndNxt ?? 0) : 0;
     const win = rst && known?.sndNxt === undefined ? 0 : syn ? (hasAck ? LINUX_WINDOWS.synAck : LINUX_WINDOWS.syn) : LINUX_WINDOWS.later;
-    pkt.seq = spec.seq ?? seq;
+    if (resetAck !== undefined || (rst && known?.sndNxt === undefined && answering)) {
+      // no socket: tcp_v4_send_reset builds a bare header (no options) with IP id 0
+      Object.assign(pkt, { tcpOptions: [] }); // the packet is still being built
+      if (spec.len === undefined) pkt.len = 40;
+      pkt.id = 0; // (a reply's id is never the user's)
+    }
+    pkt.seq = spec.seq ?? (seq + (spec.seqOffset ?? 0)) >>> 0;
     pkt.ack = spec.ack ?? ack;
     pkt.win = spec.win ?? win;
-    if (spec.seq !== undefined) return; // a hand-made segment: the ends do not know of it
+    if (spec.seq !== undefined || spec.seqOffset !== undefined) return; // a hand-made segment: the ends do not know of it
     if (rst) {
       this.ends.delete(key);
       return;
     }
     const e = this.end(key);
     if (syn && !hasAck) e.rcvNxt = undefined; // a new connection
-    e.sndNxt = (seq + tcpDataLength(pkt) + (syn ? 1 : 0) + (f & F.FIN ? 1 : 0)) >>> 0;
+    e.sndNxt = endOf(pkt);
     e.synSent = syn && tcpDataLength(pkt) === 0 ? { isn: seq, flags: f & (F.SYN | F.ACK) } : undefined;
     if (hasAck) e.lastAck = pkt.ack;
   }
@@ -104,7 +117,7 @@ export class TcpPeers {
       return;
     }
     const syn = (p.tcpFlags & F.SYN) !== 0;
-    const end = (p.seq + tcpDataLength(p) + (syn ? 1 : 0) + (p.tcpFlags & F.FIN ? 1 : 0)) >>> 0;
+    const end = endOf(p);
     const e = this.end(key);
     if (syn && !(p.tcpFlags & F.ACK)) {
       // a SYN: a new connection from the other side

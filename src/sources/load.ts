@@ -17,7 +17,7 @@ import { parseSs, SsParseError } from "./ss.js";
 import { parseSnapshot, parseSysctl, writeSnapshot, type SectionName } from "./snapshot.js";
 import { applyNftHandles } from "./nft-handles.js";
 import type { Io } from "./io.js";
-import { TIMEOUT_SYSCTLS } from "../engine/conntrack/timeouts.js";
+import { CONNTRACK_SYSCTLS } from "../engine/conntrack/table.js";
 import { DEFAULT_CLUSTER_CIDR, generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
 
 export interface LoadedSource {
@@ -178,11 +178,8 @@ export function* loadSnapshotSteps(io: Io, path: string): Generator<ParseProgres
   return yield* loadSnapshotTextSteps(text, path);
 }
 
-/** The sysctls that change the walk, besides conntrack's timeouts. */
-const NODE_SYSCTLS = [
-  "net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.netfilter.nf_conntrack_tcp_loose",
-  "net.netfilter.nf_conntrack_tcp_be_liberal", "net.netfilter.nf_conntrack_tcp_max_retrans", "net.netfilter.nf_conntrack_max",
-];
+/** The sysctls that change the walk, besides conntrack's (CONNTRACK_SYSCTLS). */
+const NODE_SYSCTLS = ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.netfilter.nf_conntrack_max"];
 
 /** Reads the host, read-only: iptables-save (nft or legacy), ip -j ..., ipset save, nft -a, ss, sysctls. */
 export function probeHost(io: Io): string {
@@ -206,7 +203,7 @@ export function probeHost(io: Io): string {
   const has = (t?: string) => t !== undefined && /^\*/m.test(t);
   let save = has(nftSave) ? nftSave : has(legacySave) ? legacySave : (nftSave ?? legacySave ?? run("iptables-save", [], true));
   save ??= "";
-  const sysctl = [...NODE_SYSCTLS, ...TIMEOUT_SYSCTLS]
+  const sysctl = [...NODE_SYSCTLS, ...CONNTRACK_SYSCTLS]
     .map((k) => {
       try {
         return `${k} = ${io.readFile(`/proc/sys/${k.replace(/\./g, "/")}`).trim()}`;

@@ -11,6 +11,7 @@
 import { formatIp, inCidr, parseCidr, parseIp, prefixToMask, type Cidr } from "../engine/model/ipv4.js";
 import { TABLE_IDS, type IfAddr, type Interface, type Listener, type NodeModel, type PolicyRule, type Route, type RouteType } from "../engine/model/node.js";
 import { didYouMean } from "../engine/parse/errors.js";
+import { CONNTRACK_SYSCTLS } from "../engine/conntrack/table.js";
 import { deriveLocalRoutes } from "./ip-json.js";
 import { words, type Field, type ScenarioDoc } from "./scenario-yaml.js";
 
@@ -18,7 +19,7 @@ export const NODE_KEYS = ["hostname", "interfaces", "routes", "rules", "sysctls"
 const IFACE_KEYS = ["name", "index", "mac", "mtu", "up", "addresses"] as const;
 
 /** The sysctls the walk reads; others are kept but change nothing (a warning says so). */
-export const KNOWN_SYSCTLS = ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.accept_local", "net.netfilter.nf_conntrack_tcp_loose", "net.ipv4.icmp_ratelimit", "net.ipv4.icmp_ratemask"];
+export const KNOWN_SYSCTLS = ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.accept_local", "net.ipv4.icmp_ratelimit", "net.ipv4.icmp_ratemask", ...CONNTRACK_SYSCTLS];
 
 const DEFAULT_POLICY: PolicyRule[] = [
   { priority: 0, not: false, table: 255, action: "lookup" },
@@ -343,7 +344,7 @@ function readSysctls(y: ScenarioDoc, f: Field, node: NodeModel, warnings: string
     if (v === "" || /\s/.test(v)) y.fail(value, `expected one value (a number such as 1), got ${JSON.stringify(v)}`);
     if (!known.includes(name)) {
       const near = didYouMean(name, known);
-      warnings.push(`${y.file}:${y.where(key.node).line}: ${name} is kept but ktrace does not model it${near ? ` (did you mean ${near}?)` : ""}; the walk reads: ${KNOWN_SYSCTLS.join(", ")}, net.ipv4.conf.IF.rp_filter`);
+      warnings.push(`${y.file}:${y.where(key.node).line}: ${name} is kept but ktrace does not model it${near ? ` (did you mean ${near}?)` : ""}; the walk reads: ${KNOWN_SYSCTLS.filter((k) => !CONNTRACK_SYSCTLS.includes(k)).join(", ")}, net.ipv4.conf.IF.rp_filter, and conntrack's ${CONNTRACK_SYSCTLS.length} (net.netfilter.nf_conntrack_tcp_be_liberal, _tcp_loose, _tcp_max_retrans, _tcp_ignore_invalid_rst and the *_timeout* values)`);
     }
     node.sysctl[name] = v;
   }

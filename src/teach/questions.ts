@@ -1,6 +1,7 @@
 /**
  * Questions about the last packet's walk: which KUBE-SEP chain, which Service, where DNAT sent
- * it, which mark, which interface, which rule dropped it, which source the pod sees, its fate.
+ * it, which mark, which interface, which rule dropped it, which source the pod sees, its fate,
+ * its conntrack state.
  *
  * Why: lesson checkpoints and exercises ask the same few questions, and their answers and
  * explanations must come from the walk itself, never from a hard-coded answer. `ask(kind, s)`
@@ -13,12 +14,12 @@ import { CommandError } from "../lang/words.js";
 import type { Fate, TraceEvent } from "../engine/trace/events.js";
 import type { Rule } from "../engine/model/ruleset.js";
 import { formatIp, parseIp } from "../engine/model/ipv4.js";
-import { describePacket, endpoint, fateText } from "../format/describe.js";
+import { describeCt, describePacket, endpoint, fateText } from "../format/describe.js";
 import { describeRoute } from "../format/route-line.js";
 
-export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate";
+export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate" | "ctstate";
 
-export const QUESTION_KINDS: readonly QuestionKind[] = ["sep", "svc", "dnat", "mark", "out-interface", "drop", "pod-source", "fate"];
+export const QUESTION_KINDS: readonly QuestionKind[] = ["sep", "svc", "dnat", "mark", "out-interface", "drop", "pod-source", "fate", "ctstate"];
 
 export interface Asked {
   kind: QuestionKind;
@@ -279,6 +280,23 @@ function askFate(fate: Fate): Asked {
   return make("fate", `What happens to the packet (${Object.keys(FATE_WORDS).join(", ")})?`, fate.kind, (a) => FATE_WORDS[fate.kind].includes(norm(a)), lines, () => []);
 }
 
+const CT_STATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"];
+
+/** The conntrack state the packet gets where it enters (the first conntrack line of its walk), and what follows from it. */
+function askCtState(events: TraceEvent[], fate: Fate): Asked {
+  const ct = events.find((e): e is Extract<TraceEvent, { kind: "conntrack" }> => e.kind === "conntrack");
+  if (!ct) fail("ctstate", "conntrack never saw it (no rule of this ruleset uses conntrack)");
+  const state = ct.view.state;
+  const lines = [`${ct.hook} conntrack: ${describeCt(ct.view)}`];
+  if (state === "INVALID") lines.push("an INVALID packet has no conntrack entry: no NAT from the connection is applied to it, and only rules that test --ctstate INVALID single it out");
+  const natSkip = events.find((e): e is Extract<TraceEvent, { kind: "nat-skip" }> => e.kind === "nat-skip");
+  if (natSkip && state === "INVALID") lines.push(`${natSkip.hook} nat: skipped — ${natSkip.reason}`);
+  lines.push(`FATE: ${fateText(fate)}`);
+  return make("ctstate", `Which conntrack state does the packet get (${CT_STATES.join(", ")})?`, state, (a) => norm(a).toUpperCase() === state, lines, (given) =>
+    CT_STATES.includes(norm(given).toUpperCase()) ? [] : [`answer with one of ${CT_STATES.join(", ")}.`],
+  );
+}
+
 /** Asks `kind` about the session's last packet; throws CommandError when its walk cannot answer. */
 export function ask(kind: QuestionKind, s: Session): Asked {
   const { events, fate } = lastWalk(s);
@@ -300,6 +318,8 @@ export function ask(kind: QuestionKind, s: Session): Asked {
       return askPodSource(s, events, fate, last.result.pkt);
     case "fate":
       return askFate(fate);
+    case "ctstate":
+      return askCtState(events, fate);
   }
 }
 

@@ -8,7 +8,7 @@
  */
 import type { Packet } from "../model/packet.js";
 import { validTcpFlags } from "./tcp-states.js";
-import { timeoutsFromSysctl, type CtTimeouts } from "./timeouts.js";
+import { TIMEOUT_SYSCTLS, defaultTimeoutSysctls, timeoutsFromSysctl, type CtTimeouts } from "./timeouts.js";
 import { CT_STATUS, copyEntry, invertTuple, tupleKey, type CtDir, type CtEntry, type CtTuple, type CtView } from "./entry.js";
 import { segmentOf, tcpNew, tcpPacket, type TcpConfig } from "./tcp-packet.js";
 import { emptyTrack } from "./tcp-window.js";
@@ -60,6 +60,18 @@ export interface CtLookup {
 export interface CtConfig {
   timeouts: CtTimeouts;
   tcp: TcpConfig;
+}
+
+/** Every sysctl conntrack reads: live mode, snapshots and scenario files carry exactly these. */
+export const CONNTRACK_SYSCTLS: string[] = [
+  ...TIMEOUT_SYSCTLS,
+  ...["tcp_be_liberal", "tcp_loose", "tcp_max_retrans", "tcp_ignore_invalid_rst"].map((k) => `net.netfilter.nf_conntrack_${k}`),
+];
+
+/** What a node has when nothing set them (the kernel's defaults). */
+export function conntrackSysctlDefaults(): Record<string, string> {
+  const p = "net.netfilter.nf_conntrack_";
+  return { ...defaultTimeoutSysctls(), [`${p}tcp_be_liberal`]: "0", [`${p}tcp_loose`]: "1", [`${p}tcp_max_retrans`]: "3", [`${p}tcp_ignore_invalid_rst`]: "0" };
 }
 
 export function ctConfigFromSysctl(sysctl: Record<string, string>): CtConfig {

@@ -66,3 +66,24 @@ export function timeoutsFromSysctl(sysctl: Record<string, string>): CtTimeouts {
     generic: get("generic_timeout", d.generic),
   };
 }
+
+/** The kernel's default value of each timeout sysctl, by name (what `sysctl` shows on a fresh node). */
+export function defaultTimeoutSysctls(): Record<string, string> {
+  const d = DEFAULT_TIMEOUTS;
+  const out: Record<string, string> = {};
+  for (const name of TIMEOUT_SYSCTLS) {
+    const key = name.slice(P.length);
+    const state = /^tcp_timeout_(\w+)$/.exec(key)?.[1];
+    const v =
+      key === "tcp_timeout_max_retrans" ? d.tcpMaxRetrans
+      : key === "tcp_timeout_unacknowledged" ? d.tcpUnacknowledged
+      : state ? d.tcp[state.toUpperCase()]
+      : key === "udp_timeout" ? d.udp
+      : key === "udp_timeout_stream" ? d.udpStream
+      : key === "icmp_timeout" ? d.icmp
+      : key === "sctp_timeout_established" ? d.sctp
+      : d.generic;
+    out[name] = String(v);
+  }
+  return out;
+}

@@ -15,7 +15,7 @@ import type { CtEntry } from "../../engine/conntrack/entry.js";
 import type { RouteQuery, RouteResult } from "../../engine/route/lookup.js";
 import { formatIp } from "../../engine/model/ipv4.js";
 import { tableName } from "../../engine/model/node.js";
-import { describeCt, describePacket, fateText } from "../describe.js";
+import { describeCt, describePacket, describeSegment, fateText } from "../describe.js";
 import { expectedShares } from "./stats-svg.js";
 import { missesLine, missesRange } from "../misses.js";
 
@@ -58,7 +58,8 @@ export function stateDisplay(s: Session): StateDisplay | undefined {
   const p = st.position();
   const at = st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : [p.hook, p.table, p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : ""].filter(Boolean).join(" ▸ ");
   if (!st.done && st.pos >= 0) rows.push(stateRow("now", p.pkt, p.outIf, p.hook, p.table));
-  return { kind: "state", rows, notes: [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, `conntrack: ${describeCt(p.ct)}`] };
+  const segment = describeSegment(p.pkt);
+  return { kind: "state", rows, notes: [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, ...(segment ? [`tcp: ${segment}`] : []), `conntrack: ${describeCt(p.ct)}`] };
 }
 
 export function conntrackDisplay(entries: CtEntry[], now: number, note?: string): ConntrackDisplay {
@@ -147,6 +148,8 @@ export function whereTable(s: Session): TableDisplay | undefined {
     else if (e?.kind === "route") rows.push(["step", `routing decision (${e.why})`]);
   }
   rows.push(["packet", describePacket(p.pkt)]);
+  const segment = describeSegment(p.pkt);
+  if (segment) rows.push(["tcp", segment]);
   if (p.outIf) rows.push(["out", p.outIf]);
   rows.push(["conntrack", describeCt(p.ct)]);
   return { kind: "table", title: "where the packet is", columns: ["", ""], rows };

@@ -23,6 +23,7 @@ import { back, breakCmd, breaks, cont, deleteCmd, finish, next, step, where } fr
 import { diagram } from "./diagram.js";
 import { answer, hint, lesson, lessons } from "./lesson.js";
 import { exercise, solution } from "./exercise.js";
+import { sysctl } from "./sysctl.js";
 
 const help: Command = {
   name: "help",
@@ -52,7 +53,7 @@ const help: Command = {
 export const COMMANDS: Command[] = [
   help, send, reply, connect, stats,
   step, next, finish, cont, back, where, breakCmd, breaks, deleteCmd,
-  show, diagram, explain, trace, iptables, route, replay, save, load, seed, format, dialect, reset, tick, history, quit,
+  show, diagram, explain, trace, iptables, route, replay, save, load, seed, format, dialect, reset, tick, sysctl, history, quit,
   lessons, lesson, hint, answer, exercise, solution,
 ];
 

@@ -60,7 +60,7 @@ function walked(s: Session, sent: SentPacket): CommandOutput {
 
 export const send: Command = {
   name: "send",
-  usage: "send PROTO SRC:SPORT -> DST:DPORT [in IFACE] [len N] [flags SYN,ACK] [seq N] [ack N] [win N] [mark 0xN] [ttl N] [tos N] [id N] [payload N] [type N] [code N] [mac XX:..]",
+  usage: "send PROTO SRC:SPORT -> DST:DPORT [in IFACE] [len N] [flags SYN,ACK] [seq N|+N|-N] [ack N] [win N] [mark 0xN] [ttl N] [tos N] [id N] [payload N] [type N] [code N] [mac XX:..]",
   summary: "send one packet through the node (locally generated, or arriving on IFACE with `in`)",
   examples: [
     "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898",
@@ -68,7 +68,7 @@ export const send: Command = {
     "send udp 10.42.135.131:40000 -> 10.43.0.10:53",
     "send icmp 192.168.1.88 -> 10.42.54.194",
   ],
-  details: "Without `in` the packet is generated on the node (OUTPUT → POSTROUTING). With `in IFACE` it arrives on that interface (PREROUTING → INPUT or FORWARD → POSTROUTING). A source of 0.0.0.0 lets routing choose it. TCP defaults to a SYN. TCP segments are numbered as the sending end's Linux stack would number them (sequence, acknowledgement, window); `seq`, `ack` and `win` make a hand-made segment instead, which conntrack checks against its window like any other.",
+  details: "Without `in` the packet is generated on the node (OUTPUT → POSTROUTING). With `in IFACE` it arrives on that interface (PREROUTING → INPUT or FORWARD → POSTROUTING). A source of 0.0.0.0 lets routing choose it. TCP defaults to a SYN. TCP segments are numbered as the sending end's Linux stack would number them (sequence, acknowledgement, window); `seq`, `ack` and `win` make a hand-made segment instead, which conntrack checks against its window like any other; `seq +N` (or `-N`) is N bytes after (before) where the sender is.",
   run(s, args) {
     const spec = parsePacketSpec(args);
     const pkt = s.packetFromSpec(spec);
@@ -103,7 +103,7 @@ export function replyPacket(s: Session, last: SentPacket, flags?: number, payloa
     // the peer numbers its own packets: an IP id from its own counter, not the client's
     id: s.engine.rng.u32() & 0xffff,
   };
-  const pkt = s.packetFromSpec(spec);
+  const pkt = s.packetFromSpec(spec, true, p);
   if (p.proto === "icmp") {
     pkt.sport = p.sport;
     pkt.len = p.len;

@@ -13,10 +13,10 @@ import type { TableName } from "../../engine/model/ruleset.js";
 import { formatCidr, formatIp } from "../../engine/model/ipv4.js";
 import { saveIpsets } from "../../engine/model/ipset.js";
 import { CT_STATUS } from "../../engine/conntrack/entry.js";
-import { formatCtEntry } from "../../format/conntrack-line.js";
+import { formatCtEntry, formatTcpSide, formatTcpWindows } from "../../format/conntrack-line.js";
 import { tableName } from "../../engine/model/node.js";
 import { formatXtablesMonitor } from "../../format/xtables-monitor.js";
-import { describeCt, describePacket, fateText, stateOfPacket } from "../../format/describe.js";
+import { describeCt, describePacket, describeSegment, fateText, stateOfPacket } from "../../format/describe.js";
 import { verdictText } from "../../format/verdict.js";
 import { listChainLikeIptables } from "../../format/list.js";
 import { HOOK_STAGES, PATHS, type Hook } from "../../engine/walk/hooks.js";
@@ -67,22 +67,23 @@ function showPath(s: Session): string {
 export const show: Command = {
   name: "show",
   maxArgs: 3,
-  usage: "show state|rule|path|chain TABLE CHAIN|conntrack|interfaces|routes|rules|sets|trace|source",
+  usage: "show state|rule|path|chain TABLE CHAIN|conntrack [window]|interfaces|routes|rules|sets|trace|source",
   summary: "look at the packet, a chain, the conntrack table, the node",
   examples: ["show state", "show chain nat KUBE-SVC-Y4T5L63IYP3YFEBS", "show conntrack", "show routes"],
   run(s, args) {
     const what = args[0];
     if (!what) throw new CommandError("show what?", undefined, `show ${SHOW_WHAT.join("|")}`);
-    // only `show chain [TABLE] CHAIN` takes more words; no word is ignored
-    const most = what.text === "chain" ? 3 : 1;
-    if (args.length > most) throw new CommandError(`show ${what.text} takes ${most === 1 ? "no more words" : "at most a table and a chain"}: "${args[most]!.text}" is one too many`, args[most]!.col);
+    // only `show chain [TABLE] CHAIN` and `show conntrack window` take more words; no word is ignored
+    const most = what.text === "chain" ? 3 : what.text === "conntrack" ? 2 : 1;
+    if (args.length > most) throw new CommandError(`show ${what.text} takes ${most === 1 ? "no more words" : most === 2 ? "at most one more word" : "at most a table and a chain"}: "${args[most]!.text}" is one too many`, args[most]!.col);
     switch (what.text) {
       case "state": {
         const st = s.stepper;
         if (!st) return { text: "no packet yet — try: send tcp 192.168.1.88:49058 -> 10.43.156.98:9898" };
         const p = st.position();
         const at = st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : [p.hook, p.table, p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : ""].filter(Boolean).join(" ▸ ");
-        const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? "(not routed yet)"}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
+        const segment = describeSegment(p.pkt);
+        const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, ...(segment ? [`tcp: ${segment}`] : []), `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? "(not routed yet)"}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
         lines.push(...stateOfPacket(p.pkt, p.outIf).map((l) => "  " + l));
         if (p.ct?.entry) lines.push(`entry: ${formatCtEntry(p.ct.entry, s.engine.now)}`);
         return { text: lines.join("\n"), display: [stateDisplay(s)!] };
@@ -120,9 +121,16 @@ export const show: Command = {
           es = es.flatMap((e) => (e !== mine ? [e] : atCursor && atCursor.status & CT_STATUS.CONFIRMED ? [atCursor] : []));
           if (mine && !(atCursor && atCursor.status & CT_STATUS.CONFIRMED)) note = "(this packet's new connection is not in the table yet: conntrack confirms it when the packet leaves)";
         }
+        const windows = args[1]?.text === "window";
+        if (args[1] && !windows) throw new CommandError(`unexpected "${args[1].text}"`, args[1].col, "show conntrack, or show conntrack window for TCP's window tracking");
         const display: Display[] = [conntrackDisplay(es, s.engine.now, note)];
         if (!es.length) return { text: ["conntrack table is empty", note].filter(Boolean).join("\n"), display };
-        return { text: [...es.map((e) => formatCtEntry(e, s.engine.now)), `conntrack v1.4.7 (conntrack-tools): ${es.length} flow entries have been shown.`, note].filter(Boolean).join("\n"), display };
+        if (windows) {
+          const rows = es.flatMap((e) => (e.tcp ? (["original", "reply"] as const).map((d, i) => [`#${e.id} ${e.protoState}`, d, formatTcpSide(e.tcp!.seen[i]!)]) : []));
+          display.push({ kind: "table", title: "TCP window tracking: each direction's data may reach its td_maxend; its ACKs may not pass the other side's td_end", columns: ["entry", "direction", "window state"], rows });
+        }
+        const lines = es.flatMap((e) => [formatCtEntry(e, s.engine.now), ...(windows ? formatTcpWindows(e) : [])]);
+        return { text: [...lines, `conntrack v1.4.7 (conntrack-tools): ${es.length} flow entries have been shown.`, note].filter(Boolean).join("\n"), display };
       }
       case "interfaces":
         return {
@@ -177,6 +185,7 @@ export const show: Command = {
   complete(s, args, partial) {
     if (args.length === 0) return prefixFilter(SHOW_WHAT, partial);
     if (args[0]!.text === "chain") return args.length === 1 ? completeTable(s, partial) : args.length === 2 ? completeChain(s, args[1]!.text, partial) : [];
+    if (args[0]!.text === "conntrack" && args.length === 1) return prefixFilter(["window"], partial);
     return [];
   },
 };
