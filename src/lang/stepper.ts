@@ -25,7 +25,9 @@ export type Breakpoint =
   | { kind: "table"; table: TableName; hook?: Hook }
   | { kind: "rule"; table: TableName; chain: string; index: number; handle: number }
   | { kind: "verdict"; verdict: string }
-  | { kind: "hook"; hook: Hook };
+  | { kind: "hook"; hook: Hook }
+  /** conntrack gives the packet this state (INVALID: a segment outside the window, a lone ACK...) */
+  | { kind: "ctstate"; state: string };
 
 export interface Position {
   hook?: Hook;
@@ -232,6 +234,8 @@ export function matchesBreak(b: Breakpoint, e: StopEvent, prev?: StopEvent): boo
       // a rule inside a skipped run stops the walk at the run
       if (e.kind === "misses") return e.table === b.table && e.chain === b.chain && e.rules.some((r) => r.handle === b.handle);
       return (e.kind === "rule" || e.kind === "nomatch") && e.table === b.table && e.chain === b.chain && e.rule.handle === b.handle;
+    case "ctstate":
+      return e.kind === "conntrack" && e.view.state === b.state;
     case "verdict":
       return e.kind === "rule" && (e.verdict.kind === b.verdict || (b.verdict === "NAT" && e.rule.target?.kind === "ext" && e.rule.target.module.natManip !== undefined));
   }

@@ -15,6 +15,7 @@ import type { Fate, TraceEvent } from "../engine/trace/events.js";
 import type { Rule } from "../engine/model/ruleset.js";
 import { formatIp, parseIp } from "../engine/model/ipv4.js";
 import { describeCt, describePacket, endpoint, fateText } from "../format/describe.js";
+import { CT_STATES } from "../engine/conntrack/entry.js";
 import { describeRoute } from "../format/route-line.js";
 
 export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate" | "ctstate";
@@ -280,8 +281,6 @@ function askFate(fate: Fate): Asked {
   return make("fate", `What happens to the packet (${Object.keys(FATE_WORDS).join(", ")})?`, fate.kind, (a) => FATE_WORDS[fate.kind].includes(norm(a)), lines, () => []);
 }
 
-const CT_STATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"];
-
 /** The conntrack state the packet gets where it enters (the first conntrack line of its walk), and what follows from it. */
 function askCtState(events: TraceEvent[], fate: Fate): Asked {
   const ct = events.find((e): e is Extract<TraceEvent, { kind: "conntrack" }> => e.kind === "conntrack");
@@ -293,7 +292,7 @@ function askCtState(events: TraceEvent[], fate: Fate): Asked {
   if (natSkip && state === "INVALID") lines.push(`${natSkip.hook} nat: skipped — ${natSkip.reason}`);
   lines.push(`FATE: ${fateText(fate)}`);
   return make("ctstate", `Which conntrack state does the packet get (${CT_STATES.join(", ")})?`, state, (a) => norm(a).toUpperCase() === state, lines, (given) =>
-    CT_STATES.includes(norm(given).toUpperCase()) ? [] : [`answer with one of ${CT_STATES.join(", ")}.`],
+    (CT_STATES as readonly string[]).includes(norm(given).toUpperCase()) ? [] : [`answer with one of ${CT_STATES.join(", ")}.`],
   );
 }
 

@@ -132,5 +132,29 @@ test("questions the walk cannot answer are CommandErrors", () => {
   const d = rulesSession(DROPPING);
   run(d, "send tcp 10.42.135.131:40000 -> 10.42.54.194:9898 in cali5c2e8d1a0b7");
   for (const k of ["sep", "svc", "dnat", "out-interface", "pod-source"] as const) expect(() => ask(k, d)).toThrow(CommandError);
-  expect(QUESTION_KINDS).toHaveLength(8);
+  expect(QUESTION_KINDS).toHaveLength(9);
+});
+
+describe("ctstate", () => {
+  test("the state conntrack gives the packet where it enters, with what follows from an INVALID one", () => {
+    const s = articleSession(71508);
+    run(s, CURL);
+    expect(ask("ctstate", s).expected).toBe("NEW");
+    run(s, "reply");
+    expect(ask("ctstate", s).expected).toBe("ESTABLISHED");
+    run(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898 flags ACK", "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898 flags ACK,PSH payload 10 seq +400000");
+    const q = ask("ctstate", s);
+    expect(q.expected).toBe("INVALID");
+    expect(q.accepts(" invalid ")).toBe(true);
+    expect(q.accepts("ESTABLISHED")).toBe(false);
+    const why = q.explain("ESTABLISHED");
+    expect(why).toMatch(/OUTPUT conntrack: INVALID \(no entry\) — seq \d+ is above the window's end \d+/);
+    expect(why).toMatch(/no NAT from the connection is applied to it/);
+    expect(q.explain("sleepy")).toMatch(/answer with one of NEW, ESTABLISHED, RELATED, INVALID, UNTRACKED/);
+  });
+  test("a ruleset that never uses conntrack cannot be asked", () => {
+    const s = rulesSession("*filter\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -p tcp -j ACCEPT\nCOMMIT\n");
+    run(s, CURL);
+    expect(() => ask("ctstate", s)).toThrow(/conntrack never saw it/);
+  });
 });

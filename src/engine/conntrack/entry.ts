@@ -32,7 +32,8 @@ export const CT_STATUS = {
 } as const;
 export type CtStatusName = keyof typeof CT_STATUS;
 
-export type CtState = "NEW" | "ESTABLISHED" | "RELATED" | "INVALID" | "UNTRACKED";
+export const CT_STATES = ["NEW", "ESTABLISHED", "RELATED", "INVALID", "UNTRACKED"] as const;
+export type CtState = (typeof CT_STATES)[number];
 export type CtDir = "ORIGINAL" | "REPLY";
 
 export interface CtEntry {

@@ -12,6 +12,7 @@ import type { Breakpoint, Stepper } from "../stepper.js";
 import { TABLE_NAMES, type TableName } from "../../engine/model/ruleset.js";
 import { HOOKS, type Hook } from "../../engine/walk/hooks.js";
 import { describeCt, describePacket } from "../../format/describe.js";
+import { CT_STATES } from "../../engine/conntrack/entry.js";
 import { findChain } from "./find-chain.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, completeTable, prefixFilter } from "../complete.js";
@@ -142,6 +143,8 @@ export const where: Command = {
 
 function describeBreak(b: Breakpoint): string {
   switch (b.kind) {
+    case "ctstate":
+      return `conntrack state ${b.state}`;
     case "chain":
       return `chain ${b.table ? b.table + " " : ""}${b.chain}`;
     case "table":
@@ -160,9 +163,9 @@ const VERDICTS = ["ACCEPT", "DROP", "JUMP", "GOTO", "RETURN", "CONTINUE", "NAT"]
 export const breakCmd: Command = {
   name: "break",
   maxArgs: 4,
-  usage: "break chain [TABLE] CHAIN | table TABLE [HOOK] | hook HOOK | rule TABLE CHAIN N | verdict ACCEPT|DROP|JUMP|GOTO|RETURN|CONTINUE|NAT",
-  summary: "stop `continue` when the walk reaches a chain, table, hook, rule or verdict",
-  examples: ["break chain KUBE-SVC-Y4T5L63IYP3YFEBS", "break table nat", "break verdict DROP", "break rule nat KUBE-SERVICES 6"],
+  usage: "break chain [TABLE] CHAIN | table TABLE [HOOK] | hook HOOK | rule TABLE CHAIN N | verdict ACCEPT|DROP|JUMP|GOTO|RETURN|CONTINUE|NAT | ctstate NEW|ESTABLISHED|RELATED|INVALID|UNTRACKED",
+  summary: "stop `continue` when the walk reaches a chain, table, hook, rule or verdict, or conntrack gives the packet a state",
+  examples: ["break chain KUBE-SVC-Y4T5L63IYP3YFEBS", "break table nat", "break verdict DROP", "break rule nat KUBE-SERVICES 6", "break ctstate INVALID"],
   run(s, args) {
     const [kind, a, b, c] = args;
     let bp: Breakpoint;
@@ -207,14 +210,21 @@ export const breakCmd: Command = {
         bp = { kind: "verdict", verdict: v };
         break;
       }
+      case "ctstate": {
+        const st = a?.text.toUpperCase();
+        if (!st || !(CT_STATES as readonly string[]).includes(st)) throw new CommandError(`expected a conntrack state (${CT_STATES.join(", ")})`, a?.col);
+        bp = { kind: "ctstate", state: st };
+        break;
+      }
       default:
-        throw new CommandError(`break what? "${kind?.text ?? ""}"`, kind?.col, "break chain|table|hook|rule|verdict ...");
+        throw new CommandError(`break what? "${kind?.text ?? ""}"`, kind?.col, "break chain|table|hook|rule|verdict|ctstate ...");
     }
     s.breaks.push(bp);
     return { text: `breakpoint ${s.breaks.length}: ${describeBreak(bp)}` };
   },
   complete(s, args, partial) {
-    if (args.length === 0) return prefixFilter(["chain", "table", "hook", "rule", "verdict"], partial);
+    if (args.length === 0) return prefixFilter(["chain", "table", "hook", "rule", "verdict", "ctstate"], partial);
+    if (args[0]!.text === "ctstate") return prefixFilter(CT_STATES, partial.toUpperCase());
     const k = args[0]!.text;
     if (k === "chain") return args.length === 1 ? [...completeTable(s, partial), ...completeChain(s, undefined, partial)] : completeChain(s, args[1]!.text, partial);
     if (k === "table") return args.length === 1 ? completeTable(s, partial) : prefixFilter(HOOKS, partial);
