@@ -31,6 +31,7 @@ function wrongAnswer(kind: QuestionKind, right: string): string {
     "pod-source": ["10.99.99.99", "10.98.98.98"],
     fate: ["dropped", "delivered", "sent"],
     ctstate: ["INVALID", "ESTABLISHED", "NEW"],
+    segment: ["INVALID, dropped", "ESTABLISHED, sent"],
   };
   const w = candidates[kind].find((c) => c.toLowerCase() !== right.toLowerCase());
   if (!w) throw new Error(`no wrong answer for ${kind}`);

@@ -14,13 +14,14 @@ import { CommandError } from "../lang/words.js";
 import type { Fate, TraceEvent } from "../engine/trace/events.js";
 import type { Rule } from "../engine/model/ruleset.js";
 import { formatIp, parseIp } from "../engine/model/ipv4.js";
-import { describeCt, describePacket, endpoint, fateText } from "../format/describe.js";
+import { describeCt, describePacket, describeSegment, endpoint, fateText } from "../format/describe.js";
+import type { Packet } from "../engine/model/packet.js";
 import { CT_STATES } from "../engine/conntrack/entry.js";
 import { describeRoute } from "../format/route-line.js";
 
-export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate" | "ctstate";
+export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate" | "ctstate" | "segment";
 
-export const QUESTION_KINDS: readonly QuestionKind[] = ["sep", "svc", "dnat", "mark", "out-interface", "drop", "pod-source", "fate", "ctstate"];
+export const QUESTION_KINDS: readonly QuestionKind[] = ["sep", "svc", "dnat", "mark", "out-interface", "drop", "pod-source", "fate", "ctstate", "segment"];
 
 export interface Asked {
   kind: QuestionKind;
@@ -282,11 +283,12 @@ function askFate(fate: Fate): Asked {
 }
 
 /** The conntrack state the packet gets where it enters (the first conntrack line of its walk), and what follows from it. */
-function askCtState(events: TraceEvent[], fate: Fate): Asked {
+function askCtState(events: TraceEvent[], fate: Fate, input: Packet): Asked {
   const ct = events.find((e): e is Extract<TraceEvent, { kind: "conntrack" }> => e.kind === "conntrack");
   if (!ct) fail("ctstate", "conntrack never saw it (no rule of this ruleset uses conntrack)");
   const state = ct.view.state;
-  const lines = [`${ct.hook} conntrack: ${describeCt(ct.view)}`];
+  const segment = describeSegment(input);
+  const lines = [...(segment ? [`the segment: ${segment}`] : []), `${ct.hook} conntrack: ${describeCt(ct.view)}`];
   if (state === "INVALID") lines.push("an INVALID packet has no conntrack entry: no NAT from the connection is applied to it, and only rules that test --ctstate INVALID single it out");
   const natSkip = events.find((e): e is Extract<TraceEvent, { kind: "nat-skip" }> => e.kind === "nat-skip");
   if (natSkip && state === "INVALID") lines.push(`${natSkip.hook} nat: skipped — ${natSkip.reason}`);
@@ -294,6 +296,37 @@ function askCtState(events: TraceEvent[], fate: Fate): Asked {
   return make("ctstate", `Which conntrack state does the packet get (${CT_STATES.join(", ")})?`, state, (a) => norm(a).toUpperCase() === state, lines, (given) =>
     (CT_STATES as readonly string[]).includes(norm(given).toUpperCase()) ? [] : [`answer with one of ${CT_STATES.join(", ")}.`],
   );
+}
+
+/** The fates a segment question offers: where the packet ends, in one word. */
+export const SEGMENT_FATES = ["sent", "delivered", "dropped", "rejected"] as const;
+
+/**
+ * "Is this segment INVALID, and what happens to it next?": its conntrack state and its fate, as
+ * "INVALID, dropped". Both must be right; the explanation is the state's and the fate's.
+ */
+function askSegment(events: TraceEvent[], fate: Fate, input: Packet): Asked {
+  const state = askCtState(events, fate, input);
+  const word = fate.kind === "sent" || fate.kind === "delivered" || fate.kind === "dropped" || fate.kind === "rejected" ? fate.kind : undefined;
+  if (!word) fail("segment", `it neither leaves, is delivered nor is dropped: ${fateText(fate)}`);
+  const expected = `${state.expected}, ${word}`;
+  const parse = (a: string) => {
+    const [st, ...rest] = norm(a).split(/[\s,;]+/).filter(Boolean);
+    return { st: st?.toUpperCase(), fate: rest.join(" ") };
+  };
+  const accepts = (a: string) => {
+    const p = parse(a);
+    return p.st === state.expected && FATE_WORDS[fate.kind].includes(p.fate);
+  };
+  const why = state.solution.split("\n").slice(2).map((l) => l.trim());
+  return make("segment", `Which conntrack state does the segment get, and what happens to it (STATE, FATE — e.g. INVALID, dropped)?`, expected, accepts, why, (given) => {
+    const p = parse(given);
+    const out: string[] = [];
+    if (!(CT_STATES as readonly string[]).includes(p.st ?? "")) out.push(`start with a conntrack state (${CT_STATES.join(", ")}), then the fate (${SEGMENT_FATES.join(", ")}).`);
+    else if (p.st !== state.expected) out.push(`the state is ${state.expected}, not ${p.st}.`);
+    if (p.fate && !FATE_WORDS[fate.kind].includes(p.fate)) out.push(`the packet is ${word}, not ${p.fate}.`);
+    return out;
+  });
 }
 
 /** Asks `kind` about the session's last packet; throws CommandError when its walk cannot answer. */
@@ -318,7 +351,9 @@ export function ask(kind: QuestionKind, s: Session): Asked {
     case "fate":
       return askFate(fate);
     case "ctstate":
-      return askCtState(events, fate);
+      return askCtState(events, fate, last.input);
+    case "segment":
+      return askSegment(events, fate, last.input);
   }
 }
 

@@ -11,7 +11,7 @@ import { runCell, type LineOutput } from "../../src/notebook/cell.js";
 const seeds = (n: number, from = 1) => Array.from({ length: n }, (_, i) => from + i);
 
 test("every kind is listed", () => {
-  expect([...EXERCISE_KINDS].sort()).toEqual(["drop", "fix", "mark", "out-interface", "pod-source", "sep"]);
+  expect([...EXERCISE_KINDS].sort()).toEqual(["drop", "fix", "invalid", "mark", "out-interface", "pod-source", "sep"]);
 });
 
 describe.each(EXERCISE_KINDS)("%s", (kind) => {
@@ -55,11 +55,18 @@ describe.each(EXERCISE_KINDS)("%s", (kind) => {
       const ex = generateExercise(kind, seed);
       const s = sceneSession(ex.scene);
       run(s, ex.scene.packet);
-      const walk = s.sent[0]!.result;
+      const walk = s.sent[s.sent.length - 1]!.result;
       if (kind === "out-interface") expect(walk.fate.kind === "sent" && walk.fate.iface).toBe(ex.expected);
       if (kind === "drop") expect(walk.fate.kind === "dropped" || walk.fate.kind === "rejected").toBe(true);
       if (kind === "fix") expect(walk.fate.kind).toBe("dropped");
       if (kind === "pod-source") expect(`${walk.pkt.src >>> 24}.${(walk.pkt.src >>> 16) & 255}.${(walk.pkt.src >>> 8) & 255}.${walk.pkt.src & 255}`).toBe(ex.expected);
+      if (kind === "invalid") {
+        // the segment's conntrack state where it entered, and where it ended
+        const ct = walk.events.find((e) => e.kind === "conntrack");
+        expect(ct?.kind === "conntrack" && `${ct.view.state}, ${walk.fate.kind}`).toBe(ex.expected);
+        // the connection before it was made in full: every packet of it reached the other side
+        expect(s.sent.slice(0, -1).every((p) => p.result.fate.kind === "sent" || p.result.fate.kind === "delivered")).toBe(true);
+      }
       if (kind === "sep") {
         const dnat = walk.events.find((e) => e.kind === "nat" && e.manip === "DST");
         expect(dnat?.kind === "nat" && dnat.rule?.chain).toBe(ex.expected);

@@ -132,7 +132,7 @@ test("questions the walk cannot answer are CommandErrors", () => {
   const d = rulesSession(DROPPING);
   run(d, "send tcp 10.42.135.131:40000 -> 10.42.54.194:9898 in cali5c2e8d1a0b7");
   for (const k of ["sep", "svc", "dnat", "out-interface", "pod-source"] as const) expect(() => ask(k, d)).toThrow(CommandError);
-  expect(QUESTION_KINDS).toHaveLength(9);
+  expect(QUESTION_KINDS).toHaveLength(10);
 });
 
 describe("ctstate", () => {

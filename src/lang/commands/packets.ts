@@ -83,7 +83,7 @@ export const send: Command = {
 };
 
 /** The peer's answer to a packet as it left (or arrived at) the node. */
-export function replyPacket(s: Session, last: SentPacket, flags?: number, payload = 0, numbers: Pick<PacketSpec, "seq" | "ack" | "win"> = {}): Packet {
+export function replyPacket(s: Session, last: SentPacket, flags?: number, payload = 0, numbers: Pick<PacketSpec, "seq" | "seqOffset" | "ack" | "win"> = {}): Packet {
   const r = last.result;
   const p = r.pkt;
   const f = r.fate;
@@ -118,7 +118,7 @@ export function replyPacket(s: Session, last: SentPacket, flags?: number, payloa
 
 export const reply: Command = {
   name: "reply",
-  usage: "reply [flags SYN,ACK] [payload N] [seq N] [ack N] [win N]",
+  usage: "reply [flags SYN,ACK] [payload N] [seq N|+N|-N] [ack N] [win N]",
   summary: "the peer's answer to the last packet, back through the node (NAT undone from conntrack)",
   examples: ["send tcp 192.168.1.88:49058 -> 10.43.156.98:9898", "reply"],
   details: "A packet that left the node comes back in on the interface it left by; one delivered locally is answered by the node itself. No nat rule runs for it: conntrack rewrites it.",
@@ -129,14 +129,15 @@ export const reply: Command = {
       throw new CommandError("the last packet is still on its way (you are stepping through it)", undefined, "continue to its fate first, then reply");
     let flags: number | undefined;
     let payload = 0;
-    const numbers: Pick<PacketSpec, "seq" | "ack" | "win"> = {};
+    const numbers: Pick<PacketSpec, "seq" | "seqOffset" | "ack" | "win"> = {};
     for (let i = 0; i < args.length; i += 2) {
       const k = args[i]!;
       const v = args[i + 1];
       if (k.text === "flags" && v) flags = parseFlags(v);
       else if (k.text === "payload" && v && /^\d+$/.test(v.text)) payload = Number(v.text);
       else if ((k.text === "seq" || k.text === "ack" || k.text === "win") && v && /^\d+$/.test(v.text) && Number(v.text) <= (k.text === "win" ? 0xffff : 0xffffffff)) numbers[k.text] = Number(v.text);
-      else throw new CommandError(`unexpected "${k.text}"`, k.col, "usage: reply [flags SYN,ACK] [payload N] [seq N] [ack N] [win N]");
+      else if (k.text === "seq" && v && /^[+-]\d{1,10}$/.test(v.text) && Math.abs(Number(v.text)) <= 0x7fffffff) numbers.seqOffset = Number(v.text);
+      else throw new CommandError(`unexpected "${k.text}"`, k.col, "usage: reply [flags SYN,ACK] [payload N] [seq N|+N|-N] [ack N] [win N]");
     }
     const pkt = replyPacket(s, last, flags, payload, numbers);
     return walked(s, s.send(pkt, "reply"));

@@ -16,7 +16,7 @@ import type { Verdict } from "../pending.js";
 import type { Asked } from "../questions.js";
 import type { Rule } from "../../engine/model/ruleset.js";
 
-export type ExerciseKind = "sep" | "mark" | "out-interface" | "drop" | "pod-source" | "fix";
+export type ExerciseKind = "sep" | "mark" | "out-interface" | "drop" | "pod-source" | "fix" | "invalid";
 
 /** Where the exercise happens: load this, run these commands, then send this packet. */
 export interface Scene {

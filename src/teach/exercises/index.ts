@@ -11,10 +11,11 @@ import { outInterfaceExercise } from "./out-interface.js";
 import { podSourceExercise } from "./pod-source.js";
 import { dropExercise } from "./drop.js";
 import { fixExercise } from "./fix.js";
+import { invalidExercise } from "./invalid.js";
 
 export { check, type Exercise, type ExerciseKind } from "./exercise.js";
 
-export const EXERCISES: ExerciseGenerator[] = [sepExercise, markExercise, outInterfaceExercise, podSourceExercise, dropExercise, fixExercise];
+export const EXERCISES: ExerciseGenerator[] = [sepExercise, markExercise, outInterfaceExercise, podSourceExercise, dropExercise, fixExercise, invalidExercise];
 
 export const EXERCISE_KINDS: string[] = EXERCISES.map((e) => e.kind);
 
