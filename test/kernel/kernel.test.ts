@@ -13,6 +13,7 @@ import {
   checkPrereqs,
   cleanupAll,
   ensureBuilt,
+  conntrackLines,
   ktraceCommands,
   listScenarios,
   loadScenario,
@@ -37,6 +38,8 @@ const SEEDS = 16;
 interface CaseResult {
   /** per step: the kernel's packets in that step's window */
   steps: string[][][];
+  /** per step that asks for it: `conntrack -L` right after the step */
+  conntrack: (string | undefined)[];
   /** random cases: one rendered trace per repetition */
   random: string[];
 }
@@ -73,7 +76,7 @@ suite("kernel differential: ktrace vs xtables-monitor --trace", () => {
           await lab.up();
           await lab.startMonitor();
           for (const c of sc.cases) {
-            const res: CaseResult = { steps: [], random: [] };
+            const res: CaseResult = { steps: [], conntrack: [], random: [] };
             results.set(c, res);
             const steps = stepsOf(c);
             if (c.random) {
@@ -88,6 +91,7 @@ suite("kernel differential: ktrace vs xtables-monitor --trace", () => {
             for (const s of steps) {
               lab.send(s);
               res.steps.push(parseTrace(await lab.takeMonitorOutput()));
+              res.conntrack.push(s.conntrack ? lab.conntrackList() : undefined);
             }
           }
           if (!lab.monitorAlive()) throw new Error("xtables-monitor died during the scenario (buffer overflow?): traces are incomplete");
@@ -145,6 +149,15 @@ suite("kernel differential: ktrace vs xtables-monitor --trace", () => {
             expect(kernel.length, "the kernel captured no trace for this step: the scenario is broken").toBeGreaterThan(0);
             if (process.env.KTK_DEBUG) console.log(`--- kernel\n${render(kernel)}\n--- ktrace\n${render(parseTrace(out))}`);
             expect(render(parseTrace(out))).toBe(render(kernel));
+            const listed = res.conntrack[k];
+            if (listed !== undefined) {
+              // the entry as conntrack -L shows it; the kernel's clock ran on while the lab waited
+              const want = conntrackLines(listed, s);
+              const got = conntrackLines(out, s);
+              if (process.env.KTK_DEBUG) console.log(`--- conntrack -L\n${listed}--- ktrace show conntrack\n${got.map((l) => `${l.text} (${l.timeout})`).join("\n")}`);
+              expect(got.map((l) => l.text), "the flow's conntrack entry").toEqual(want.map((l) => l.text));
+              got.forEach((l, i) => expect(Math.abs(l.timeout - want[i]!.timeout), `timeout: ktrace ${l.timeout}, kernel ${want[i]!.timeout}`).toBeLessThanOrEqual(2));
+            }
           });
         });
       }

@@ -62,6 +62,12 @@ export interface Step {
    * NOP, timestamps), so its length is the one ktrace gives a segment by default.
    */
   segment?: { flags: string; seq: number; ack?: number; win: number; payload?: number };
+  /**
+   * After the step, compare the flow's conntrack entry too: `conntrack -L` in the traced
+   * namespace against ktrace's `show conntrack` (state, tuples, flags; the timeout within 2 s,
+   * since the kernel's clock runs while the lab waits)
+   */
+  conntrack?: boolean;
 }
 
 export interface Case {
@@ -142,7 +148,7 @@ export function stepsOf(c: CaseOrStep): Step[] {
 
 /** The ktrace `send` command for a step, as the kernel saw the packet. */
 export function ktraceCommands(s: Step, sport = s.sport): string[] {
-  if (s.ktrace) return s.ktrace;
+  if (s.ktrace) return [...s.ktrace, ...(s.conntrack ? ["show conntrack"] : [])];
   const words = ["send", s.proto, s.proto === "icmp" ? s.src : `${s.src}:${sport}`, "->", s.proto === "icmp" ? s.dst : `${s.dst}:${s.dport}`];
   if (s.iface) words.push("in", s.iface);
   if (s.len !== undefined) words.push("len", String(s.len));
@@ -154,7 +160,7 @@ export function ktraceCommands(s: Step, sport = s.sport): string[] {
     if (g.payload) words.push("payload", String(g.payload));
   }
   if (s.ktraceExtra) words.push(s.ktraceExtra);
-  return [words.join(" ")];
+  return [words.join(" "), ...(s.conntrack ? ["show conntrack"] : [])];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,6 +208,25 @@ export function normalise(lines: string[]): string[] {
 
 export function render(groups: string[][]): string {
   return groups.map((g) => normalise(g).join("\n")).join("\n\n");
+}
+
+/** A `conntrack -L` line as data to compare: the line without its timeout and use count, and the timeout. */
+export interface CtLine {
+  text: string;
+  timeout: number;
+}
+
+/** The conntrack -L (or ktrace show conntrack) lines of one flow: the step's two ports, in either direction. */
+export function conntrackLines(text: string, s: Step): CtLine[] {
+  const a = `sport=${s.sport} dport=${s.dport} `;
+  const b = `sport=${s.dport} dport=${s.sport} `;
+  return text
+    .split("\n")
+    .filter((l) => /^(tcp|udp|icmp) /.test(l) && (l.includes(a) || l.includes(b)))
+    .map((l) => {
+      const m = /^(\S+)\s+(\d+) (\d+) (.*?)(?: use=\d+)?\s*$/.exec(l);
+      return m ? { text: `${m[1]} ${m[2]} ${m[4]}`, timeout: Number(m[3]) } : { text: l, timeout: -1 };
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -465,6 +490,12 @@ export class Lab {
     const arg = JSON.stringify({ ...s, sport, ktrace: undefined });
     const r = run(PYTHON, [join(this.dir, "client.py"), arg], { ns: this.ns(s.from), timeout: 15_000 });
     if (r.code !== 0) throw new Error(`client failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  }
+
+  /** `conntrack -L` in the traced namespace. */
+  conntrackList(): string {
+    const r = run("conntrack", ["-L"], { ns: this.traced });
     return r.stdout;
   }
 
