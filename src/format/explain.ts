@@ -63,6 +63,12 @@ export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): E
         say("route", `  forward: TTL ${e.from} → ${e.to}`);
         break;
       case "conntrack":
+        // conntrack runs before the hook's first table when raw has no chain there: the hook starts here
+        if (e.hook !== hook) {
+          say("hook", e.hook);
+          hook = e.hook;
+          table = "";
+        }
         say("conntrack", `  ${e.hook} conntrack: ${e.created ? "new connection, " : ""}${describeCt(e.view)}`);
         break;
       case "nat-skip":

@@ -87,8 +87,15 @@ export function unwrapParagraphs(md: string): string {
   return out.join("\n");
 }
 
+/**
+ * marked-terminal's reflow may break a line between a code span and the punctuation after it
+ * ("`td_maxend`, and" → "td_maxend" / ", and"): the punctuation goes back to the line before.
+ */
+// eslint-disable-next-line no-control-regex
+const STRANDED_PUNCTUATION = /\n( *)((?:\x1b\[[0-9;]*m)*)([,.;:!?)]) /g;
+
 export function renderMarkdown(md: string, style: RenderStyle): string {
-  const text = markedFor(style).parse(unwrapParagraphs(md), { async: false }) as string;
+  const text = (markedFor(style).parse(unwrapParagraphs(md), { async: false }) as string).replace(STRANDED_PUNCTUATION, "$3\n$1$2");
   const trimmed = text.replace(/\n+$/, "");
   return style.color ? balanceAnsiLines(trimmed) : stripAnsi(trimmed);
 }

@@ -80,7 +80,7 @@ test("bad rows are reported by line and the rest is graded", () => {
   expect(r.problems).toEqual([
     'answers.csv:3: seed "seven" is not a whole number from 0 to 4294967295',
     "answers.csv:4: no student name",
-    'answers.csv:5: no exercise kind "sepp" (kinds: sep, mark, out-interface, pod-source, drop, fix)',
+    'answers.csv:5: no exercise kind "sepp" (kinds: sep, mark, out-interface, pod-source, drop, fix, invalid)',
     "answers.csv:6: expected 4 fields (Student,Seed,Answer,Kind), got 5: quote an answer that holds a comma",
   ]);
   expect(r.rows.filter((x) => x.right !== undefined).map((x) => [x.student, x.line, x.right])).toEqual([
