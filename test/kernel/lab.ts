@@ -61,7 +61,7 @@ export interface Step {
    * carries Linux's options (SYN: MSS, SACK-perm, timestamps, NOP, window scale 7; others: NOP,
    * NOP, timestamps), so its length is the one ktrace gives a segment by default.
    */
-  segment?: { flags: string; seq: number; ack?: number; win: number; payload?: number };
+  segment?: { flags: string; seq: number; ack?: number; win: number; payload?: number; link?: string };
   /**
    * After the step, compare the flow's conntrack entry too: `conntrack -L` in the traced
    * namespace against ktrace's `show conntrack` (state, tuples, flags; the timeout within 2 s,
@@ -357,8 +357,19 @@ elif proto == "tcp" and a.get("segment"):
     seg = tcp(csum(src + dst + struct.pack("!BBH", 0, 6, len(seg)) + seg))
     ipid = int.from_bytes(__import__("os").urandom(2), "big") | 1
     ip = struct.pack("!BBHHHBBH4s4s", 0x45, a.get("tos") or 0, 20 + len(seg), ipid, 0x4000, a.get("ttl") or 64, 6, 0, src, dst)
-    s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
-    s.sendto(ip + seg, (a["dst"], 0))
+    if g.get("link"):
+        # a frame of our own on the link (the IP layer would put its own address over 0.0.0.0):
+        # to the broadcast MAC, with the header checksum the IP layer would have filled in
+        dev = g["link"]
+        ip = ip[:10] + struct.pack("!H", csum(ip)) + ip[12:]
+        mac = bytes.fromhex(open("/sys/class/net/%s/address" % dev).read().strip().replace(":", ""))
+        s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+        s.bind((dev, 0))
+        s.send(b"\xff" * 6 + mac + b"\x08\x00" + ip + seg)
+    else:
+        s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_RAW)
+        if a.get("broadcast"): s.setsockopt(socket.SOL_SOCKET, socket.SO_BROADCAST, 1)
+        s.sendto(ip + seg, (a["dst"], 0))
     time.sleep(a.get("hold", 0.05))
 elif proto == "tcp":
     s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); opts(s)

@@ -29,8 +29,9 @@ describe("-m rpfilter", () => {
       rule: "-m rpfilter --accept-local",
       packet: "tcp 10.42.135.130:5000 -> 192.168.1.88:22 in enp3s0",
       expect: { fail: "-m rpfilter" },
-      kernelDiffers: "xt_rpfilter.c rpfilter_lookup_reverse (RTN_LOCAL then nhc_dev == dev || loose)",
+      // measured: kernel scenario 44
     },
+    { name: "--accept-local --loose: a local source on another interface passes", table: "raw", chain: "PREROUTING", rule: "-m rpfilter --accept-local --loose", packet: "tcp 10.42.135.130:5000 -> 192.168.1.88:22 in enp3s0", expect: "match" },
     {
       name: "a DHCP discover (0.0.0.0 -> 255.255.255.255) passes on any interface",
       table: "raw",
@@ -38,8 +39,10 @@ describe("-m rpfilter", () => {
       rule: "-m rpfilter",
       packet: "udp 0.0.0.0:68 -> 255.255.255.255:67 in vxlan.calico",
       expect: "match",
-      kernelDiffers: "xt_rpfilter.c rpfilter_mt (ipv4_is_zeronet source to lbcast/local multicast)",
+      // measured: kernel scenario 44
     },
+    { name: "a 0.0.0.0 source to a local multicast group (224.0.0.0/24) passes too", table: "raw", chain: "PREROUTING", rule: "-m rpfilter", packet: "udp 0.0.0.0:68 -> 224.0.0.251:5353 in vxlan.calico", expect: "match" },
+    { name: "a 0.0.0.0 source to a unicast address goes through the lookup (and fails)", table: "raw", chain: "PREROUTING", rule: "-m rpfilter", packet: "udp 0.0.0.0:68 -> 192.168.1.88:67 in vxlan.calico", expect: { fail: "-m rpfilter" } },
     { name: "refused in OUTPUT", table: "raw", chain: "OUTPUT", rule: "-m rpfilter", packet: "tcp 192.168.1.20:5000 -> 192.168.1.88:22 in enp3s0", expect: { loadError: /cannot be used in the OUTPUT hook/ } },
     {
       name: "refused in the nat table",

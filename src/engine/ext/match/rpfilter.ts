@@ -44,12 +44,18 @@ const rpfilter: MatchModule<RpData> = {
   test(d, { pkt, node }) {
     let ok: boolean;
     if (pkt.iif === undefined || pkt.iif === "lo") ok = true;
+    // Linux: rpfilter_mt — a 0.0.0.0 source (DHCP) to the limited broadcast or a local multicast
+    // group always passes (measured: kernel scenario 44)
+    else if (pkt.src === 0 && (pkt.dst === 0xffffffff || pkt.dst >>> 8 === 0xe00000)) ok = true;
     else {
-      // Linux: rpfilter_mt — an ordinary lookup of the source (as if from lo), then strict mode
-      // checks that the route uses the input interface
+      // Linux: rpfilter_lookup_reverse — an ordinary lookup of the source (as if from lo); a
+      // local route counts only with --accept-local; then, unless --loose, the route's device must
+      // be the input interface — for a local address too, the device it is configured on
+      // (measured: kernel scenario 44)
       const r = routeLookup(node, { dst: pkt.src, src: pkt.dst, mark: d.validmark ? pkt.mark : 0 });
-      if (r.outcome === "local") ok = d.acceptLocal;
-      else ok = r.outcome === "unicast" && (d.loose || r.dev === pkt.iif);
+      const usable = r.outcome === "unicast" || (r.outcome === "local" && d.acceptLocal);
+      const dev = r.outcome === "local" ? r.route?.dev : r.dev;
+      ok = usable && (d.loose || dev === pkt.iif);
     }
     return ok !== d.invert ? null : { clause: `-m rpfilter${d.invert ? " --invert" : ""}`, why: ok ? "source is reachable via the input interface" : "reverse path fails" };
   },
