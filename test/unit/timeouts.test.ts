@@ -27,7 +27,7 @@ describe("conntrack timeouts from the node", () => {
   it("a 2 s UDP timeout: the same flow is NEW again 3 s later (default 30 s: still ESTABLISHED)", () => {
     for (const [timeout, after] of [["2", "NEW"], [undefined, "ESTABLISHED"]] as const) {
       const s = rulesSession(RULES);
-      if (timeout) s.engine.node.sysctl["net.netfilter.nf_conntrack_udp_timeout"] = timeout;
+      if (timeout) run(s, `sysctl -w net.netfilter.nf_conntrack_udp_timeout=${timeout}`);
       run(s, "send udp 192.168.1.20:40000 -> 192.168.1.88:53 in enp3s0", "reply", "tick 3", "send udp 192.168.1.20:40000 -> 192.168.1.88:53 in enp3s0");
       expect(last(s).ct?.state, `udp_timeout ${timeout ?? "default"}`).toBe(after);
     }
@@ -35,7 +35,7 @@ describe("conntrack timeouts from the node", () => {
 
   it("show conntrack counts the node's timeout down", () => {
     const s = rulesSession(RULES);
-    s.engine.node.sysctl["net.netfilter.nf_conntrack_tcp_timeout_syn_recv"] = "45";
+    run(s, "sysctl -w net.netfilter.nf_conntrack_tcp_timeout_syn_recv=45");
     run(s, "send tcp 192.168.1.20:40000 -> 192.168.1.88:22 in enp3s0", "reply");
     // conntrack -L rounds down: a millisecond after the reply, 44 of the 45 seconds are whole
     expect(run(s, "show conntrack")).toMatch(/^tcp\s+6 44 SYN_RECV /m);

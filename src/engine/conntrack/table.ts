@@ -74,6 +74,15 @@ export function conntrackSysctlDefaults(): Record<string, string> {
   return { ...defaultTimeoutSysctls(), [`${p}tcp_be_liberal`]: "0", [`${p}tcp_loose`]: "1", [`${p}tcp_max_retrans`]: "3", [`${p}tcp_ignore_invalid_rst`]: "0" };
 }
 
+/** Read once per sysctl map: a node's map is replaced, never changed, once packets walk (`sysctl -w` makes a new one). */
+const configs = new WeakMap<Record<string, string>, CtConfig>();
+
+export function ctConfigOf(sysctl: Record<string, string>): CtConfig {
+  let c = configs.get(sysctl);
+  if (!c) configs.set(sysctl, (c = ctConfigFromSysctl(sysctl)));
+  return c;
+}
+
 export function ctConfigFromSysctl(sysctl: Record<string, string>): CtConfig {
   const timeouts = timeoutsFromSysctl(sysctl);
   const flag = (key: string, dflt: string) => (sysctl[`net.netfilter.nf_conntrack_${key}`] ?? dflt).trim() !== "0";

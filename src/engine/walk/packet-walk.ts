@@ -19,7 +19,7 @@ import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
 import { DISPATCH_MIN_RULES } from "./dispatch-index.js";
 import type { Fate, TraceEvent } from "../trace/events.js";
 import { routeLookup, type RouteResult } from "../route/lookup.js";
-import { confirm, conntrackIn, ctConfigFromSysctl } from "../conntrack/table.js";
+import { confirm, conntrackIn, ctConfigOf } from "../conntrack/table.js";
 import { copyEntry, type CtView } from "../conntrack/entry.js";
 import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
 import type { MatchEnv, TargetEnv } from "../ext/types.js";
@@ -290,7 +290,7 @@ function conntrackStage(w: Walk, hook: Hook) {
     w.events.push({ kind: "conntrack", hook, view: w.ct, created: false });
     return;
   }
-  const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone, ctConfigFromSysctl(w.eng.node.sysctl));
+  const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone, ctConfigOf(w.eng.node.sysctl));
   w.ct = view;
   w.fresh = fresh;
   w.events.push({ kind: "conntrack", hook, view: view.entry ? { ...view, entry: snapshotEntry(view.entry) } : view, created: fresh });
