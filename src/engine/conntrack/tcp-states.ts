@@ -1,11 +1,12 @@
 /**
  * TCP connection tracking's state table: for each state, direction and segment kind, the next
- * state — or "invalid" (the packet is INVALID and the entry is left alone) or "ignore" (the
- * packet passes, the state does not move).
+ * state — or "IV" (the packet is INVALID and the entry is left alone) or "IG" (the packet passes,
+ * the state does not move) — and the flag combinations a segment may carry at all.
  *
- * Why: ctstate comes from here. A second SYN after a reset re-opens the connection (a NEW entry,
- * a new kube-proxy endpoint); an ACK before the SYN-ACK is INVALID — which Docker, Calico and
- * kube-proxy rules drop. Linux: nf_conntrack_proto_tcp.c (tcp_conntracks, get_conntrack_index,
+ * Why: ctstate starts here: an ACK before the SYN-ACK is INVALID — which Docker, Calico and
+ * kube-proxy rules drop — and a SYN on a closed connection may start it again. The cases the
+ * table cannot say alone (reopening, resynchronising, resets) are in tcp-packet.ts, the window
+ * in tcp-window.ts. Linux: nf_conntrack_proto_tcp.c (tcp_conntracks, get_conntrack_index,
  * tcp_valid_flags).
  */
 import { TCP_FLAG_BIT as F } from "../model/packet.js";

@@ -92,11 +92,11 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
   const events = env.events;
   const pkt = env.pkt;
   let dumped = false;
-  const at = (chain: string, depth: number) => ({ hook: env.hook, table: tname, chain, depth, traced: pkt.nfTrace });
+  const hook = env.hook;
   const dump = () => {
     if (dumped || !pkt.nfTrace) return;
     dumped = true;
-    events.push({ kind: "packet", pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, ...at(env.hook, 0) });
+    events.push({ kind: "packet", pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, hook, table: tname, chain: env.hook, depth: 0, traced: pkt.nfTrace });
   };
   const stack: Frame[] = [];
   let frame: Frame = { chain: base, index: 0 };
@@ -106,13 +106,13 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       // end of chain
       if (stack.length === 0) {
         dump();
-        events.push({ kind: "return", ...at(frame.chain.name, 0) });
+        events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: 0, traced: pkt.nfTrace });
         const policy = base.policy ?? "ACCEPT";
-        events.push({ kind: "policy", policy, ...at(base.name, 0) });
+        events.push({ kind: "policy", policy, hook, table: tname, chain: base.name, depth: 0, traced: pkt.nfTrace });
         return { verdict: policy, chain: base.name };
       }
       dump();
-      events.push({ kind: "return", ...at(frame.chain.name, stack.length) });
+      events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
       frame = stack.pop()!;
       continue;
     }
@@ -121,7 +121,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       if (next > frame.index) {
         if (env.collectMisses) {
           const rules = frame.chain.rules.slice(frame.index, next);
-          events.push({ kind: "misses", rules, first: frame.index + 1, pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, ...at(frame.chain.name, stack.length) });
+          events.push({ kind: "misses", rules, first: frame.index + 1, pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
         }
         frame.index = next;
         continue;
@@ -130,7 +130,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     frame.index++;
     const fail = testRule(rule, env);
     if (fail) {
-      if (env.collectMisses) events.push({ kind: "nomatch", rule, fail, ...at(frame.chain.name, stack.length) });
+      if (env.collectMisses) events.push({ kind: "nomatch", rule, fail, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
       continue;
     }
     const t = rule.target;
@@ -154,7 +154,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     // a REJECT's answer is traced before the rejected packet's PACKET line (measured)
     dump();
     const after = t?.kind === "ext" && result === "continue" ? clonePacket(pkt) : undefined;
-    events.push({ kind: "rule", rule, verdict, after, ...at(frame.chain.name, stack.length) });
+    events.push({ kind: "rule", rule, verdict, after, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
     if (result === "continue") continue;
     if (result === "accept" || result === "drop") {
       return { verdict: result === "accept" ? "ACCEPT" : "DROP", rule, chain: frame.chain.name, rejectWith: env.rejected };
@@ -162,7 +162,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     if (result === "return") {
       if (stack.length === 0) {
         const policy = base.policy ?? "ACCEPT";
-        events.push({ kind: "policy", policy, ...at(base.name, 0) });
+        events.push({ kind: "policy", policy, hook, table: tname, chain: base.name, depth: 0, traced: pkt.nfTrace });
         return { verdict: policy, chain: base.name };
       }
       frame = stack.pop()!;

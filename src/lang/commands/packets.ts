@@ -220,8 +220,8 @@ export const stats: Command = {
     const toOf = new Map<string, Set<string>>();
     for (let i = 0; i < n; i++) {
       if (i % 256 === 0 && i > 0) yield { done: i, total: n, unit: "connections" };
-      const e = cloneEngine(base);
-      e.rng = s.engine.rng;
+      // a fresh table and store for each (base has none to copy), the session's random stream
+      const e = { ...base, conntrack: emptyConntrack(), store: new Map(), rng: s.engine.rng };
       const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) }, false);
       const r = walkPacket(e, pkt, { collectMisses: false });
       const seps: string[] = [];
