@@ -39,6 +39,11 @@ export interface WalkOptions {
    * false: test every rule, the reference walk.
    */
   dispatchMinRules?: number | false;
+  /**
+   * Record only what decides: rule verdicts and the fate — no routing, conntrack, NAT or
+   * per-table snapshots (stats counts endpoints and fates over many thousand walks).
+   */
+  lean?: boolean;
   /** A packet the node generated for another (REJECT): its conntrack view is given, not looked up. */
   attach?: CtView;
   generated?: boolean;
@@ -80,7 +85,7 @@ function route(w: Walk, why: "output" | "reroute" | "input", iif?: string): Rout
     query = { ...query, src: w.pkt.src };
     result = routeLookup(w.eng.node, query);
   }
-  w.events.push({ kind: "route", why, query, result });
+  if (!w.opts.lean) w.events.push({ kind: "route", why, query, result });
   return result;
 }
 
@@ -248,7 +253,7 @@ function runHook(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | 
       if (e && w.fresh) {
         confirm(w.eng.conntrack, e);
         w.fresh = false;
-        w.events.push({ kind: "confirm", hook, entry: snapshotEntry(e) });
+        if (!w.opts.lean) w.events.push({ kind: "confirm", hook, entry: snapshotEntry(e) });
       }
       continue;
     }
@@ -257,14 +262,15 @@ function runHook(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | 
     // Linux: once any nat chain exists, the NAT core hooks every hook (nf_nat_register_fn), so
     // bindings are applied even where the nat table has no chain of its own
     if (!table || (!table.chains.has(hook) && tname !== "nat")) continue;
-    const before = clonePacket(w.pkt);
+    // what ip_route_me_harder compares with after mangle and nat OUTPUT
+    const before = hook === "OUTPUT" && (tname === "mangle" || tname === "nat") ? { dst: w.pkt.dst, src: w.pkt.src, mark: w.pkt.mark, tos: w.pkt.tos } : undefined;
     const run: TableRun | undefined = tname === "nat" ? natStage(w, hook, inIf, outIf) : runTable(table, chainEnv(w, hook, inIf, outIf, tname));
-    if (run) w.events.push({ kind: "table-done", hook, table: tname, pkt: clonePacket(w.pkt), outIf, verdict: run.verdict });
+    if (run && !w.opts.lean) w.events.push({ kind: "table-done", hook, table: tname, pkt: clonePacket(w.pkt), outIf, verdict: run.verdict });
     if (run?.verdict === "DROP") {
       if (run.rejectWith && run.rule) return { kind: "rejected", with: run.rejectWith, hook, table: tname, chain: run.chain, rule: run.rule };
       return { kind: "dropped", by: run.rule ? "rule" : "policy", hook, table: tname, chain: run.chain, rule: run.rule };
     }
-    if (hook === "OUTPUT" && (tname === "mangle" || tname === "nat")) {
+    if (before) {
       // Linux: ip_route_me_harder after mangle OUTPUT changes (mark, addresses, tos) or a DNAT
       const changed = before.dst !== w.pkt.dst || before.src !== w.pkt.src || before.mark !== w.pkt.mark || before.tos !== w.pkt.tos;
       const natChanged = tname === "nat" && before.dst !== w.pkt.dst;
@@ -293,7 +299,7 @@ function conntrackStage(w: Walk, hook: Hook) {
   const { view, fresh } = conntrackIn(w.eng.conntrack, w.pkt, w.eng.now, w.zone, ctConfigOf(w.eng.node.sysctl));
   w.ct = view;
   w.fresh = fresh;
-  w.events.push({ kind: "conntrack", hook, view: view.entry ? { ...view, entry: snapshotEntry(view.entry) } : view, created: fresh });
+  if (!w.opts.lean) w.events.push({ kind: "conntrack", hook, view: view.entry ? { ...view, entry: snapshotEntry(view.entry) } : view, created: fresh });
 }
 
 /** Entries change as the connection goes on; events keep the entry as it was at that moment. */
@@ -318,8 +324,8 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
   } else {
     w.events.push({ kind: "nat-skip", hook, reason: w.ct!.dir === "REPLY" ? "a reply: translated from the conntrack entry" : "not the connection's first packet: translated from the conntrack entry" });
   }
-  const from = clonePacket(w.pkt);
-  if (run?.verdict !== "DROP" && applyNat(e, w.ct!.dir, manip, w.pkt)) {
+  const from = w.opts.lean ? w.pkt : clonePacket(w.pkt);
+  if (run?.verdict !== "DROP" && applyNat(e, w.ct!.dir, manip, w.pkt) && !w.opts.lean) {
     w.events.push({ kind: "nat", hook, manip, dir: w.ct!.dir, from, to: clonePacket(w.pkt), how: run ? "rule" : "conntrack", rule: run?.rule, entry: snapshotEntry(e) });
   }
   return run;

@@ -223,7 +223,7 @@ export const stats: Command = {
       // a fresh table and store for each (base has none to copy), the session's random stream
       const e = { ...base, conntrack: emptyConntrack(), store: new Map(), rng: s.engine.rng };
       const pkt = s.packetFromSpec({ ...spec, sport: spec.proto === "icmp" ? spec.sport : 1024 + ((spec.sport + i) % 60000) }, false);
-      const r = walkPacket(e, pkt, { collectMisses: false });
+      const r = walkPacket(e, pkt, { collectMisses: false, lean: true });
       const seps: string[] = [];
       for (const ev of r.events)
         if (ev.kind === "rule" && ev.verdict.kind === "JUMP" && ev.verdict.chain.startsWith("KUBE-SEP-")) {
