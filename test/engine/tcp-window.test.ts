@@ -164,6 +164,16 @@ describe("state changes around the window", () => {
     expect(t.entries).toHaveLength(0);
   });
 
+  it("a reset from the SYN's own side, after an ignored SYN-ACK, is checked against the window (not taken as the answer to a SYN let through)", () => {
+    // found by the random kernel conversations (scenario 46): the SYN-ACK acknowledges 70000 bytes
+    // too little and is ignored; the client's reset is then far below its window: ignored too
+    const t = emptyConntrack();
+    const states = converse([{ from: "c", flags: "SYN", seq: 1_000_000 }, { from: "s", flags: "SYN,ACK", seq: 5000, ack: 930_001, win: 65160 }, { from: "c", flags: "RST", seq: 929_999 }], {}, t);
+    expect(states[1]!.note).toMatch(/an ACK delayed too long/);
+    expect(states[2]!.note).toMatch(/below the window's start/);
+    expect(t.entries[0]!.protoState).toBe("SYN_SENT");
+  });
+
   it("a retransmitted SYN does not extend the entry's life", () => {
     const t = emptyConntrack();
     const now = { ms: 1_000_000 };

@@ -40,6 +40,8 @@ interface CaseResult {
   steps: string[][][];
   /** per step that asks for it: `conntrack -L` right after the step */
   conntrack: (string | undefined)[];
+  /** per step: when its client started (ms), so that ktrace's clock can follow the kernel's */
+  started: number[];
   /** random cases: one rendered trace per repetition */
   random: string[];
 }
@@ -76,7 +78,7 @@ suite("kernel differential: ktrace vs xtables-monitor --trace", () => {
           await lab.up();
           await lab.startMonitor();
           for (const c of sc.cases) {
-            const res: CaseResult = { steps: [], conntrack: [], random: [] };
+            const res: CaseResult = { steps: [], conntrack: [], started: [], random: [] };
             results.set(c, res);
             const steps = stepsOf(c);
             if (c.random) {
@@ -90,6 +92,7 @@ suite("kernel differential: ktrace vs xtables-monitor --trace", () => {
             }
             for (const s of steps) {
               lab.send(s);
+              res.started.push(lab.lastSentAt);
               res.steps.push(parseTrace(await lab.takeMonitorOutput()));
               res.conntrack.push(s.conntrack ? lab.conntrackList() : undefined);
             }
@@ -133,7 +136,10 @@ suite("kernel differential: ktrace vs xtables-monitor --trace", () => {
             if (labError) throw labError;
             const res = results.get(c)!;
             const kernel = res.steps[k]!;
-            const cmds = steps.slice(0, k + 1).flatMap((x) => ktraceCommands(x));
+            // where conntrack entries are compared, ktrace's clock moves as the kernel's did between
+            // the steps (an entry a segment does not refresh ages in real time)
+            const clock = steps.some((x) => x.conntrack);
+            const cmds = steps.slice(0, k + 1).flatMap((x, j) => [...(clock && j > 0 ? [`tick ${((res.started[j]! - res.started[j - 1]!) / 1000).toFixed(3)}`] : []), ...ktraceCommands(x)]);
             const r = lab!.ktrace(cmds);
             const before = prev;
             prev = r.stdout;

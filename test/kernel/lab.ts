@@ -496,8 +496,12 @@ export class Lab {
   }
 
   /** Sends one client action with python3 from its namespace. */
+  /** When the last client started (ms, performance.now()), after its `before` commands. */
+  lastSentAt = 0;
+
   send(s: Step, sport = s.sport): string {
     for (const c of s.before ?? []) sh(c, this.traced);
+    this.lastSentAt = performance.now();
     const arg = JSON.stringify({ ...s, sport, ktrace: undefined });
     const r = run(PYTHON, [join(this.dir, "client.py"), arg], { ns: this.ns(s.from), timeout: 15_000 });
     if (r.code !== 0) throw new Error(`client failed (${r.code}): ${r.stderr}`);

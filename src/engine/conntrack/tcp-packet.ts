@@ -122,7 +122,9 @@ export function tcpPacket(e: CtEntry, track: TcpTrack, dirName: "ORIGINAL" | "RE
         // not exactly where the next byte is: keep the state, the peer may answer with a challenge ACK
         next = old as typeof next;
       }
-      const answersLetThrough = ((e.status & CT_STATUS.SEEN_REPLY && track.lastIndex === "syn") || (!(e.status & CT_STATUS.ASSURED) && track.lastIndex === "ack")) && s.ack === track.lastEnd;
+      // a reset answering a SYN or ACK let through earlier: from the other side only (a reset from
+      // the SYN's own side is checked against the window; measured, Linux 6.18 stable)
+      const answersLetThrough = ((e.status & CT_STATUS.SEEN_REPLY && track.lastIndex === "syn" && track.lastDir !== dir) || (!(e.status & CT_STATUS.ASSURED) && track.lastIndex === "ack")) && s.ack === track.lastEnd;
       if (answersLetThrough) skipWindow = true;
       else if (old === "SYN_SENT" && track.lastIndex === "ack" && track.lastDir === 1 && s.seq === track.lastAck) skipWindow = true;
       break;
