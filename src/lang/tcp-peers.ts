@@ -12,6 +12,8 @@
  */
 import { TCP_FLAG_BIT as F, tcpDataLength, type Packet } from "../engine/model/packet.js";
 import type { WalkResult } from "../engine/walk/packet-walk.js";
+import { segmentOf } from "../engine/conntrack/tcp-packet.js";
+import { segmentEnd } from "../engine/conntrack/tcp-window.js";
 import type { PacketSpec } from "./packet-spec.js";
 
 interface End {
@@ -33,8 +35,8 @@ const MAX_ENDS = 4096;
 
 const keyOf = (src: number, sport: number, dst: number, dport: number) => `${src}:${sport}>${dst}:${dport}`;
 const after = (a: number, b: number) => ((b - a) | 0) < 0;
-/** The sequence number just past a segment (its data, and one each for SYN and FIN). */
-const endOf = (p: Packet) => (p.seq + tcpDataLength(p) + (p.tcpFlags & F.SYN ? 1 : 0) + (p.tcpFlags & F.FIN ? 1 : 0)) >>> 0;
+/** The sequence number just past a segment (its data, and one each for SYN and FIN), as conntrack counts it. */
+const endOf = (p: Packet) => segmentEnd(segmentOf(p));
 
 /** Linux: secure_tcp_seq — a hash of the addresses plus a clock ticking every 64 ns. */
 export function initialSequence(src: number, sport: number, dst: number, dport: number, nowMs: number): number {

@@ -12,6 +12,7 @@ import { formatIp, inCidr, parseCidr, parseIp, prefixToMask, type Cidr } from ".
 import { TABLE_IDS, type IfAddr, type Interface, type Listener, type NodeModel, type PolicyRule, type Route, type RouteType } from "../engine/model/node.js";
 import { didYouMean } from "../engine/parse/errors.js";
 import { CONNTRACK_SYSCTLS } from "../engine/conntrack/table.js";
+import { SYSCTL_DEFAULTS } from "../engine/model/sysctls.js";
 import { deriveLocalRoutes } from "./ip-json.js";
 import { words, type Field, type ScenarioDoc } from "./scenario-yaml.js";
 
@@ -19,7 +20,7 @@ export const NODE_KEYS = ["hostname", "interfaces", "routes", "rules", "sysctls"
 const IFACE_KEYS = ["name", "index", "mac", "mtu", "up", "addresses"] as const;
 
 /** The sysctls the walk reads; others are kept but change nothing (a warning says so). */
-export const KNOWN_SYSCTLS = ["net.ipv4.ip_forward", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.all.accept_local", "net.ipv4.icmp_ratelimit", "net.ipv4.icmp_ratemask", ...CONNTRACK_SYSCTLS];
+export const KNOWN_SYSCTLS = Object.keys(SYSCTL_DEFAULTS);
 
 const DEFAULT_POLICY: PolicyRule[] = [
   { priority: 0, not: false, table: 255, action: "lookup" },

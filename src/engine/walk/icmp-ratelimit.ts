@@ -14,6 +14,7 @@ import type { Packet } from "../model/packet.js";
 import type { NodeModel } from "../model/node.js";
 import type { StateStore } from "../ext/types.js";
 import { addrType } from "../route/addr-type.js";
+import { sysctlOf } from "../model/sysctls.js";
 
 const BURST_FACTOR = 6;
 const STORE_KEY = "icmp_send:peers";
@@ -26,8 +27,8 @@ interface Bucket {
 /** Undefined when the error may go out; else why it is not sent. */
 export function icmpRateLimited(node: NodeModel, store: StateStore, now: number, err: Packet): string | undefined {
   if (err.proto !== "icmp") return undefined;
-  const mask = Number(node.sysctl["net.ipv4.icmp_ratemask"] ?? 6168);
-  const timeout = Number(node.sysctl["net.ipv4.icmp_ratelimit"] ?? 1000);
+  const mask = Number(sysctlOf(node, "net.ipv4.icmp_ratemask"));
+  const timeout = Number(sysctlOf(node, "net.ipv4.icmp_ratelimit"));
   if (err.icmpType > 31 || !((mask >>> err.icmpType) & 1)) return undefined;
   if (err.icmpType === 3 && err.icmpCode === 4) return undefined; // path MTU discovery needs every one
   if (timeout <= 0 || addrType(node, err.dst) === "LOCAL") return undefined;

@@ -29,6 +29,7 @@ import { attachFor, icmpError, noAnswerTo, rejectReply } from "./reject-reply.js
 import { icmpRateLimited } from "./icmp-ratelimit.js";
 import { addrType } from "../route/addr-type.js";
 import { findInterface } from "../model/node.js";
+import { sysctlOf } from "../model/sysctls.js";
 
 export interface WalkOptions {
   /** Record rules that did not match (explain mode). */
@@ -196,7 +197,7 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
     return { kind: "delivered", iface: iif };
   }
   if (r.outcome !== "unicast") return unroutable(r);
-  if ((w.eng.node.sysctl["net.ipv4.ip_forward"] ?? "0") !== "1")
+  if (sysctlOf(w.eng.node, "net.ipv4.ip_forward") !== "1")
     return { kind: "not-forwarded", reason: "net.ipv4.ip_forward is 0: the packet is not for this node and forwarding is off" };
   if (w.pkt.ttl <= 1) {
     // Linux: ip_forward → icmp_send(ICMP_TIME_EXCEEDED, ICMP_EXC_TTL), before the FORWARD hook
@@ -229,9 +230,9 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
 function sourceCheck(w: Walk, iif: string): string | undefined {
   const node = w.eng.node;
   const src = w.pkt.src;
-  if (addrType(node, src) === "LOCAL" && (node.sysctl["net.ipv4.conf.all.accept_local"] ?? "0") === "0")
+  if (addrType(node, src) === "LOCAL" && sysctlOf(node, "net.ipv4.conf.all.accept_local") === "0")
     return `martian source ${formatIp(src)}: it is one of this node's own addresses, arriving on ${iif}`;
-  const mode = Math.max(Number(node.sysctl["net.ipv4.conf.all.rp_filter"] ?? "0"), Number(node.sysctl[`net.ipv4.conf.${iif}.rp_filter`] ?? "0"));
+  const mode = Math.max(Number(sysctlOf(node, "net.ipv4.conf.all.rp_filter")), Number(sysctlOf(node, `net.ipv4.conf.${iif}.rp_filter`)));
   if (mode === 0) return undefined;
   const back = routeLookup(node, { dst: src, src: w.pkt.dst, mark: w.pkt.mark });
   if (back.outcome !== "unicast" && back.outcome !== "local") return `rp_filter=${mode}: no route back to ${formatIp(src)}`;

@@ -11,27 +11,16 @@ import type { Command } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError } from "../words.js";
 import { KNOWN_SYSCTLS } from "../../sources/scenario-node.js";
-import { conntrackSysctlDefaults } from "../../engine/conntrack/table.js";
+import { sysctlOf } from "../../engine/model/sysctls.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { prefixFilter } from "../complete.js";
-
-/** The kernel's value of each setting the walk reads, when the node does not say. */
-const DEFAULTS: Record<string, string> = {
-  "net.ipv4.ip_forward": "0",
-  "net.ipv4.conf.all.rp_filter": "0",
-  "net.ipv4.conf.all.accept_local": "0",
-  "net.ipv4.icmp_ratelimit": "1000",
-  "net.ipv4.icmp_ratemask": "6168",
-  ...conntrackSysctlDefaults(),
-};
 
 function knownNames(s: Session): string[] {
   return [...KNOWN_SYSCTLS, ...s.engine.node.interfaces.map((i) => `net.ipv4.conf.${i.name}.rp_filter`)];
 }
 
 function valueOf(s: Session, name: string): { value: string; set: boolean } {
-  const v = s.engine.node.sysctl[name];
-  return v !== undefined ? { value: v.trim(), set: true } : { value: DEFAULTS[name] ?? "0", set: false };
+  return { value: sysctlOf(s.engine.node, name), set: s.engine.node.sysctl[name] !== undefined };
 }
 
 /** Sets a sysctl on the session's node (a copy: the loaded source's node object is never changed). */
