@@ -9,7 +9,7 @@ import { formatIp } from "../engine/model/ipv4.js";
 import { packetFlagNames } from "../engine/ext/match/tcp.js";
 import type { CtView } from "../engine/conntrack/entry.js";
 import { statusNames } from "../engine/conntrack/entry.js";
-import type { Fate } from "../engine/trace/events.js";
+import type { Fate, TraceEvent } from "../engine/trace/events.js";
 
 export function endpoint(ip: number, port: number, proto: string): string {
   return proto === "icmp" ? formatIp(ip) : `${formatIp(ip)}:${port}`;
@@ -63,4 +63,10 @@ export function describeSegment(p: Packet): string | undefined {
   const flags = p.tcpFlags;
   const seq = data ? `seq ${p.seq}:${(p.seq + data) >>> 0}` : `seq ${p.seq}`;
   return `${seq}${flags & TCP_FLAG_BIT.ACK ? ` ack ${p.ack}` : ""} win ${p.win}${p.wscale !== undefined ? ` wscale ${p.wscale}` : ""}${data ? ` (${data} bytes of data)` : ""}`;
+}
+
+/** A NAT event in words: a reply's destination rewrite undoes the connection's SNAT, its source rewrite the DNAT. */
+export function natEventText(e: Extract<TraceEvent, { kind: "nat" }>): string {
+  const what = e.dir === "REPLY" ? (e.manip === "DST" ? "un-SNAT (reply, from conntrack)" : "un-DNAT (reply, from conntrack)") : `${e.manip === "DST" ? "DNAT" : "SNAT"} ${e.how === "rule" ? "(new binding)" : "(from conntrack)"}`;
+  return `${e.hook} ${what}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`;
 }

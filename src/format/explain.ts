@@ -9,10 +9,10 @@
 import type { TraceEvent } from "../engine/trace/events.js";
 import { verdictText } from "./verdict.js";
 import { missesLine, missesRange } from "./misses.js";
-import { describeRoute } from "./route-line.js";
-import { formatIp } from "../engine/model/ipv4.js";
+import { routeEventText } from "./route-line.js";
+import { Sections, isChainEvent } from "./sections.js";
 import { formatCtEntry } from "./conntrack-line.js";
-import { describeCt, describePacket, fateText, stateOfPacket } from "./describe.js";
+import { describeCt, describePacket, fateText, natEventText, stateOfPacket } from "./describe.js";
 import { ruleKey, type WalkDisplay } from "../lang/command.js";
 
 /**
@@ -47,27 +47,42 @@ function ruleNumber(opts: ExplainOptions, table: string, chain: string, handle: 
 export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): ExplainLine[] {
   const out: ExplainLine[] = [];
   const say = (tone: ExplainTone, text: string) => out.push({ text, tone });
-  let hook = opts.from?.hook ?? "";
-  let table = opts.from?.table ?? "";
+  const at = new Sections(opts.from?.hook ?? "", opts.from?.table ?? "");
   const pad = (depth: number) => "    " + "  ".repeat(depth);
   for (const e of events) {
-    switch (e.kind) {
-      case "route": {
-        const q = e.query;
-        const what = e.why === "reroute" ? "reroute (destination/mark changed)" : e.why === "input" ? "routing decision" : "route";
-        const extra = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : q.src ? ` from ${formatIp(q.src)}` : "";
-        say("route", `  ${what}: ip route get ${formatIp(q.dst)}${extra}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`);
-        break;
+    if (isChainEvent(e)) {
+      const hookBefore = at.hook;
+      if (at.opens(e)) {
+        if (e.hook !== hookBefore) say("hook", `${e.hook}`);
+        say("table", `  ${e.table} ${e.hook}${e.traced || opts.tracing === false ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
       }
+      if (e.kind === "misses") {
+        say("miss", `${pad(e.depth)}${e.chain} ${missesRange(e)}  ${missesLine(e)}`);
+      } else if (e.kind === "nomatch") {
+        say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
+      } else if (e.kind === "rule") {
+        const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";
+        say(hidden ? "hidden" : "match", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
+        const v = e.verdict;
+        const meaning = (v.kind === "JUMP" || v.kind === "GOTO") && /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(v.chain) ? opts.decode?.(v.chain) : undefined;
+        if (meaning) say("jump-meaning", `${pad(e.depth)}  ⟶ ${meaning}`);
+      } else if (e.kind === "return") {
+        if (e.depth > 0) say("return", `${pad(e.depth)}${e.chain}: end of chain, return`);
+      } else say("policy", `${pad(0)}policy ${e.policy}`);
+      continue;
+    }
+    switch (e.kind) {
+      case "route":
+        say("route", `  ${routeEventText(e.why, e.query, e.result)}`);
+        break;
       case "ttl":
         say("route", `  forward: TTL ${e.from} → ${e.to}`);
         break;
       case "conntrack":
         // conntrack runs before the hook's first table when raw has no chain there: the hook starts here
-        if (e.hook !== hook) {
+        if (e.hook !== at.hook) {
           say("hook", e.hook);
-          hook = e.hook;
-          table = "";
+          at.reset(e.hook);
         }
         say("conntrack", `  ${e.hook} conntrack: ${e.created ? "new connection, " : ""}${describeCt(e.view)}`);
         break;
@@ -75,41 +90,13 @@ export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): E
         say("nat", `  ${e.hook} nat: skipped — ${e.reason}`);
         break;
       case "nat":
-        // a reply's destination rewrite undoes the connection's SNAT, its source rewrite the DNAT
-        const what = e.dir === "REPLY" ? (e.manip === "DST" ? "un-SNAT (reply, from conntrack)" : "un-DNAT (reply, from conntrack)") : `${e.manip === "DST" ? "DNAT" : "SNAT"} ${e.how === "rule" ? "(new binding)" : "(from conntrack)"}`;
-        say("nat", `  ${e.hook} ${what}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`);
+        say("nat", `  ${natEventText(e)}`);
         break;
       case "confirm":
         say("conntrack", `  ${e.hook} conntrack confirmed: ${formatCtEntry(e.entry, opts.now ?? e.entry.updated)}`);
         break;
       case "packet":
         break;
-      case "rule":
-      case "nomatch":
-      case "misses":
-      case "return":
-      case "policy": {
-        if (e.hook !== hook || e.table !== table) {
-          if (e.hook !== hook) say("hook", `${e.hook}`);
-          hook = e.hook;
-          table = e.table;
-          say("table", `  ${e.table} ${e.hook}${e.traced || opts.tracing === false ? "" : "   (not traced: no TRACE yet, xtables-monitor shows nothing here)"}`);
-        }
-        if (e.kind === "misses") {
-          say("miss", `${pad(e.depth)}${e.chain} ${missesRange(e)}  ${missesLine(e)}`);
-        } else if (e.kind === "nomatch") {
-          say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
-        } else if (e.kind === "rule") {
-          const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";
-          say(hidden ? "hidden" : "match", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);
-          const v = e.verdict;
-          const meaning = (v.kind === "JUMP" || v.kind === "GOTO") && /^KUBE-(SVC|SVL|EXT|FW|SEP)-/.test(v.chain) ? opts.decode?.(v.chain) : undefined;
-          if (meaning) say("jump-meaning", `${pad(e.depth)}  ⟶ ${meaning}`);
-        } else if (e.kind === "return") {
-          if (e.depth > 0) say("return", `${pad(e.depth)}${e.chain}: end of chain, return`);
-        } else say("policy", `${pad(0)}policy ${e.policy}`);
-        break;
-      }
       case "table-done":
         say("state", `    → state after ${e.table} ${e.hook}: ${stateOfPacket(e.pkt, e.outIf).join(", ")}`);
         break;

@@ -44,3 +44,10 @@ export function describeRoute(q: RouteQuery, r: RouteResult): string {
       return `RTNETLINK answers: Invalid argument`;
   }
 }
+
+/** What a routing event decided: "why: ip route get DST [from SRC iif IF] [mark M] → route". */
+export function routeEventText(why: "output" | "reroute" | "input", q: RouteQuery, r: RouteResult): string {
+  const what = why === "reroute" ? "reroute (destination/mark changed)" : why === "input" ? "routing decision" : "route";
+  const from = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : q.src ? ` from ${formatIp(q.src)}` : "";
+  return `${what}: ip route get ${formatIp(q.dst)}${from}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, r)}`;
+}

@@ -17,7 +17,7 @@ import { formatIp, parseIp } from "../engine/model/ipv4.js";
 import { describeCt, describePacket, describeSegment, endpoint, fateText } from "../format/describe.js";
 import type { Packet } from "../engine/model/packet.js";
 import { CT_STATES } from "../engine/conntrack/entry.js";
-import { describeRoute } from "../format/route-line.js";
+import { routeEventText } from "../format/route-line.js";
 
 export type QuestionKind = "sep" | "svc" | "dnat" | "mark" | "out-interface" | "drop" | "pod-source" | "fate" | "ctstate" | "segment";
 
@@ -210,13 +210,7 @@ function askMark(s: Session, events: TraceEvent[], input: number): Asked {
 
 /** The routing decisions of the walk, as explain mode words them. */
 function routeLines(events: TraceEvent[]): string[] {
-  return events.flatMap((e) => {
-    if (e.kind !== "route") return [];
-    const q = e.query;
-    const what = e.why === "reroute" ? "reroute (destination/mark changed)" : e.why === "input" ? "routing decision" : "route";
-    const from = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : q.src ? ` from ${formatIp(q.src)}` : "";
-    return [`${what}: ip route get ${formatIp(q.dst)}${from}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`];
-  });
+  return events.flatMap((e) => (e.kind === "route" ? [routeEventText(e.why, e.query, e.result)] : []));
 }
 
 /** Where DNAT sent the packet, when it did: the line that decides what routing looks up. */

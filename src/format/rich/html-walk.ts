@@ -12,10 +12,10 @@ import { ruleKey } from "../../lang/command.js";
 import { missesLine, missesRange } from "../misses.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { verdictText } from "../verdict.js";
-import { describeRoute } from "../route-line.js";
-import { formatIp } from "../../engine/model/ipv4.js";
+import { routeEventText } from "../route-line.js";
+import { Sections, isChainEvent } from "../sections.js";
 import { formatCtEntry } from "../conntrack-line.js";
-import { describeCt, describePacket, fateText } from "../describe.js";
+import { describeCt, describePacket, fateText, natEventText } from "../describe.js";
 import { esc } from "./escape.js";
 import { S } from "./html-style.js";
 
@@ -27,62 +27,49 @@ function wide(text: string, style: string, cls: string): string {
 }
 
 function walkRows(w: WalkDisplay, events: TraceEvent[], rows: string[]) {
-  let hook = "";
-  let table = "";
+  const at = new Sections();
   for (const e of events) {
+    if (isChainEvent(e)) {
+      if (at.opens(e)) {
+        const untraced = !e.traced && w.tracing;
+        rows.push(`<tr class="ktrace-section"><td colspan="${COLUMNS.length}" style="${S.section}">${esc(`${e.hook} · ${e.table}`)}${untraced ? `<span style="${S.badge}">not traced yet: xtables-monitor shows nothing here</span>` : ""}</td></tr>`);
+      }
+      const hidden = !e.traced && w.tracing && e.kind !== "return";
+      const indent = "&nbsp;&nbsp;".repeat(e.depth);
+      const cells = (num: string, mark: string, body: string, cls: string, style: string) =>
+        rows.push(
+          `<tr class="${cls}${hidden ? " ktrace-hidden" : ""}" style="${style}${hidden ? `;${S.hidden}` : ""}">` +
+            `<td style="${S.td}">${esc(e.hook)}</td><td style="${S.td}">${esc(e.table)}</td>` +
+            `<td style="${S.td};white-space:nowrap">${indent}${esc(e.chain)}</td><td style="${S.td}">${num}</td>` +
+            `<td style="${S.td};font-weight:bold">${mark}</td><td style="${S.td};${S.code}">${body}</td></tr>`,
+        );
+      if (e.kind === "rule") {
+        const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];
+        const v = e.verdict;
+        const meaning = v.kind === "JUMP" || v.kind === "GOTO" ? w.meanings[v.chain] : undefined;
+        const body =
+          `<code>${esc(`-A ${e.rule.chain} ${e.rule.text}`)}</code> → <b>${esc(verdictText(v) === "0xfffffffb" ? "RETURN" : verdictText(v))}</b>` +
+          (hidden ? `<span style="${S.badge}">hidden from the kernel trace (before TRACE)</span>` : "") +
+          (meaning ? `<div style="${S.note}">⟶ ${esc(meaning)}</div>` : "");
+        cells(n ? `#${n}` : "", "✓", body, "ktrace-rule ktrace-matched", S.matched);
+      } else if (e.kind === "misses") {
+        cells(esc(missesRange(e)), "✗", `${esc(missesLine(e).replace(/^✗ /, ""))}`, "ktrace-rule ktrace-missed ktrace-folded", S.missed);
+      } else if (e.kind === "nomatch") {
+        const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];
+        const body = `<code>${esc(`-A ${e.rule.chain} ${e.rule.text}`)}</code><div style="${S.note}">✗ <code>${esc(e.fail.clause)}</code> — ${esc(e.fail.why)}</div>`;
+        cells(n ? `#${n}` : "", "✗", body, "ktrace-rule ktrace-missed", S.missed);
+      } else if (e.kind === "return") {
+        if (e.depth > 0) cells("", "↩", esc(`end of ${e.chain}: back to the calling chain`), "ktrace-return", S.missed);
+      } else cells("", e.policy === "ACCEPT" ? "✓" : "✗", esc(`policy ${e.policy} (end of the base chain)`), "ktrace-policy", e.policy === "ACCEPT" ? S.matched : "color:#9b2c2c");
+      continue;
+    }
     switch (e.kind) {
-      case "rule":
-      case "nomatch":
-      case "misses":
-      case "return":
-      case "policy": {
-        if (e.hook !== hook || e.table !== table) {
-          hook = e.hook;
-          table = e.table;
-          const untraced = !e.traced && w.tracing;
-          rows.push(`<tr class="ktrace-section"><td colspan="${COLUMNS.length}" style="${S.section}">${esc(`${e.hook} · ${e.table}`)}${untraced ? `<span style="${S.badge}">not traced yet: xtables-monitor shows nothing here</span>` : ""}</td></tr>`);
-        }
-        const hidden = !e.traced && w.tracing && e.kind !== "return";
-        const indent = "&nbsp;&nbsp;".repeat(e.depth);
-        const cells = (num: string, mark: string, body: string, cls: string, style: string) =>
-          rows.push(
-            `<tr class="${cls}${hidden ? " ktrace-hidden" : ""}" style="${style}${hidden ? `;${S.hidden}` : ""}">` +
-              `<td style="${S.td}">${esc(e.hook)}</td><td style="${S.td}">${esc(e.table)}</td>` +
-              `<td style="${S.td};white-space:nowrap">${indent}${esc(e.chain)}</td><td style="${S.td}">${num}</td>` +
-              `<td style="${S.td};font-weight:bold">${mark}</td><td style="${S.td};${S.code}">${body}</td></tr>`,
-          );
-        if (e.kind === "rule") {
-          const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];
-          const v = e.verdict;
-          const meaning = v.kind === "JUMP" || v.kind === "GOTO" ? w.meanings[v.chain] : undefined;
-          const body =
-            `<code>${esc(`-A ${e.rule.chain} ${e.rule.text}`)}</code> → <b>${esc(verdictText(v) === "0xfffffffb" ? "RETURN" : verdictText(v))}</b>` +
-            (hidden ? `<span style="${S.badge}">hidden from the kernel trace (before TRACE)</span>` : "") +
-            (meaning ? `<div style="${S.note}">⟶ ${esc(meaning)}</div>` : "");
-          cells(n ? `#${n}` : "", "✓", body, "ktrace-rule ktrace-matched", S.matched);
-        } else if (e.kind === "misses") {
-          cells(esc(missesRange(e)), "✗", `${esc(missesLine(e).replace(/^✗ /, ""))}`, "ktrace-rule ktrace-missed ktrace-folded", S.missed);
-        } else if (e.kind === "nomatch") {
-          const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];
-          const body = `<code>${esc(`-A ${e.rule.chain} ${e.rule.text}`)}</code><div style="${S.note}">✗ <code>${esc(e.fail.clause)}</code> — ${esc(e.fail.why)}</div>`;
-          cells(n ? `#${n}` : "", "✗", body, "ktrace-rule ktrace-missed", S.missed);
-        } else if (e.kind === "return") {
-          if (e.depth > 0) cells("", "↩", esc(`end of ${e.chain}: back to the calling chain`), "ktrace-return", S.missed);
-        } else cells("", e.policy === "ACCEPT" ? "✓" : "✗", esc(`policy ${e.policy} (end of the base chain)`), "ktrace-policy", e.policy === "ACCEPT" ? S.matched : "color:#9b2c2c");
+      case "nat":
+        rows.push(wide(natEventText(e), S.nat, "ktrace-nat"));
         break;
-      }
-      case "nat": {
-        const what = e.dir === "REPLY" ? (e.manip === "DST" ? "un-SNAT (reply, from conntrack)" : "un-DNAT (reply, from conntrack)") : `${e.manip === "DST" ? "DNAT" : "SNAT"} ${e.how === "rule" ? "(new binding)" : "(from conntrack)"}`;
-        rows.push(wide(`${e.hook} ${what}: ${describePacket(e.from)} ⇒ ${describePacket(e.to)}`, S.nat, "ktrace-nat"));
+      case "route":
+        rows.push(wide(routeEventText(e.why, e.query, e.result), S.route, e.why === "reroute" ? "ktrace-route ktrace-reroute" : "ktrace-route"));
         break;
-      }
-      case "route": {
-        const q = e.query;
-        const what = e.why === "reroute" ? "reroute (destination or mark changed)" : e.why === "input" ? "routing decision" : "routing (output)";
-        const extra = q.iif ? ` from ${formatIp(q.src ?? 0)} iif ${q.iif}` : q.src ? ` from ${formatIp(q.src)}` : "";
-        rows.push(wide(`${what}: ip route get ${formatIp(q.dst)}${extra}${q.mark ? ` mark 0x${q.mark.toString(16)}` : ""} → ${describeRoute(q, e.result)}`, S.route, e.why === "reroute" ? "ktrace-route ktrace-reroute" : "ktrace-route"));
-        break;
-      }
       case "conntrack":
         rows.push(wide(`${e.hook} conntrack: ${e.created ? "new connection, " : ""}${describeCt(e.view)}`, S.ct, "ktrace-ct"));
         break;
@@ -104,16 +91,14 @@ function walkRows(w: WalkDisplay, events: TraceEvent[], rows: string[]) {
       case "spawned":
         rows.push(wide(`↳ ${e.reason} sends ${describePacket(e.pkt)} — its own walk:`, S.route, "ktrace-spawned"));
         walkRows(w, e.events, rows);
-        hook = "";
-        table = "";
+        at.reset();
         break;
       case "fate": {
         const f = e.fate;
         const ok = f.kind === "sent" || f.kind === "delivered";
         const as = ok ? ` as ${describePacket(e.pkt)}` : "";
         rows.push(wide(`${ok ? "✓" : "✗"} FATE: ${fateText(f)}${as}`, ok ? S.fateOk : S.fateBad, "ktrace-fate"));
-        hook = ""; // a next packet (connect) starts its own sections
-        table = "";
+        at.reset(); // a next packet (connect) starts its own sections
         break;
       }
       case "packet":

@@ -9,10 +9,10 @@
  */
 import { Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { randomClient, sendLine } from "./packets.js";
+import { NODE_IP, randomClient, sendLine, serviceDestination } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 
-const MARK_SOURCES = ["192.168.1.0/24", "10.42.0.0/16", "192.168.1.88/32", "10.42.135.128/26"];
+const MARK_SOURCES = ["192.168.1.0/24", "10.42.0.0/16", `${NODE_IP}/32`, "10.42.135.128/26"];
 
 const generate = (seed: number) =>
   generateWalked(
@@ -24,8 +24,7 @@ const generate = (seed: number) =>
         const cluster = randomCluster(d, { nodePorts: true });
         const svc = d.pick(cluster.services);
         const client = randomClient(d);
-        const viaNodePort = client.iif === "enp3s0" && svc.nodePort !== undefined && d.chance(0.5);
-        const dst = viaNodePort ? `192.168.1.88:${svc.nodePort}` : `${svc.clusterIP}:${svc.port}`;
+        const dst = serviceDestination(d, client, svc, 0.5);
         const setup: string[] = [];
         if (d.chance(0.6)) {
           const chain = client.iif ? "PREROUTING" : "OUTPUT";

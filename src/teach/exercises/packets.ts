@@ -8,6 +8,10 @@
 import type { Dice } from "./cluster.js";
 import type { Session } from "../../lang/session.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
+import type { ServiceSpec } from "./cluster.js";
+
+/** The exercise node's own address (the article's node, on the LAN behind enp3s0). */
+export const NODE_IP = "192.168.1.88";
 
 export interface Client {
   what: string;
@@ -27,8 +31,17 @@ export function randomClient(d: Dice, proto = "tcp"): Client {
     case 1:
       return { what: "a pod on this node (10.42.135.131); the packet arrives on its veth cali5c2e8d1a0b7", src: `${proto} 10.42.135.131:${sport}`, iif: "cali5c2e8d1a0b7" };
     default:
-      return { what: "a process on the node itself (192.168.1.88); the packet starts in OUTPUT", src: `${proto} 192.168.1.88:${sport}` };
+      return { what: `a process on the node itself (${NODE_IP}); the packet starts in OUTPUT`, src: `${proto} ${NODE_IP}:${sport}` };
   }
+}
+
+/**
+ * Where the client sends to reach the Service: a LAN client uses its NodePort on the node's
+ * address with chance `nodePortChance` (when it has one), anyone else its ClusterIP.
+ */
+export function serviceDestination(d: Dice, client: Client, svc: ServiceSpec, nodePortChance: number): string {
+  const viaNodePort = client.iif === "enp3s0" && svc.nodePort !== undefined && d.chance(nodePortChance);
+  return viaNodePort ? `${NODE_IP}:${svc.nodePort}` : `${svc.clusterIP}:${svc.port}`;
 }
 
 export function sendLine(c: Client, dst: string): string {

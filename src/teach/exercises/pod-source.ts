@@ -8,7 +8,7 @@
  */
 import { Dice, randomCluster } from "./cluster.js";
 import type { ExerciseGenerator } from "./exercise.js";
-import { drawLines, randomClient, sendLine } from "./packets.js";
+import { NODE_IP, drawLines, randomClient, sendLine, serviceDestination } from "./packets.js";
 import { chainsEntered, generateWalked, withAllEndpoints } from "./walked.js";
 import { must } from "./exercise.js";
 
@@ -22,8 +22,7 @@ const generate = (seed: number) =>
         const cluster = randomCluster(d, { local: true, nodePorts: true, services: d.between(1, 2) });
         const svc = d.pick(cluster.services);
         const client = randomClient(d);
-        const viaNodePort = client.iif === "enp3s0" && svc.nodePort !== undefined && d.chance(0.4);
-        const dst = viaNodePort ? `192.168.1.88:${svc.nodePort}` : `${svc.clusterIP}:${svc.port}`;
+        const dst = serviceDestination(d, client, svc, 0.4);
         return { scene: { cluster, name: `exercise-pod-source-${seed}`, setup: [], packet: sendLine(client, dst), walkSeed: seed }, who: client.what };
       },
       chains: (s, events) => withAllEndpoints(s, chainsEntered(events, (e) => e.table === "nat")),
@@ -40,7 +39,7 @@ const generate = (seed: number) =>
       },
       candidates(s, asked) {
         const client = /^send \S+ (\d+\.\d+\.\d+\.\d+)/.exec(s.sent[0]!.label)?.[1];
-        const set = new Set([client ?? "", "192.168.1.88", "10.42.135.130", asked.expected].filter(Boolean));
+        const set = new Set([client ?? "", NODE_IP, "10.42.135.130", asked.expected].filter(Boolean));
         return [...set].sort();
       },
       endpointMatters: true,
