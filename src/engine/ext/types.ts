@@ -88,6 +88,7 @@ export interface TargetEnv extends MatchEnv {
   notrack(): void;
   setZone(zone: number): void;
   reject(kind: string): void;
+  /** Write a log line: LOG the kernel log line (log-line.ts), NFLOG its group and prefix. */
   log(kind: string, text: string): void;
 }
 

@@ -371,7 +371,7 @@ function targetEnvOf(w: Walk, env: ChainWalkEnv, matchEnv: MatchEnv, hook: Hook,
       else spawn(w, answer, `REJECT --reject-with ${kind}`);
     },
     log(target, text) {
-      w.events.push({ kind: "log", hook, table, target, text: `${text}IN=${inIf ?? ""} OUT=${outIf ?? ""} SRC=${formatIp(w.pkt.src)} DST=${formatIp(w.pkt.dst)}` });
+      w.events.push({ kind: "log", hook, table, target, text });
     },
   };
 }

@@ -2,11 +2,12 @@
  * -j LOG: write a kernel log line and continue.
  *
  * Why: the classic way to see a packet; ktrace emits the line as a `log` event in the
- * `IN= OUT= SRC= ...` shape the kernel uses. Linux: nf_log_syslog.c.
+ * kernel's words (log-line.ts). Linux: xt_LOG.c, nf_log_syslog.c.
  */
 import type { TargetModule, BuildCtx, OptionUse } from "../types.js";
 import { saveString } from "../../parse/tokenize.js";
 import { arg, uintArg, uniqueUses } from "../util.js";
+import { logLine } from "./log-line.js";
 
 interface LogData {
   prefix?: string;
@@ -56,7 +57,13 @@ const LOG: TargetModule<LogData> = {
     return `LOG flags ${flags} level ${d.level}${d.prefix !== undefined ? ` prefix "${d.prefix}"` : ""}`;
   },
   apply(d, env) {
-    env.log("LOG", d.prefix ?? "");
+    const line = logLine(env.pkt, env.inIf, env.outIf, {
+      prefix: d.prefix ?? "",
+      tcpSequence: d.flags.includes("log-tcp-sequence"),
+      uid: d.flags.includes("log-uid"),
+      macDecode: d.flags.includes("log-macdecode"),
+    });
+    env.log("LOG", line);
     return "continue";
   },
 };
