@@ -15,28 +15,76 @@ import { didYouMean } from "./errors.js";
 import { TARGETS } from "../ext/registry.js";
 
 /**
+ * A rule read from a file or typed. Its text — the rule as iptables-save prints it — is worked out
+ * the first time something shows it: a 400,000-rule node loads without printing every rule, and
+ * most of them are never shown.
+ */
+class ParsedRule implements Rule {
+  table: Rule["table"];
+  chain: string;
+  handle: number;
+  src: Rule["src"];
+  dst: Rule["dst"];
+  iif: Rule["iif"];
+  oif: Rule["oif"];
+  proto: Rule["proto"];
+  frag: Rule["frag"];
+  matches: Rule["matches"];
+  target: Rule["target"];
+  counters: Rule["counters"];
+  /** where it came from, kept as two fields (an object a rule is 32 bytes on a 400,000-rule node) */
+  #file: string;
+  #line: number;
+  /** the canonical text once known; before that, the words as the file has them (or undefined) */
+  #text: string | undefined;
+  #known = false;
+
+  constructor(draft: RuleDraft, chainName: string, handle: number, origin: Rule["origin"], written: string | undefined) {
+    this.table = draft.table;
+    this.chain = chainName;
+    this.handle = handle;
+    this.src = draft.src;
+    this.dst = draft.dst;
+    this.iif = draft.iif;
+    this.oif = draft.oif;
+    this.proto = draft.proto;
+    this.frag = draft.frag;
+    this.matches = draft.matches;
+    this.target = draft.target;
+    this.#file = origin.file;
+    this.#line = origin.line;
+    this.counters = draft.counters;
+    this.#text = written;
+  }
+
+  get origin(): Rule["origin"] {
+    return { file: this.#file, line: this.#line };
+  }
+
+  get text(): string {
+    if (!this.#known) {
+      const saved = saveRuleText(this);
+      // the line as written, when it is already what iptables-save writes: a slice of the file, not a copy
+      this.#text = this.#text === saved ? this.#text : saved;
+      this.#known = true;
+    }
+    return this.#text!;
+  }
+
+  /** As JSON, the rule is the plain data it stands for, text included. */
+  toJSON(): Rule {
+    const { table, chain, handle, src, dst, iif, oif, proto, frag, matches, target, counters } = this;
+    return { table, chain, handle, src, dst, iif, oif, proto, frag, matches, target, text: this.text, origin: this.origin, counters };
+  }
+}
+
+/**
  * The rule a draft describes, with its handle and where it came from. `written`: the words as
  * the file has them, used as the rule's text when they are exactly what iptables-save writes.
  */
 export function ruleFromDraft(draft: RuleDraft, chain: Chain, handle: number, origin = draft.origin, written?: string): Rule {
-  const text = saveRuleText(draft);
-  return {
-    table: draft.table,
-    // the chain's own name string (every later lookup compares one string object with itself)
-    chain: chain.name,
-    handle,
-    src: draft.src,
-    dst: draft.dst,
-    iif: draft.iif,
-    oif: draft.oif,
-    proto: draft.proto,
-    frag: draft.frag,
-    matches: draft.matches,
-    target: draft.target,
-    text: written === text ? written : text,
-    origin,
-    counters: draft.counters,
-  };
+  // the chain's own name string (every later lookup compares one string object with itself)
+  return new ParsedRule(draft, chain.name, handle, origin, written);
 }
 
 /** What is wrong with a jump or goto to `name` in this table, if anything. */

@@ -365,6 +365,8 @@ function commitTable(cur: PendingTable, file: string) {
     }
   }
   validatePaths(cur, file);
+  // a chain's array grew by pushes, with room to spare: keep it exactly as long as its rules
+  for (const c of table.chains.values()) if (c.rules.length > 0) c.rules = c.rules.slice();
 }
 
 export interface Violation {

@@ -38,5 +38,11 @@ describe("-j DNAT", () => {
       } } },
     { name: "refused in a user chain reached from POSTROUTING", table: "nat", chain: "SVC", via: "POSTROUTING", rule: "-j DNAT --to-destination 10.42.54.194", packet: LOCAL,
       expect: { loadError: /DNAT is not allowed in the POSTROUTING hook/ } },
+    // iptables v1.8.9 messages, measured with `iptables -t nat -A OUTPUT -p tcp -j DNAT --to-destination …`
+    { name: "a range with a second dash: the upper half is not an address", table: "nat", chain: "OUTPUT", rule: "-p tcp -j DNAT --to-destination 1.1.1.1-2.2.2.2-3.3.3.3", packet: LOCAL,
+      expect: { loadError: /Bad IP address "2\.2\.2\.2-3\.3\.3\.3"/ } },
+    { name: "a range with an empty upper half", table: "nat", chain: "OUTPUT", rule: "-p tcp -j DNAT --to-destination 1.1.1.1-:80", packet: LOCAL, expect: { loadError: /Bad IP address ""/ } },
+    { name: "a port range with a second dash", table: "nat", chain: "OUTPUT", rule: "-p tcp -j DNAT --to-destination 1.1.1.1-2.2.2.2:80-90-100", packet: LOCAL,
+      expect: { loadError: /Garbage after port range: `-100'/ } },
   ]);
 });

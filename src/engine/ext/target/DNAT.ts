@@ -24,10 +24,9 @@ const DNAT: TargetModule<NatRange> = {
     const m = uniqueUses(uses, ctx);
     const to = m.get("to-destination");
     if (!to) ctx.reject("DNAT: option \"--to-destination\" must be specified");
+    // one literal with every field: a kube-proxy node keeps one of these per endpoint
     const r = parseNatTo(to, ctx, ruleHasPorts(ctx));
-    r.random = m.has("random");
-    r.persistent = m.has("persistent");
-    return r;
+    return { minIp: r.minIp, maxIp: r.maxIp, minPort: r.minPort, maxPort: r.maxPort, random: m.has("random"), persistent: m.has("persistent") };
   },
   save: (r) => `--to-destination ${formatNatTo(r)}${natFlags(r, ["random", "persistent"])}`,
   list: (r) => `to:${formatNatTo(r)}${listNatFlags(r)}`,

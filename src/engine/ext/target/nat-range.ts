@@ -12,29 +12,45 @@ export function parseNatTo(u: OptionUse, ctx: BuildCtx, allowPorts: boolean): Na
   const text = arg(u, ctx);
   const colon = text.indexOf(":");
   const ipPart = colon < 0 ? text : text.slice(0, colon);
-  const portPart = colon < 0 ? undefined : text.slice(colon + 1);
-  const r: NatRange = {};
+  let minIp: number | undefined;
+  let maxIp: number | undefined;
   if (ipPart) {
-    const [a, b] = ipPart.split("-");
-    const minIp = parseIp(a ?? "");
-    const maxIp = b === undefined ? minIp : parseIp(b);
-    if (minIp === undefined || maxIp === undefined) ctx.fail(u.argTokens[0] ?? u.token, `Bad IP address "${ipPart}"`);
-    r.minIp = minIp;
-    r.maxIp = maxIp;
+    // iptables names the half it could not read (measured: "1.1.1.1-2.2.2.2-3.3.3.3" is
+    // Bad IP address "2.2.2.2-3.3.3.3", "1.1.1.1-" is Bad IP address "")
+    const dash = ipPart.indexOf("-");
+    const low = dash < 0 ? ipPart : ipPart.slice(0, dash);
+    const high = dash < 0 ? low : ipPart.slice(dash + 1);
+    minIp = parseIp(low);
+    maxIp = dash < 0 ? minIp : parseIp(high);
+    if (minIp === undefined || maxIp === undefined) ctx.fail(u.argTokens[0] ?? u.token, `Bad IP address "${minIp === undefined ? low : high}"`);
   }
-  if (portPart !== undefined) {
-    if (!allowPorts) ctx.fail(u.argTokens[0] ?? u.token, "Need TCP, UDP, SCTP or DCCP with port specification");
-    Object.assign(r, parsePortsOnly(portPart, u, ctx));
+  if (colon < 0) return ipPart ? { minIp, maxIp } : {};
+  if (!allowPorts) ctx.fail(u.argTokens[0] ?? u.token, "Need TCP, UDP, SCTP or DCCP with port specification");
+  const ports = parsePortsOnly(text.slice(colon + 1), u, ctx);
+  return ipPart ? { minIp, maxIp, minPort: ports.minPort, maxPort: ports.maxPort } : ports;
+}
+
+/** A port number of one or more digits, up to 65535; -1 for anything else (a missing or empty part too). */
+function portNumber(text: string | undefined): number {
+  if (!text) return -1;
+  let v = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return -1;
+    v = v * 10 + c - 48;
+    if (v > 65535) return -1;
   }
-  return r;
+  return v;
 }
 
 export function parsePortsOnly(text: string, u: OptionUse, ctx: BuildCtx): NatRange {
-  const [a, b] = text.split("-");
-  const minPort = Number(a);
-  const maxPort = b === undefined ? minPort : Number(b);
-  if (!/^\d+$/.test(a ?? "") || (b !== undefined && !/^\d+$/.test(b)) || minPort > 65535 || maxPort > 65535 || minPort > maxPort)
-    ctx.fail(u.argTokens[0] ?? u.token, `Port "${text}" not valid`);
+  const dash = text.indexOf("-");
+  const second = dash < 0 ? -1 : text.indexOf("-", dash + 1);
+  // measured: "80-90-100" is refused with "Garbage after port range: `-100'"
+  if (second >= 0) ctx.fail(u.argTokens[0] ?? u.token, `Garbage after port range: \`${text.slice(second)}'`);
+  const minPort = portNumber(dash < 0 ? text : text.slice(0, dash));
+  const maxPort = dash < 0 ? minPort : portNumber(text.slice(dash + 1));
+  if (minPort < 0 || maxPort < 0 || minPort > maxPort) ctx.fail(u.argTokens[0] ?? u.token, `Port "${text}" not valid`);
   return { minPort, maxPort };
 }
 
