@@ -17,7 +17,7 @@ import { CommandError } from "./words.js";
 import type { TraceEvent } from "../engine/trace/events.js";
 import type { Chain, Rule } from "../engine/model/ruleset.js";
 import { Stepper, type Breakpoint } from "./stepper.js";
-import { decodeFromRuleset, type ChainNames } from "../sources/k8s/index.js";
+import { RulesetNames, type ChainNames } from "../sources/k8s/index.js";
 import type { PendingQuestion } from "../teach/pending.js";
 import type { LessonMode } from "../teach/lesson-mode.js";
 import { findInterface } from "../engine/model/node.js";
@@ -96,7 +96,7 @@ export class Session {
 
   /** What KUBE-* chains are: from the generator, else learned from kube-proxy's comments. */
   get names(): ChainNames {
-    this.decoded ??= this.source.names ?? decodeFromRuleset(this.engine.ruleset);
+    this.decoded ??= this.source.names ?? new RulesetNames(this.engine.ruleset);
     return this.decoded;
   }
 

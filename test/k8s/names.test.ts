@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { ARTICLE_RULES } from "../../src/sources/canned/article-rules.js";
-import { decodeFromRules, decodeFromRuleset, generateFromYaml } from "../../src/sources/k8s/index.js";
+import { RulesetNames, decodeFromRules, decodeFromRuleset, generateFromYaml } from "../../src/sources/k8s/index.js";
 import { parseRuleset } from "../../src/engine/parse/ruleset-parser.js";
 import { endpointChain, portChains, savedProbability, servicePortName } from "../../src/sources/k8s/names.js";
 
@@ -105,5 +105,26 @@ describe("decoding", () => {
       expect(chains.length, label).toBeGreaterThan(5);
       for (const chain of chains) expect(fromRules.decode(chain), `${label} ${chain}`).toBe(fromText.decode(chain));
     }
+  });
+
+  it("decoding chain by chain, when asked, gives what decoding the whole ruleset gives (kube-proxy rulesets, comments dropped too)", () => {
+    const generated = generateFromYaml(PODINFO, "podinfo.yaml").rules;
+    // large-cluster mode drops the comments on KUBE-SVC rules: their names come from the jumps to them
+    const noSvcComments = generated.replace(/^(-A KUBE-SVC-\S+ .*?)-m comment --comment (?:"[^"]*"|\S+) /gm, "$1");
+    // and with no comment in a chain nor on its callers, from anywhere in the ruleset
+    const bare = ARTICLE_RULES.replace(/^(-A KUBE-(?:SERVICES|SVC-)\S* .*?)-m comment --comment (?:"[^"]*"|\S+) /gm, "$1");
+    expect(noSvcComments).not.toBe(generated);
+    expect(bare).not.toBe(ARTICLE_RULES);
+    let decoded = 0;
+    for (const [label, text] of [["article", ARTICLE_RULES], ["generated", generated], ["no KUBE-SVC comments", noSvcComments], ["bare", bare]] as const) {
+      const rs = parseRuleset(text, { file: label });
+      const whole = decodeFromRuleset(rs);
+      const lazy = new RulesetNames(rs);
+      for (const chain of [...text.match(/^:\S+/gm)!.map((c) => c.slice(1)), "KUBE-SVC-AAAAAAAAAAAAAAAA", "cali-INPUT"]) {
+        expect(lazy.decode(chain), `${label} ${chain}`).toBe(whole.decode(chain));
+        if (whole.decode(chain)) decoded++;
+      }
+    }
+    expect(decoded).toBeGreaterThan(40);
   });
 });

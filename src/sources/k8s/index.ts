@@ -10,10 +10,10 @@
  */
 import { addCni, type Cni } from "./cni.js";
 import { K8sInputError, isIPv4, readObjects } from "./input.js";
-import { decodeFromRules, decodeFromRuleset, type ChainNames } from "./names.js";
+import { RulesetNames, decodeFromRules, decodeFromRuleset, type ChainNames } from "./names.js";
 import { syncProxyRules } from "./proxier.js";
 
-export { K8sInputError, decodeFromRules, decodeFromRuleset };
+export { K8sInputError, RulesetNames, decodeFromRules, decodeFromRuleset };
 export type { ChainNames };
 
 export interface K8sOptions {
