@@ -20,8 +20,17 @@ export function missesRange(e: Misses): string {
   return e.rules.length === 1 ? `#${e.first}` : `#${e.first}–#${last}`;
 }
 
+/** A run's reasons, once worked out: a walk's events never change, and stepping shows the run again and again. */
+const whyOfRun = new WeakMap<Misses, string>();
+
 /** Why they missed, grouped by the clause each fails on, biggest group first. */
 export function missesWhy(e: Misses): string {
+  let why = whyOfRun.get(e);
+  if (why === undefined) whyOfRun.set(e, (why = groupedWhy(e)));
+  return why;
+}
+
+function groupedWhy(e: Misses): string {
   // grouped by the failing option; the words of only the first two reasons of each are built
   const groups = new Map<string, { n: number; why: string[] }>();
   for (const m of expandMisses(e)) {
