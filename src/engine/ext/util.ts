@@ -4,10 +4,29 @@
  * Why: iptables accepts "0x10", "16" and "0x10/0xff" in the same places and prints them back one
  * canonical way; doing that in one place keeps every module's save() byte-identical.
  */
-import type { BuildCtx, OptionUse } from "./types.js";
+import type { BuildCtx, MatchFail, OptionUse } from "./types.js";
 import { parseCidr, type Cidr } from "../model/ipv4.js";
 
 export const hex = (n: number) => `0x${(n >>> 0).toString(16)}`;
+
+/**
+ * A miss put into words only when someone reads it: `stats` and the trace never do, and a walk
+ * tests thousands of rules. `words` must use values taken when the rule was tested (the packet
+ * changes as it goes on).
+ */
+export class Missed implements MatchFail {
+  #words?: readonly [clause: string, why: string];
+  constructor(private readonly words: () => readonly [clause: string, why: string]) {}
+  get clause(): string {
+    return (this.#words ??= this.words())[0];
+  }
+  get why(): string {
+    return (this.#words ??= this.words())[1];
+  }
+  toJSON(): MatchFail {
+    return { clause: this.clause, why: this.why };
+  }
+}
 
 export function arg(u: OptionUse, ctx: BuildCtx, i = 0): string {
   const a = u.args[i];

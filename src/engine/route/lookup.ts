@@ -7,7 +7,7 @@
  * Linux: fib_rules_lookup -> fib_table_lookup; inet_select_addr for the source.
  */
 import { inCidr, prefixToMask, type Ip } from "../model/ipv4.js";
-import type { Interface, NodeModel, PolicyRule, Route } from "../model/node.js";
+import type { NodeModel, PolicyRule, Route } from "../model/node.js";
 import { findInterface } from "../model/node.js";
 
 export interface RouteQuery {
@@ -68,18 +68,20 @@ function tableLookup(node: NodeModel, table: number, q: RouteQuery): Route | und
 
 /** Linux: inet_select_addr — an address of `dev` on the same subnet as `near`, else its primary. */
 export function selectSource(node: NodeModel, devName: string | undefined, near: Ip): Ip | undefined {
+  // (loops, not filter/find: MASQUERADE asks this for every new connection a `stats` run makes)
   const dev = findInterface(node, devName);
-  const global = (i: Interface) => i.addrs.filter((a) => a.scope !== "host");
   if (dev) {
-    const addrs = global(dev);
-    const same = addrs.find((a) => inCidr(near, { addr: a.ip, mask: prefixMask(a.prefix), prefix: a.prefix }));
-    if (same) return same.ip;
-    if (addrs[0]) return addrs[0].ip;
+    let first: Ip | undefined;
+    for (const a of dev.addrs) {
+      if (a.scope === "host") continue;
+      if (inCidr(near, { addr: a.ip, mask: prefixMask(a.prefix), prefix: a.prefix })) return a.ip;
+      first ??= a.ip;
+    }
+    if (first !== undefined) return first;
   }
   for (const i of node.interfaces) {
     if (i.name === "lo") continue;
-    const a = global(i).find((x) => x.scope === "global");
-    if (a) return a.ip;
+    for (const a of i.addrs) if (a.scope === "global") return a.ip;
   }
   return undefined;
 }

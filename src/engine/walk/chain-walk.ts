@@ -31,6 +31,8 @@ export interface ChainWalkEnv {
   outIf?: string;
   events: TraceEvent[];
   collectMisses: boolean;
+  /** Record only what decides (a lean walk): no copy of the packet after each non-terminal target. */
+  lean?: boolean;
   /** Skip rules the dispatch index proves the packet misses, in chains of at least this many rules; false: test every rule (the reference walk). */
   dispatchMinRules: number | false;
   matchEnv: MatchEnv;
@@ -153,7 +155,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     // event of a base-chain call carries the packet dump, so a MARK rule shows its own mark and
     // a REJECT's answer is traced before the rejected packet's PACKET line (measured)
     dump();
-    const after = t?.kind === "ext" && result === "continue" ? clonePacket(pkt) : undefined;
+    const after = t?.kind === "ext" && result === "continue" && !env.lean ? clonePacket(pkt) : undefined;
     events.push({ kind: "rule", rule, verdict, after, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
     if (result === "continue") continue;
     if (result === "accept" || result === "drop") {

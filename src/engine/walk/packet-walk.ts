@@ -335,7 +335,7 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
 function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | undefined, table: TableName): ChainWalkEnv {
   const matchEnv: MatchEnv = { pkt: w.pkt, hook, table, ct: w.ct, node: w.eng.node, rng: w.eng.rng, now: w.eng.now, store: w.eng.store };
   const env: ChainWalkEnv = {
-    hook, pkt: w.pkt, inIf, outIf, events: w.events, collectMisses: w.opts.collectMisses ?? true, dispatchMinRules: w.opts.dispatchMinRules ?? DISPATCH_MIN_RULES, matchEnv,
+    hook, pkt: w.pkt, inIf, outIf, events: w.events, collectMisses: w.opts.collectMisses ?? true, lean: w.opts.lean, dispatchMinRules: w.opts.dispatchMinRules ?? DISPATCH_MIN_RULES, matchEnv,
     makeTargetEnv: () => targetEnvOf(w, env, matchEnv, hook, inIf, outIf, table),
   };
   return env;

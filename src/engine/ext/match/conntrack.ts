@@ -9,7 +9,7 @@
 import type { BuildCtx, MatchFail, MatchModule, OptionUse } from "../types.js";
 import { CT_STATUS, secondsLeft, type CtTuple } from "../../conntrack/entry.js";
 import { formatCidr, formatIp, inCidr, parseIp, type Cidr } from "../../model/ipv4.js";
-import { arg, bang, cidrArg, formatPortRange, inRange, parseUint, portRangeArg, uniqueUses, type PortRange } from "../util.js";
+import { Missed, arg, bang, cidrArg, formatPortRange, inRange, parseUint, portRangeArg, uniqueUses, type PortRange } from "../util.js";
 import { PROTO_NUM } from "../../model/packet.js";
 
 export const STATE_BITS: [string, number][] = [
@@ -182,8 +182,8 @@ const conntrack: MatchModule<CtData> = {
       const bits = packetStateBits(env);
       const ok = (bits & d.state.bits) !== 0;
       if (ok === d.state.neg) {
-        const names = formatBits(bits, STATE_BITS);
-        return { clause: `${bang(d.state.neg)}--ctstate ${formatBits(d.state.bits, STATE_BITS)}`, why: `ctstate is ${names}` };
+        const state = d.state;
+        return new Missed(() => [`${bang(state.neg)}--ctstate ${formatBits(state.bits, STATE_BITS)}`, `ctstate is ${formatBits(bits, STATE_BITS)}`]);
       }
     }
     const e = ct?.entry;

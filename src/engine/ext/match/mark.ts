@@ -5,7 +5,7 @@
  * verdicts in 0xf0000 bits. Linux: xt_mark.c mark_mt: (skb->mark & mask) == mark.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
-import { bang, hex, parseValueMask, uniqueUses } from "../util.js";
+import { Missed, bang, hex, parseValueMask, uniqueUses } from "../util.js";
 
 export interface MarkData {
   value: number;
@@ -31,8 +31,9 @@ const mark: MatchModule<MarkData> = {
   save: (d) => `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`,
   list: (d) => `mark match ${bang(d.neg)}${formatMarkMask(d.value, d.mask)}`,
   test(d, { pkt }) {
-    const ok = ((pkt.mark & d.mask) >>> 0) === d.value;
-    return ok !== d.neg ? null : { clause: `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`, why: `mark is ${hex(pkt.mark)}` };
+    const m = pkt.mark;
+    const ok = ((m & d.mask) >>> 0) === d.value;
+    return ok !== d.neg ? null : new Missed(() => [`${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`, `mark is ${hex(m)}`]);
   },
 };
 export default mark;

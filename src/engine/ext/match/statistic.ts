@@ -6,7 +6,7 @@
  * 1/3 reads 0.33333333349. Linux: xt_statistic.c — (get_random_u32() & 0x7FFFFFFF) < probability.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
-import { arg, bang, uintArg, uniqueUses } from "../util.js";
+import { Missed, arg, bang, uintArg, uniqueUses } from "../util.js";
 
 type StatData =
   | { mode: "random"; probability: number; neg: boolean }
@@ -71,7 +71,7 @@ const statistic: MatchModule<StatData> = {
     if (d.mode === "random") {
       const draw = env.rng.u32() & 0x7fffffff;
       const ok = draw < d.probability;
-      return ok !== d.neg ? null : { clause: `--probability ${printProbability(d.probability)}`, why: `random draw ${(draw / 0x80000000).toFixed(4)} ≥ ${printProbability(d.probability)}` };
+      return ok !== d.neg ? null : new Missed(() => [`--probability ${printProbability(d.probability)}`, `random draw ${(draw / 0x80000000).toFixed(4)} ≥ ${printProbability(d.probability)}`]);
     }
     // Linux: userspace stores every-1 and starts the counter at every-1-packet; the kernel
     // counts up and matches when it wraps to 0 — so packets packet, packet+every, ... match
