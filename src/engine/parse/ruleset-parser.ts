@@ -454,8 +454,9 @@ const HOOK_BITS: Hook[] = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUT
  */
 export function provablyValid(table: Table): boolean {
   const chains = [...table.chains.values()];
-  const number = new Map<Chain, number>();
-  chains.forEach((c, i) => number.set(c, i));
+  // by name: a jump's chain is the chain's own name string (interned at COMMIT), one lookup a jump
+  const number = new Map<string, number>();
+  chains.forEach((c, i) => number.set(c.name, i));
   const jumps: number[][] = [];
   const restricted: boolean[] = [];
   for (const c of chains) {
@@ -463,9 +464,9 @@ export function provablyValid(table: Table): boolean {
     let r = false;
     for (const rule of c.rules) {
       const t = rule.target;
-      if (t?.kind === "jump" || t?.kind === "goto") out.push(number.get(table.chains.get(t.chain)!)!);
+      if (t?.kind === "jump" || t?.kind === "goto") out.push(number.get(t.chain)!);
       else if (t?.kind === "ext" && (t.module.hooks || t.module.allowedIn)) r = true;
-      if (!r && rule.matches.some((m) => m.module.allowedIn)) r = true;
+      if (!r) for (const m of rule.matches) if (m.module.allowedIn) r = true;
     }
     jumps.push(out);
     restricted.push(r);
