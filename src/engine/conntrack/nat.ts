@@ -21,11 +21,11 @@ export function natInitialized(e: CtEntry, manip: Manip): boolean {
 /** A small deterministic hash for picking inside address ranges (the kernel uses jhash). */
 function tupleHash(t: CtTuple): number {
   let h = 2166136261;
-  for (const v of [t.src, t.dst, t.sport, t.dport]) {
-    h ^= v >>> 0;
-    h = Math.imul(h, 16777619) >>> 0;
-  }
-  return h >>> 0;
+  h = Math.imul(h ^ (t.src >>> 0), 16777619) >>> 0;
+  h = Math.imul(h ^ (t.dst >>> 0), 16777619) >>> 0;
+  h = Math.imul(h ^ (t.sport >>> 0), 16777619) >>> 0;
+  h = Math.imul(h ^ (t.dport >>> 0), 16777619) >>> 0;
+  return h;
 }
 
 /**

@@ -95,6 +95,15 @@ export function routeLookup(node: NodeModel, q: RouteQuery): RouteResult {
   return r;
 }
 
+/** The policy rules in the order the kernel reads them, sorted once per list (a walk looks routes up several times). */
+const sortedRules = new WeakMap<readonly PolicyRule[], { length: number; sorted: PolicyRule[] }>();
+function byPriority(rules: readonly PolicyRule[]): PolicyRule[] {
+  let s = sortedRules.get(rules);
+  // (a list that grew since, as a scenario file builds it, is sorted again)
+  if (!s || s.length !== rules.length) sortedRules.set(rules, (s = { length: rules.length, sorted: rules.slice().sort((a, b) => a.priority - b.priority) }));
+  return s.sorted;
+}
+
 function lookup(node: NodeModel, q: RouteQuery): RouteResult {
   // Linux: ip_route_input_slow delivers the limited broadcast locally before any table is read
   if (q.dst === 0xffffffff && q.iif !== undefined && q.iif !== "lo") return { outcome: "broadcast", dev: q.iif, src: q.src };
@@ -102,7 +111,7 @@ function lookup(node: NodeModel, q: RouteQuery): RouteResult {
   // without multicast routing any other group is refused (EINVAL) and the packet dropped
   if (q.dst >>> 28 === 0xe && q.iif !== undefined && q.iif !== "lo")
     return q.dst === ALL_SYSTEMS ? { outcome: "multicast", dev: q.iif, src: q.src } : { outcome: "mc-not-joined", dev: q.iif };
-  const rules = (node.rules.length ? node.rules : DEFAULT_POLICY_RULES).slice().sort((a, b) => a.priority - b.priority);
+  const rules = byPriority(node.rules.length ? node.rules : DEFAULT_POLICY_RULES);
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     if (!ruleMatches(rule, q)) continue;

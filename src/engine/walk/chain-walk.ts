@@ -31,7 +31,7 @@ export interface ChainWalkEnv {
   outIf?: string;
   events: TraceEvent[];
   collectMisses: boolean;
-  /** Record only what decides (a lean walk): no copy of the packet after each non-terminal target. */
+  /** Record only what decides (a lean walk): no chain ends or policies, no copy of the packet after a non-terminal target. */
   lean?: boolean;
   /** Skip rules the dispatch index proves the packet misses, in chains of at least this many rules; false: test every rule (the reference walk). */
   dispatchMinRules: number | false;
@@ -108,13 +108,15 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       // end of chain
       if (stack.length === 0) {
         dump();
-        events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: 0, traced: pkt.nfTrace });
         const policy = base.policy ?? "ACCEPT";
-        events.push({ kind: "policy", policy, hook, table: tname, chain: base.name, depth: 0, traced: pkt.nfTrace });
+        if (!env.lean) {
+          events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: 0, traced: pkt.nfTrace });
+          events.push({ kind: "policy", policy, hook, table: tname, chain: base.name, depth: 0, traced: pkt.nfTrace });
+        }
         return { verdict: policy, chain: base.name };
       }
       dump();
-      events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
+      if (!env.lean) events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
       frame = stack.pop()!;
       continue;
     }
