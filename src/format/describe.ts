@@ -4,9 +4,8 @@
  * Why: explain mode, `show state`, the REPL status line and lessons describe the same things and
  * must say them the same way.
  */
-import { TCP_FLAG_BIT, tcpDataLength, type Packet } from "../engine/model/packet.js";
+import { TCP_FLAG_BIT, packetFlagNames, tcpDataLength, type Packet } from "../engine/model/packet.js";
 import { formatIp } from "../engine/model/ipv4.js";
-import { packetFlagNames } from "../engine/ext/match/tcp.js";
 import type { CtView } from "../engine/conntrack/entry.js";
 import { statusNames } from "../engine/conntrack/entry.js";
 import type { Fate, TraceEvent } from "../engine/trace/events.js";

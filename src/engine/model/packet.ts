@@ -15,6 +15,11 @@ export const TCP_FLAGS = ["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"
 export type TcpFlag = (typeof TCP_FLAGS)[number];
 export const TCP_FLAG_BIT: Record<TcpFlag, number> = { FIN: 1, SYN: 2, RST: 4, PSH: 8, ACK: 16, URG: 32, ECE: 64, CWR: 128 };
 
+/** The names of the flags set in `flags`, lowest bit first (FIN, SYN, RST, …). */
+export function packetFlagNames(flags: number): TcpFlag[] {
+  return (Object.keys(TCP_FLAG_BIT) as TcpFlag[]).filter((f) => (flags & TCP_FLAG_BIT[f]) !== 0);
+}
+
 export interface Packet {
   proto: L4Proto;
   src: Ip;

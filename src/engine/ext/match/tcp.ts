@@ -6,7 +6,7 @@
  * Linux: xt_tcpudp.c tcp_mt — a non-first fragment never matches.
  */
 import type { MatchModule, BuildCtx, OptionUse } from "../types.js";
-import { TCP_FLAG_BIT, type TcpFlag } from "../../model/packet.js";
+import { packetFlagNames } from "../../model/packet.js";
 import { arg, bang, uintArg, uniqueUses } from "../util.js";
 import { buildPorts, exactPortKey, listPorts, PORT_OPTIONS, savePorts, testPorts, type PortClauses } from "../ports.js";
 
@@ -47,16 +47,7 @@ export function formatTcpFlags(flags: number): string {
   return out.join(",");
 }
 
-/**
- * A port clause as libxt_tcp/udp/sctp print_ports shows it in `iptables -L`: " spt:80",
- * " spts:1024:65535", " dpt:!22" ("" when absent). Shared by udp and sctp.
- */
-
 const hex2 = (n: number) => `0x${n.toString(16).toUpperCase().padStart(2, "0")}`;
-
-export function packetFlagNames(flags: number): string[] {
-  return (Object.keys(TCP_FLAG_BIT) as TcpFlag[]).filter((f) => (flags & TCP_FLAG_BIT[f]) !== 0);
-}
 
 const tcp: MatchModule<TcpData> = {
   kind: "match",
