@@ -31,7 +31,7 @@ export interface ChainWalkEnv {
   outIf?: string;
   events: TraceEvent[];
   collectMisses: boolean;
-  /** Record only what decides (a lean walk): no chain ends or policies, no copy of the packet after a non-terminal target. */
+  /** Record only what decides (a lean walk): no packet dumps, chain ends or policies, no copy of the packet after a non-terminal target. */
   lean?: boolean;
   /** Skip rules the dispatch index proves the packet misses, in chains of at least this many rules; false: test every rule (the reference walk). */
   dispatchMinRules: number | false;
@@ -49,21 +49,28 @@ function ifaceMatches(pattern: string, name: string | undefined): boolean {
   return name === pattern;
 }
 
-/** The first clause of a rule that the packet fails, or null when the whole rule matches. */
+/** A miss nobody will read (the walk keeps no misses): one shared object, nothing to build. */
+const UNREAD_MISS: MatchFail = Object.freeze({ clause: "", why: "" });
+
+/**
+ * The first clause of a rule that the packet fails, or null when the whole rule matches. When
+ * the walk keeps no misses (`collectMisses` false: stats, the trace), a miss is UNREAD_MISS.
+ */
 export function testRule(r: Rule, env: ChainWalkEnv): MatchFail | null {
   const p = env.pkt;
-  if (r.src && inCidr(p.src, r.src.value) === r.src.negated) return new AddressFail(r, "src", p.src);
-  if (r.dst && inCidr(p.dst, r.dst.value) === r.dst.negated) return new AddressFail(r, "dst", p.dst);
-  if (r.iif && ifaceMatches(r.iif.value, env.inIf) === r.iif.negated) return new InterfaceFail(r, "iif", env.inIf);
-  if (r.oif && ifaceMatches(r.oif.value, env.outIf) === r.oif.negated) return new InterfaceFail(r, "oif", env.outIf);
+  const keep = env.collectMisses;
+  if (r.src && inCidr(p.src, r.src.value) === r.src.negated) return keep ? new AddressFail(r, "src", p.src) : UNREAD_MISS;
+  if (r.dst && inCidr(p.dst, r.dst.value) === r.dst.negated) return keep ? new AddressFail(r, "dst", p.dst) : UNREAD_MISS;
+  if (r.iif && ifaceMatches(r.iif.value, env.inIf) === r.iif.negated) return keep ? new InterfaceFail(r, "iif", env.inIf) : UNREAD_MISS;
+  if (r.oif && ifaceMatches(r.oif.value, env.outIf) === r.oif.negated) return keep ? new InterfaceFail(r, "oif", env.outIf) : UNREAD_MISS;
   if (r.proto && r.proto.value !== 0) {
     const num = p.proto === "tcp" ? 6 : p.proto === "udp" ? 17 : p.proto === "icmp" ? 1 : 132;
-    if ((num === r.proto.value) === r.proto.negated) return new ProtocolFail(r, p.proto);
+    if ((num === r.proto.value) === r.proto.negated) return keep ? new ProtocolFail(r, p.proto) : UNREAD_MISS;
   }
-  if (r.frag && (p.fragOffset !== 0) === r.frag.negated) return { clause: `${r.frag.negated ? "! " : ""}-f`, why: p.fragOffset ? "a non-first fragment" : "not a fragment" };
+  if (r.frag && (p.fragOffset !== 0) === r.frag.negated) return keep ? { clause: `${r.frag.negated ? "! " : ""}-f`, why: p.fragOffset ? "a non-first fragment" : "not a fragment" } : UNREAD_MISS;
   for (const m of r.matches) {
     const f = m.module.test(m.data, env.matchEnv);
-    if (f) return new ModuleFail(m.module.name, f);
+    if (f) return keep ? new ModuleFail(m.module.name, f) : UNREAD_MISS;
   }
   return null;
 }
@@ -76,9 +83,16 @@ type Miss = Extract<TraceEvent, { kind: "nomatch" }>;
  * the linear walk records for them (their matches are pure, so testing them again is safe).
  */
 export function expandMisses(e: Misses): Miss[] {
-  const env = { pkt: e.pkt, inIf: e.inIf, outIf: e.outIf, matchEnv: { pkt: e.pkt } } as unknown as ChainWalkEnv;
+  const env = { pkt: e.pkt, inIf: e.inIf, outIf: e.outIf, collectMisses: true, matchEnv: { pkt: e.pkt } } as unknown as ChainWalkEnv;
   const { kind: _k, rules, first: _f, pkt: _p, inIf: _i, outIf: _o, ...at } = e;
   return rules.map((rule) => ({ kind: "nomatch", rule, fail: testRule(rule, env)!, ...at }));
+}
+
+/** The PACKET line's event: the packet as the table first traces it. */
+function dumpPacket(env: ChainWalkEnv, table: TableName): true {
+  const pkt = env.pkt;
+  env.events.push({ kind: "packet", pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, hook: env.hook, table, chain: env.hook, depth: 0, traced: pkt.nfTrace });
+  return true;
 }
 
 interface Frame {
@@ -93,13 +107,10 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
   if (!base) return { verdict: "ACCEPT", chain: env.hook };
   const events = env.events;
   const pkt = env.pkt;
+  // the packet is dumped once, with the first trace event of a traced packet (no closure: a
+  // table runs millions of times in `stats`)
   let dumped = false;
   const hook = env.hook;
-  const dump = () => {
-    if (dumped || !pkt.nfTrace) return;
-    dumped = true;
-    events.push({ kind: "packet", pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, hook, table: tname, chain: env.hook, depth: 0, traced: pkt.nfTrace });
-  };
   const stack: Frame[] = [];
   let frame: Frame = { chain: base, index: 0 };
   for (;;) {
@@ -107,7 +118,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     if (!rule) {
       // end of chain
       if (stack.length === 0) {
-        dump();
+        if (!dumped && pkt.nfTrace && !env.lean) dumped = dumpPacket(env, tname);
         const policy = base.policy ?? "ACCEPT";
         if (!env.lean) {
           events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: 0, traced: pkt.nfTrace });
@@ -115,7 +126,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
         }
         return { verdict: policy, chain: base.name };
       }
-      dump();
+      if (!dumped && pkt.nfTrace && !env.lean) dumped = dumpPacket(env, tname);
       if (!env.lean) events.push({ kind: "return", hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
       frame = stack.pop()!;
       continue;
@@ -156,7 +167,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     // Linux: nft_do_chain traces a rule after its expressions (and target) ran; the first trace
     // event of a base-chain call carries the packet dump, so a MARK rule shows its own mark and
     // a REJECT's answer is traced before the rejected packet's PACKET line (measured)
-    dump();
+    if (!dumped && pkt.nfTrace && !env.lean) dumped = dumpPacket(env, tname);
     const after = t?.kind === "ext" && result === "continue" && !env.lean ? clonePacket(pkt) : undefined;
     events.push({ kind: "rule", rule, verdict, after, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
     if (result === "continue") continue;

@@ -22,13 +22,14 @@ import { routeLookup, type RouteResult } from "../route/lookup.js";
 import { confirm, conntrackIn, ctConfigOf } from "../conntrack/table.js";
 import { copyEntry, type CtView } from "../conntrack/entry.js";
 import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
-import type { MatchEnv, TargetEnv } from "../ext/types.js";
+import type { MatchEnv, NatRange, StateStore, TargetEnv } from "../ext/types.js";
+import type { Rng } from "../rng.js";
 import { formatIp } from "../model/ipv4.js";
 import type { TableName } from "../model/ruleset.js";
 import { attachFor, icmpError, noAnswerTo, rejectReply } from "./reject-reply.js";
 import { icmpRateLimited } from "./icmp-ratelimit.js";
 import { addrType } from "../route/addr-type.js";
-import { findInterface } from "../model/node.js";
+import { findInterface, type NodeModel } from "../model/node.js";
 import { sysctlOf } from "../model/sysctls.js";
 
 export interface WalkOptions {
@@ -342,36 +343,68 @@ function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
 }
 
 function targetEnvOf(w: Walk, env: ChainWalkEnv, matchEnv: MatchEnv, hook: Hook, inIf: string | undefined, outIf: string | undefined, table: TableName): TargetEnv {
-  // spelled out, not spread: this object is made for most table runs of every packet
-  return {
-    pkt: matchEnv.pkt, hook: matchEnv.hook, table: matchEnv.table, ct: matchEnv.ct, node: matchEnv.node, rng: matchEnv.rng, now: matchEnv.now, store: matchEnv.store,
-    inIf,
-    outIf,
-    // where the packet goes next (MASQUERADE picks its address for it): fixed within a table run
-    nextHop: w.route?.via ?? w.pkt.dst,
-    nat(manip, range) {
-      const e = w.ct?.entry;
-      if (!e) return "drop";
-      setupNat(w.eng.conntrack, e, manip, range, w.eng.rng);
-      return "accept";
-    },
-    notrack() {
-      w.notrack = true;
-    },
-    setZone(z) {
-      w.zone = z;
-    },
-    reject(kind) {
-      env.rejected = kind;
-      if (w.opts.generated) return;
-      const answer = rejectReply(w.eng.node, w.pkt, kind, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
-      if (!answer) return;
-      const refused = noAnswerTo(w.eng.node, w.pkt);
-      if (refused) w.events.push({ kind: "suppressed", reason: `REJECT --reject-with ${kind}`, pkt: answer, why: refused });
-      else spawn(w, answer, `REJECT --reject-with ${kind}`);
-    },
-    log(target, text) {
-      w.events.push({ kind: "log", hook, table, target, text });
-    },
-  };
+  return new WalkTargetEnv(w, env, matchEnv, hook, inIf, outIf, table);
+}
+
+/**
+ * What a target may do, for one table run. A class (methods shared, fields set once), not an
+ * object of closures: one is made for most table runs of every packet, and `stats` makes millions.
+ */
+class WalkTargetEnv implements TargetEnv {
+  readonly pkt: Packet;
+  readonly ct: CtView | undefined;
+  readonly node: NodeModel;
+  readonly rng: Rng;
+  readonly now: number;
+  readonly store: StateStore;
+  /** where the packet goes next (MASQUERADE picks its address for it): fixed within a table run */
+  readonly nextHop: number;
+
+  constructor(
+    private readonly w: Walk,
+    private readonly env: ChainWalkEnv,
+    matchEnv: MatchEnv,
+    readonly hook: Hook,
+    readonly inIf: string | undefined,
+    readonly outIf: string | undefined,
+    readonly table: TableName,
+  ) {
+    this.pkt = matchEnv.pkt;
+    this.ct = matchEnv.ct;
+    this.node = matchEnv.node;
+    this.rng = matchEnv.rng;
+    this.now = matchEnv.now;
+    this.store = matchEnv.store;
+    this.nextHop = w.route?.via ?? w.pkt.dst;
+  }
+
+  nat(manip: "DST" | "SRC", range: NatRange): "accept" | "drop" {
+    const e = this.w.ct?.entry;
+    if (!e) return "drop";
+    setupNat(this.w.eng.conntrack, e, manip, range, this.w.eng.rng);
+    return "accept";
+  }
+
+  notrack(): void {
+    this.w.notrack = true;
+  }
+
+  setZone(z: number): void {
+    this.w.zone = z;
+  }
+
+  reject(kind: string): void {
+    const w = this.w;
+    this.env.rejected = kind;
+    if (w.opts.generated) return;
+    const answer = rejectReply(w.eng.node, w.pkt, kind, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
+    if (!answer) return;
+    const refused = noAnswerTo(w.eng.node, w.pkt);
+    if (refused) w.events.push({ kind: "suppressed", reason: `REJECT --reject-with ${kind}`, pkt: answer, why: refused });
+    else spawn(w, answer, `REJECT --reject-with ${kind}`);
+  }
+
+  log(target: string, text: string): void {
+    this.w.events.push({ kind: "log", hook: this.hook, table: this.table, target, text });
+  }
 }
