@@ -30,6 +30,15 @@ export interface RuleDraft extends Omit<Rule, "handle" | "text" | "target"> {
   jumpToken?: Token;
 }
 
+/** `-p` clauses, one object each (a 400,000-rule node has a handful of distinct ones); never changed. */
+const PROTO_CLAUSES = new Map<number, Negatable<number>>();
+function protoClause(value: number, negated: boolean): Negatable<number> {
+  const key = value * 2 + (negated ? 1 : 0);
+  let c = PROTO_CLAUSES.get(key);
+  if (!c) PROTO_CLAUSES.set(key, (c = Object.freeze({ value, negated })));
+  return c;
+}
+
 /** An option by its name or alias, or — as getopt_long allows — an unambiguous prefix of one. */
 function findOption(specs: OptionSpec[], name: string): OptionSpec | undefined {
   const exact = specs.find((s) => s.name === name || s.aliases?.includes(name));
@@ -103,7 +112,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
         const p = parseProtocol(a.text);
         if (p === undefined) fail(a, `unknown protocol "${a.text}" specified`);
         if (neg && p === 0) fail(a, `rule would never match protocol`);
-        setOnce("proto", tok, { value: p!, negated: neg });
+        setOnce("proto", tok, protoClause(p!, neg));
         continue;
       }
       case "-f": case "--fragment":

@@ -12,7 +12,7 @@
 import { ParseError, RuleError, didYouMean } from "./errors.js";
 import { tokenizeLine, type Token } from "./tokenize.js";
 import { parseRuleWords, type RuleDraft } from "./rule-parser.js";
-import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
+import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName, type TargetInstance } from "../model/ruleset.js";
 import { chainNameProblem } from "./chain-name.js";
 import { runToEnd } from "../steps.js";
 import { chainInUse, jumpProblem, ruleFromDraft, ruleToDelete } from "./ruleset-edit.js";
@@ -351,6 +351,8 @@ function checkInterfaces(d: RuleDraft, chain: Chain, toks: Token[], file: string
 /** At COMMIT: resolve jumps, then the kernel's validation of every path from a base chain. */
 function commitTable(cur: PendingTable, file: string) {
   const { table } = cur;
+  // one jump (and one goto) object per target chain, shared by every rule that jumps there
+  const shared = { jump: new Map<string, TargetInstance>(), goto: new Map<string, TargetInstance>() };
   for (const { rule, col } of cur.jumps) {
     const t = rule.target;
     const line = rule.origin.line;
@@ -359,9 +361,12 @@ function commitTable(cur: PendingTable, file: string) {
       if (problem?.kind === "missing") throw new ParseError(file, line, col, t.chain, problem.message);
       if (problem) throw new RuleError(file, line, problem.message);
       const target = table.chains.get(t.chain)!;
-      // the chain's own name string: every later lookup of a jump target compares one string
+      // with the chain's own name string: every later lookup of a jump target compares one string
       // object with itself, not a slice of the file with another (seconds on a 400,000-rule node)
-      t.chain = target.name;
+      const byName = shared[t.kind];
+      let one = byName.get(target.name);
+      if (!one) byName.set(target.name, (one = { kind: t.kind, chain: target.name }));
+      rule.target = one;
     }
   }
   validatePaths(cur, file);
