@@ -218,6 +218,7 @@ export const stats: Command = {
     const chainsOf = new Map<string, string[]>();
     const svcChains = new Set<string>();
     const toOf = new Map<string, Set<string>>();
+    const placeWords = new Map<string, { dst: string; fate: string }>();
     for (let i = 0; i < n; i++) {
       if (i % 256 === 0 && i > 0) yield { done: i, total: n, unit: "connections" };
       // a fresh table and store for each (base has none to copy), the session's random stream
@@ -230,14 +231,21 @@ export const stats: Command = {
           seps.push(ev.verdict.chain);
           svcChains.add(ev.chain);
         }
-      const key = seps.join(" → ") || "(no KUBE-SEP chain)";
-      chainsOf.set(key, seps);
-      if (!toOf.has(key)) toOf.set(key, new Set());
-      toOf.get(key)!.add(r.pkt.proto === "icmp" ? formatIp(r.pkt.dst) : `${formatIp(r.pkt.dst)}:${r.pkt.dport}`);
-      counts.set(key, (counts.get(key) ?? 0) + 1);
+      const key = seps.length === 1 ? seps[0]! : seps.join(" → ") || "(no KUBE-SEP chain)";
+      if (!chainsOf.has(key)) chainsOf.set(key, seps);
+      let to = toOf.get(key);
+      if (!to) toOf.set(key, (to = new Set()));
+      // the words for where it went, once per place (a run sends to a handful of them)
       const f = r.fate;
-      const fk = f.kind === "sent" ? `sent out ${f.iface} to ${formatIp(r.pkt.dst)}:${r.pkt.dport}` : f.kind === "delivered" ? "delivered locally" : f.kind;
-      fates.set(fk, (fates.get(fk) ?? 0) + 1);
+      const where = `${r.pkt.proto === "icmp" ? 0 : r.pkt.dport} ${r.pkt.dst} ${f.kind === "sent" ? f.iface : f.kind}`;
+      let words = placeWords.get(where);
+      if (!words) {
+        const dst = r.pkt.proto === "icmp" ? formatIp(r.pkt.dst) : `${formatIp(r.pkt.dst)}:${r.pkt.dport}`;
+        placeWords.set(where, (words = { dst, fate: f.kind === "sent" ? `sent out ${f.iface} to ${formatIp(r.pkt.dst)}:${r.pkt.dport}` : f.kind === "delivered" ? "delivered locally" : f.kind }));
+      }
+      to.add(words.dst);
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+      fates.set(words.fate, (fates.get(words.fate) ?? 0) + 1);
     }
     const pct = (v: number) => `${((100 * v) / n).toFixed(1).padStart(5)}%`;
     const lines = [`${n} new connections:`];
