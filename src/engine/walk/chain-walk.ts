@@ -95,6 +95,14 @@ function dumpPacket(env: ChainWalkEnv, table: TableName): true {
   return true;
 }
 
+/** The verdicts without a chain, one object each (events only read them). */
+const VERDICT = {
+  ACCEPT: Object.freeze({ kind: "ACCEPT" }),
+  DROP: Object.freeze({ kind: "DROP" }),
+  RETURN: Object.freeze({ kind: "RETURN" }),
+  CONTINUE: Object.freeze({ kind: "CONTINUE" }),
+} as const satisfies Record<string, Verdict>;
+
 interface Frame {
   chain: Chain;
   index: number; // next rule to test
@@ -151,9 +159,9 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     const t = rule.target;
     let verdict: Verdict;
     let result: "continue" | "accept" | "drop" | "return" | "jump" = "continue";
-    if (!t) verdict = { kind: "CONTINUE" };
+    if (!t) verdict = VERDICT.CONTINUE;
     else if (t.kind === "verdict") {
-      verdict = { kind: t.name };
+      verdict = VERDICT[t.name];
       result = t.name === "ACCEPT" ? "accept" : t.name === "DROP" ? "drop" : "return";
     } else if (t.kind === "jump" || t.kind === "goto") {
       verdict = { kind: t.kind === "jump" ? "JUMP" : "GOTO", chain: t.chain };
@@ -162,7 +170,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       env.rejected = undefined;
       const r = t.module.apply(t.data, (env.targetEnv ??= env.makeTargetEnv()));
       result = r;
-      verdict = r === "accept" ? { kind: "ACCEPT" } : r === "drop" ? { kind: "DROP" } : r === "return" ? { kind: "RETURN" } : { kind: "CONTINUE" };
+      verdict = r === "accept" ? VERDICT.ACCEPT : r === "drop" ? VERDICT.DROP : r === "return" ? VERDICT.RETURN : VERDICT.CONTINUE;
     }
     // Linux: nft_do_chain traces a rule after its expressions (and target) ran; the first trace
     // event of a base-chain call carries the packet dump, so a MARK rule shows its own mark and

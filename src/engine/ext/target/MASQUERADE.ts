@@ -33,7 +33,8 @@ const MASQUERADE: TargetModule<NatRange> = {
     // the source is the outgoing interface's address nearest the next hop (inet_select_addr)
     const src = selectSource(env.node, env.outIf, env.nextHop ?? env.pkt.dst);
     if (src === undefined) return "drop";
-    return env.nat("SRC", { ...r, minIp: src, maxIp: src });
+    // (a literal of one shape, not a spread: this runs for every masqueraded connection)
+    return env.nat("SRC", { minIp: src, maxIp: src, minPort: r.minPort, maxPort: r.maxPort, random: r.random, randomFully: r.randomFully, persistent: r.persistent });
   },
 };
 export default MASQUERADE;

@@ -31,7 +31,7 @@ const REDIRECT: TargetModule<NatRange> = {
     // locally generated packets go to 127.0.0.1; arriving ones to their interface's first address
     const ip = env.hook === "OUTPUT" ? LOOPBACK : findInterface(env.node, env.inIf)?.addrs[0]?.ip;
     if (ip === undefined) return "drop";
-    return env.nat("DST", { ...r, minIp: ip, maxIp: ip });
+    return env.nat("DST", { minIp: ip, maxIp: ip, minPort: r.minPort, maxPort: r.maxPort, random: r.random, randomFully: r.randomFully, persistent: r.persistent });
   },
 };
 export default REDIRECT;
