@@ -18,6 +18,14 @@ describe("stepping", () => {
     expect(run(s, "where")).toMatch(/^routing decision \(output\) \| tcp 192\.168\.1\.88:49058 -> 10\.43\.156\.98:9898 SYN len 60 out enp3s0 \| ct not tracked/);
   });
 
+  it("between routing and FORWARD, where names the TTL decrement (a forwarded packet)", () => {
+    const s = articleSession(71508);
+    s.stepByStep = true;
+    run(s, "send tcp 192.168.1.20:40000 -> 10.43.156.98:9898 in enp3s0");
+    while (!s.stepper!.done && s.stepper!.position().event?.kind !== "ttl") run(s, "step");
+    expect(run(s, "where")).toMatch(/^forwarding: TTL 64 → 63, before FORWARD \| tcp 192\.168\.1\.20:40000 -> 10\.42\.\d+\.\d+:9898 /);
+  });
+
   it("step goes rule by rule, into jumped chains, with the stack in where", () => {
     const s = stepping();
     run(s, "step 2");

@@ -38,7 +38,16 @@ export function whereLine(s: Session): string {
   const p = st.position();
   const path = [p.hook, p.table, p.stack.join(" → ") || p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : undefined].filter(Boolean).join(" ▸ ");
   const e = p.event;
-  const at = st.pos < 0 ? "before the first step" : st.done ? "at its fate" : e?.kind === "route" ? `routing decision (${e.why})${p.hook ? ` after ${p.hook}` : ""}` : path;
+  const at =
+    st.pos < 0
+      ? "before the first step"
+      : st.done
+        ? "at its fate"
+        : e?.kind === "route"
+          ? `routing decision (${e.why})${p.hook ? ` after ${p.hook}` : ""}`
+          : e?.kind === "ttl"
+            ? `forwarding: TTL ${e.from} → ${e.to}, before FORWARD`
+            : path;
   return `${at} | ${describePacket(p.pkt)}${p.outIf ? ` out ${p.outIf}` : ""} | ct ${describeCt(p.ct)}`;
 }
 
