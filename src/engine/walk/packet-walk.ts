@@ -334,16 +334,38 @@ function natStage(w: Walk, hook: Hook, inIf: string | undefined, outIf: string |
 }
 
 function chainEnv(w: Walk, hook: Hook, inIf: string | undefined, outIf: string | undefined, table: TableName): ChainWalkEnv {
-  const matchEnv: MatchEnv = { pkt: w.pkt, hook, table, ct: w.ct, node: w.eng.node, rng: w.eng.rng, now: w.eng.now, store: w.eng.store };
-  const env: ChainWalkEnv = {
-    hook, pkt: w.pkt, inIf, outIf, events: w.events, collectMisses: w.opts.collectMisses ?? true, lean: w.opts.lean, dispatchMinRules: w.opts.dispatchMinRules ?? DISPATCH_MIN_RULES, matchEnv,
-    makeTargetEnv: () => targetEnvOf(w, env, matchEnv, hook, inIf, outIf, table),
-  };
-  return env;
+  return new TableRunEnv(w, hook, inIf, outIf, table);
 }
 
-function targetEnvOf(w: Walk, env: ChainWalkEnv, matchEnv: MatchEnv, hook: Hook, inIf: string | undefined, outIf: string | undefined, table: TableName): TargetEnv {
-  return new WalkTargetEnv(w, env, matchEnv, hook, inIf, outIf, table);
+/** One table run's view of the walk (a class: one is made for every table a packet goes through). */
+class TableRunEnv implements ChainWalkEnv {
+  readonly pkt: Packet;
+  readonly events: TraceEvent[];
+  readonly collectMisses: boolean;
+  readonly lean: boolean | undefined;
+  readonly dispatchMinRules: number | false;
+  readonly matchEnv: MatchEnv;
+  targetEnv?: TargetEnv;
+  rejected?: string;
+
+  constructor(
+    private readonly w: Walk,
+    readonly hook: Hook,
+    readonly inIf: string | undefined,
+    readonly outIf: string | undefined,
+    private readonly table: TableName,
+  ) {
+    this.pkt = w.pkt;
+    this.events = w.events;
+    this.collectMisses = w.opts.collectMisses ?? true;
+    this.lean = w.opts.lean;
+    this.dispatchMinRules = w.opts.dispatchMinRules ?? DISPATCH_MIN_RULES;
+    this.matchEnv = { pkt: w.pkt, hook, table, ct: w.ct, node: w.eng.node, rng: w.eng.rng, now: w.eng.now, store: w.eng.store };
+  }
+
+  makeTargetEnv(): TargetEnv {
+    return new WalkTargetEnv(this.w, this, this.matchEnv, this.hook, this.inIf, this.outIf, this.table);
+  }
 }
 
 /**
