@@ -43,6 +43,8 @@ describe("-j LOG", () => {
     { name: "UDP: the ports and the UDP length", chain: "OUTPUT", rule: "-j LOG", packet: "udp 192.168.1.88:41008 -> 192.168.1.20:53 len 33", expect: { log: /^IN= OUT=enp3s0 SRC=192\.168\.1\.88 DST=192\.168\.1\.20 LEN=33 TOS=0x00 PREC=0x00 TTL=64 ID=\d+ DF PROTO=UDP SPT=41008 DPT=53 LEN=13 $/ } },
     { name: "ICMP echo: type, code, id and sequence", chain: "OUTPUT", rule: "-j LOG", packet: "icmp 192.168.1.88 -> 192.168.1.20 id 77 len 34", expect: { log: / TTL=64 ID=77 DF PROTO=ICMP TYPE=8 CODE=0 ID=\d+ SEQ=\d+ $/ } },
     { name: "TOS splits into TOS and PREC", chain: "OUTPUT", rule: "-j LOG", packet: `${OUT} tos 0xc8`, expect: { log: / TOS=0x08 PREC=0xC0 / } },
+    { name: "a local packet in POSTROUTING: no IN, UID and GID before the mark", table: "mangle", chain: "POSTROUTING", rule: "-j LOG --log-uid", packet: "udp 192.168.1.88:52897 -> 192.168.1.20:5353 len 33 mark 0x4000",
+      expect: { log: /^IN= OUT=enp3s0 SRC=192\.168\.1\.88 .* PROTO=UDP SPT=52897 DPT=5353 LEN=13 UID=0 GID=0 MARK=0x4000 $/ } },
     { name: "a mark is logged last", chain: "OUTPUT", rule: "-j LOG", packet: `${OUT} mark 0x4000`, expect: { log: / URGP=0 MARK=0x4000 $/ } },
     { name: "an unknown level is refused", chain: "OUTPUT", rule: "-j LOG --log-level loud", packet: OUT, expect: { loadError: /log level "loud" unknown/ } },
   ]);

@@ -11,7 +11,8 @@
  * The MAC header (destination, source, EtherType) is printed for a packet that came in on a
  * device (the hook has an input interface), decoded into MACSRC/MACDST/MACPROTO with
  * --log-macdecode. TOS and PREC are the low and high bits of the TOS byte; UID/GID only for a
- * packet a local socket sent, with --log-uid; MARK at the end when the packet has one.
+ * packet a local socket sent, with --log-uid; MARK at the end when the packet has one; loopback's
+ * MAC header all zeros (all measured: docs/kernel-notes/log-line.md).
  * Not modelled, because ktrace's packets do not carry them: the bytes of TCP and IP options
  * (--log-tcp-options, --log-ip-options print nothing) and the packet an ICMP error quotes (the
  * kernel prints it in brackets after TYPE/CODE; ktrace prints nothing there).
