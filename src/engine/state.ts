@@ -9,6 +9,7 @@ import type { NodeModel } from "./model/node.js";
 import { cloneConntrack, emptyConntrack, type ConntrackTable } from "./conntrack/table.js";
 import { createRng, type Rng } from "./rng.js";
 import type { StateStore } from "./ext/types.js";
+import { chainModules } from "./model/loaded-chain.js";
 
 export interface EngineState {
   ruleset: Ruleset;
@@ -26,12 +27,7 @@ export interface EngineState {
 
 /** With any rule whose extension calls nf_ct_netns_get loaded, conntrack runs (usesConntrack). */
 export function rulesetNeedsConntrack(rs: Ruleset): boolean {
-  for (const t of rs.tables.values())
-    for (const c of t.chains.values())
-      for (const r of c.rules) {
-        if (r.matches.some((m) => m.module.usesConntrack)) return true;
-        if (r.target?.kind === "ext" && r.target.module.usesConntrack) return true;
-      }
+  for (const t of rs.tables.values()) for (const c of t.chains.values()) if (chainModules(c).some((m) => m.usesConntrack)) return true;
   return false;
 }
 

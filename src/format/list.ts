@@ -13,6 +13,7 @@
  */
 import type { Chain, Rule, Ruleset, TableName } from "../engine/model/ruleset.js";
 import { formatIp, type Cidr } from "../engine/model/ipv4.js";
+import { jumpTargets } from "../engine/model/loaded-chain.js";
 
 export type Count = number | bigint;
 
@@ -82,8 +83,7 @@ function targetName(r: Rule): string {
 /** How many rules of the table jump or go to `chain` (the "(N references)" of a user chain). */
 export function chainReferences(ruleset: Ruleset, table: TableName, chain: string): number {
   let n = 0;
-  for (const c of ruleset.tables.get(table)?.chains.values() ?? [])
-    for (const r of c.rules) if ((r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === chain) n++;
+  for (const c of ruleset.tables.get(table)?.chains.values() ?? []) for (const to of jumpTargets(c)) if (to === chain) n++;
   return n;
 }
 

@@ -8,6 +8,7 @@
 import type { Session } from "./session.js";
 import { formatIp } from "../engine/model/ipv4.js";
 import { TABLE_NAMES } from "../engine/model/ruleset.js";
+import { destinationHosts } from "../engine/model/loaded-chain.js";
 
 export function prefixFilter(words: Iterable<string>, partial: string): string[] {
   const out: string[] = [];
@@ -20,7 +21,7 @@ export function completeAddress(s: Session, partial: string): string[] {
   for (const i of s.engine.node.interfaces) for (const a of i.addrs) addrs.add(formatIp(a.ip));
   for (const t of s.engine.ruleset.tables.values())
     for (const c of t.chains.values())
-      for (const r of c.rules) if (r.dst && r.dst.value.prefix === 32) addrs.add(formatIp(r.dst.value.addr));
+      for (const host of destinationHosts(c)) addrs.add(formatIp(host));
   return prefixFilter(addrs, partial);
 }
 

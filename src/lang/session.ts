@@ -24,6 +24,7 @@ import { findInterface } from "../engine/model/node.js";
 import { RuleNumbers } from "../engine/model/rule-numbers.js";
 import { checkSets } from "../engine/parse/set-refs.js";
 import { TcpPeers } from "./tcp-peers.js";
+import { chainModules } from "../engine/model/loaded-chain.js";
 
 export type Format = "xtables-monitor" | "explain" | "json";
 export const FORMATS: Format[] = ["xtables-monitor", "explain", "json"];
@@ -82,7 +83,7 @@ export class Session {
 
   /** Whether any rule of the loaded ruleset is a TRACE rule. */
   get hasTraceRule(): boolean {
-    this.tracing ??= [...this.source.ruleset.tables.values()].some((t) => [...t.chains.values()].some((c) => c.rules.some((r) => r.target?.kind === "ext" && r.target.module.name === "TRACE")));
+    this.tracing ??= [...this.source.ruleset.tables.values()].some((t) => [...t.chains.values()].some((c) => chainModules(c).some((m) => m.kind === "target" && m.name === "TRACE")));
     return this.tracing;
   }
 

@@ -13,6 +13,7 @@ import type { Token } from "./tokenize.js";
 import { parseRuleWords, saveRuleText, type RuleDraft } from "./rule-parser.js";
 import { didYouMean } from "./errors.js";
 import { TARGETS } from "../ext/registry.js";
+import { jumpTargets } from "../model/loaded-chain.js";
 
 /**
  * A rule read from a file or typed. Its text — the rule as iptables-save prints it — is worked out
@@ -109,6 +110,6 @@ export function ruleToDelete(table: Table, chain: Chain, words: Token[], file: s
 
 /** Does any rule of the table jump or go to this chain (the kernel then refuses to delete it)? */
 export function chainInUse(table: Table, chain: Chain): boolean {
-  for (const o of table.chains.values()) for (const r of o.rules) if ((r.target?.kind === "jump" || r.target?.kind === "goto") && r.target.chain === chain.name) return true;
+  for (const o of table.chains.values()) if (jumpTargets(o).includes(chain.name)) return true;
   return false;
 }

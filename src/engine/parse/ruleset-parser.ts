@@ -16,6 +16,7 @@ import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type 
 import { chainNameProblem } from "./chain-name.js";
 import { runToEnd } from "../steps.js";
 import { chainInUse, jumpProblem, ruleFromDraft, ruleToDelete } from "./ruleset-edit.js";
+import { LoadedChain, REF_STRIDE, SharedFacts, chainModules, jumpTargets, ruleCount, type RuleBuilder, type RuleModule } from "../model/loaded-chain.js";
 import type { Hook } from "../walk/hooks.js";
 
 /** Linux: NFT_JUMP_STACK_SIZE — 15 nested jumps from a base chain are fine, a 16th is not. */
@@ -26,11 +27,19 @@ interface PendingTable {
   nextHandle: number;
   /** handles pinned with "# ktrace:handle N" (the node's real handles, e.g. from `nft -a`) */
   pinned: Set<number>;
-  /** The rules added, in file order (the kernel adds them in this order; validation blames by it). */
-  added: Rule[];
-  /** The jumps and gotos among them, with the column of the target's name, checked at COMMIT. */
-  jumps: { rule: Rule; col: number }[];
+  /** The jumps and gotos added, with the column of the target's name, checked at COMMIT. */
+  jumps: PendingJump[];
+  /** builds the table's rules from their lines */
+  lines: TableLines;
   line: number;
+}
+
+interface PendingJump {
+  line: number;
+  col: number;
+  from: string;
+  to: string;
+  handle: number;
 }
 
 export interface ParseOptions {
@@ -67,7 +76,7 @@ export function parseRuleset(text: string, opts: ParseOptions = {}): Ruleset {
 export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Generator<ParseProgress, Ruleset, void> {
   const file = opts.file ?? "rules";
   const maxRules = opts.maxRules ?? MAX_RULES;
-  let ruleCount = 0;
+  let rulesRead = 0;
   const rs: Ruleset = { tables: new Map(), tableOrder: [], source: text };
   let cur: PendingTable | undefined;
   let comments: string[] = [];
@@ -82,10 +91,13 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
     pin = undefined;
     return p;
   };
-  for (let li = 0; li < lines.length; li++) {
+  for (let li = 0, next = 0; li < lines.length; li++) {
     if (li % PROGRESS_EVERY === 0 && li > 0) yield { done: li, total: lines.length };
     const lineNo = li + 1;
     const full = lines[li]!;
+    // where the line starts in the file (a rule keeps it, to be built when its chain is read)
+    const lineStart = next;
+    next += full.length + 1;
     const raw = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) {
@@ -109,7 +121,8 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
         last.after.push(...comments.slice(0, cut));
         comments = comments.slice(cut);
       }
-      cur = { table: { name: name as TableName, chains: new Map(), order: [], before: comments, after: [] }, nextHandle: 1, pinned: pinsOfTable(lines, li), added: [], jumps: [], line: lineNo };
+      const table: Table = { name: name as TableName, chains: new Map(), order: [], before: comments, after: [] };
+      cur = { table, nextHandle: 1, pinned: pinsOfTable(lines, li), jumps: [], lines: new TableLines(text, file, table), line: lineNo };
       comments = [];
       continue;
     }
@@ -130,22 +143,10 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       parseChainLine(cur, raw, file, lineNo, takePin());
       continue;
     }
-    let toks = tokenizeLine(raw, file, lineNo);
-    const long = raw.length >= 1024 ? toks.find((t) => t.text.length >= 1024) : undefined;
-    if (long) throw new ParseError(file, lineNo, long.column, long.text.slice(0, 20) + "...", "Parameter too long! (iptables takes words of up to 1023 bytes)");
-    let counters: [number, number] | undefined;
-    const first = toks[0]!;
-    const cm = first.text.startsWith("[") ? /^\[(\d+):(\d+)\]$/.exec(first.text) : null;
-    if (cm) {
-      counters = [Number(cm[1]), Number(cm[2])];
-      toks = toks.slice(1);
-    }
+    const { toks, counters } = ruleLineWords(raw, file, lineNo);
     const cmd = toks[0];
-    if (!cmd) continue;
-    if (cmd.text === "-4") {
-      toks = toks.slice(1);
-    } else if (cmd.text === "-6") continue; // iptables-restore skips IPv6-only lines
-    const verb = toks[0]!;
+    if (!cmd || cmd.text === "-6") continue; // iptables-restore skips IPv6-only lines
+    const verb = cmd;
     if (verb.text === "-N" || verb.text === "--new-chain") {
       const nameTok = toks[1];
       if (!nameTok) throw err(lineNo, verb, `option "${verb.text}" requires a chain name`);
@@ -158,7 +159,7 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
     }
     const chainTok = toks[1];
     if (!chainTok) throw err(lineNo, verb, `option "${verb.text}" requires a chain name`);
-    let chain = cur.table.chains.get(chainTok.text);
+    let chain = cur.table.chains.get(chainTok.text) as LoadedChain | undefined;
     if (!chain) {
       if (BUILTIN_CHAINS[cur.table.name].includes(chainTok.text)) chain = declareChain(cur, chainTok, "ACCEPT", file, lineNo);
       else {
@@ -166,34 +167,38 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
         throw err(lineNo, chainTok, `chain "${chainTok.text}" does not exist in table ${cur.table.name}${hint ? ` (did you mean ${hint}?)` : ""}: declare it with ":${chainTok.text} - [0:0]"`);
       }
     }
-    let rest = toks.slice(2);
+    const { rest, position } = ruleBody(toks);
     let insertAt: number | undefined;
     if (verb.text === "-I" || verb.text === "--insert") {
       insertAt = 0;
-      const pos = rest[0];
-      if (pos && /^\d+$/.test(pos.text)) {
-        insertAt = Number(pos.text) - 1;
-        if (insertAt < 0 || insertAt > chain.rules.length) throw err(lineNo, pos, `Index of insertion too big (chain ${chain.name} has ${chain.rules.length} rules)`);
-        rest = rest.slice(1);
+      if (position) {
+        insertAt = Number(position.text) - 1;
+        const count = ruleCount(chain);
+        if (insertAt < 0 || insertAt > count) throw err(lineNo, position, `Index of insertion too big (chain ${chain.name} has ${count} rules)`);
       }
     }
     if ((raw.includes("-6") || raw.includes("--ipv6")) && rest.some((t) => t.text === "-6" || t.text === "--ipv6")) continue; // IPv6-only rule: skipped
     let pinned = takePin();
     // `-s a,b -d c,d` is one rule per combination, in iptables' order
-    for (const words of expandAddressLists(rest)) {
+    const combinations = expandAddressLists(rest);
+    for (let k = 0; k < combinations.length; k++) {
+      const words = combinations[k]!;
       const draft = parseRuleWords(words, cur.table.name, chain.name, file, lineNo);
-      if (counters) draft.counters = counters;
       checkInterfaces(draft, chain, words, file, lineNo);
-      // the line as written, when it is already as iptables-save writes the rule (a slice of the
-      // file, not a copy: a 400,000-rule node keeps tens of megabytes less)
-      const written = words === rest && words[0] ? raw.slice(words[0].column - 1).trimEnd() : undefined;
-      const rule = ruleFromDraft(draft, chain, allocHandle(cur, pinned), draft.origin, written);
+      const handle = allocHandle(cur, pinned);
       pinned = undefined;
-      if (insertAt === undefined) chain.rules.push(rule);
-      else chain.rules.splice(insertAt++, 0, rule);
-      cur.added.push(rule);
-      if (draft.jumpToken) cur.jumps.push({ rule, col: draft.jumpToken.column });
-      if (++ruleCount > maxRules)
+      const t = draft.target;
+      const jump = t && (t.kind === "jump" || t.kind === "goto") ? t.chain : undefined;
+      if (chain.lazy) {
+        const dst = draft.dst && draft.dst.value.prefix === 32 ? draft.dst.value.addr : undefined;
+        chain.addRef([lineNo, lineStart, handle, k], jump, modulesOf(draft), dst, insertAt === undefined ? undefined : insertAt++);
+      } else {
+        const rule = cur.lines.rule(draft, counters, chain, handle, words === rest ? raw : undefined, words);
+        if (insertAt === undefined) chain.rules.push(rule);
+        else chain.rules.splice(insertAt++, 0, rule);
+      }
+      if (jump !== undefined) cur.jumps.push({ line: lineNo, col: draft.jumpToken!.column, from: chain.name, to: jump, handle });
+      if (++rulesRead > maxRules)
         throw new ParseError(file, lineNo, chainTok.column, chainTok.text, `too many rules: ktrace holds up to ${maxRules.toLocaleString("en-US")} (a 10,000-Service kube-proxy node has about 320,000); split the file, or load the tables you want to trace`);
     }
   }
@@ -268,8 +273,7 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
       const chains = nameTok ? [chainOf(nameTok)] : [...table.chains.values()];
       for (const c of chains) {
         c.rules = [];
-        cur.added = cur.added.filter((r) => r.chain !== c.name);
-        cur.jumps = cur.jumps.filter((j) => j.rule.chain !== c.name);
+        cur.jumps = cur.jumps.filter((j) => j.from !== c.name);
       }
       return true;
     }
@@ -291,30 +295,23 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
       const victim = c.rules[ruleToDelete(table, c, rest, file, lineNo)];
       if (!victim) throw new ParseError(file, lineNo, verb.column, verb.text, `line ${lineNo} failed: Bad rule (does a matching rule exist in that chain?).`);
       c.rules.splice(c.rules.indexOf(victim), 1);
-      cur.added = cur.added.filter((r) => r !== victim);
-      cur.jumps = cur.jumps.filter((j) => j.rule !== victim);
+      cur.jumps = cur.jumps.filter((j) => !(j.from === c.name && j.handle === victim.handle));
       return true;
     }
   }
   return false;
 }
 
-function declareChain(cur: PendingTable, nameTok: Token, policy: string, file: string, lineNo: number, pinned?: number): Chain {
+function declareChain(cur: PendingTable, nameTok: Token, policy: string, file: string, lineNo: number, pinned?: number): LoadedChain {
   const name = nameTok.text;
   const existing = cur.table.chains.get(name);
   // a builtin's ":INPUT ACCEPT" line, or a chain declared again, is not a new name to check
   const problem = existing || BUILTIN_CHAINS[cur.table.name].includes(name) ? undefined : chainNameProblem(name);
   if (problem) throw new ParseError(file, lineNo, nameTok.column, name, problem);
-  if (existing) return existing;
+  if (existing) return existing as LoadedChain;
   const builtin = BUILTIN_CHAINS[cur.table.name].includes(name);
-  const chain: Chain = {
-    name,
-    builtin,
-    policy: builtin ? (policy === "DROP" ? "DROP" : "ACCEPT") : undefined,
-    counters: [0, 0],
-    rules: [],
-    handle: allocHandle(cur, pinned),
-  };
+  const init = { name, builtin, policy: builtin ? (policy === "DROP" ? ("DROP" as const) : ("ACCEPT" as const)) : undefined, counters: [0, 0] as [number, number], handle: allocHandle(cur, pinned) };
+  const chain = new LoadedChain(init, cur.lines);
   cur.table.chains.set(name, chain);
   cur.table.order.push(name);
   return chain;
@@ -351,27 +348,115 @@ function checkInterfaces(d: RuleDraft, chain: Chain, toks: Token[], file: string
 /** At COMMIT: resolve jumps, then the kernel's validation of every path from a base chain. */
 function commitTable(cur: PendingTable, file: string) {
   const { table } = cur;
-  // one jump (and one goto) object per target chain, shared by every rule that jumps there
-  const shared = { jump: new Map<string, TargetInstance>(), goto: new Map<string, TargetInstance>() };
-  for (const { rule, col } of cur.jumps) {
-    const t = rule.target;
-    const line = rule.origin.line;
-    if (t && (t.kind === "jump" || t.kind === "goto")) {
-      const problem = jumpProblem(table, rule.chain, t.chain);
-      if (problem?.kind === "missing") throw new ParseError(file, line, col, t.chain, problem.message);
-      if (problem) throw new RuleError(file, line, problem.message);
-      const target = table.chains.get(t.chain)!;
-      // with the chain's own name string: every later lookup of a jump target compares one string
-      // object with itself, not a slice of the file with another (seconds on a 400,000-rule node)
-      const byName = shared[t.kind];
-      let one = byName.get(target.name);
-      if (!one) byName.set(target.name, (one = { kind: t.kind, chain: target.name }));
-      rule.target = one;
+  for (const j of cur.jumps) {
+    const problem = jumpProblem(table, j.from, j.to);
+    if (problem?.kind === "missing") throw new ParseError(file, j.line, j.col, j.to, problem.message);
+    if (problem) throw new RuleError(file, j.line, problem.message);
+  }
+  const ownName = (name: string) => table.chains.get(name)!.name;
+  const shared = new SharedFacts();
+  for (const c of table.chains.values()) {
+    if (c instanceof LoadedChain && c.lazy) c.settle(ownName, shared);
+    else if (c.rules.length > 0) {
+      // built while the file was read (a -D or -F read the chain): jumps shared now that every chain
+      // is known, and the array, grown by pushes, kept exactly as long as its rules
+      for (const r of c.rules) if (r.target?.kind === "jump" || r.target?.kind === "goto") r.target = cur.lines.share(r.target.kind, r.target.chain);
+      c.rules = c.rules.slice();
     }
   }
-  validatePaths(cur, file);
-  // a chain's array grew by pushes, with room to spare: keep it exactly as long as its rules
-  for (const c of table.chains.values()) if (c.rules.length > 0) c.rules = c.rules.slice();
+  validatePaths(table, file);
+}
+
+/** A rule line's words after its counters ("[pkts:bytes]") and a leading -4. */
+function ruleLineWords(raw: string, file: string, lineNo: number): { toks: Token[]; counters?: [number, number] } {
+  let toks = tokenizeLine(raw, file, lineNo);
+  const long = raw.length >= 1024 ? toks.find((t) => t.text.length >= 1024) : undefined;
+  if (long) throw new ParseError(file, lineNo, long.column, long.text.slice(0, 20) + "...", "Parameter too long! (iptables takes words of up to 1023 bytes)");
+  let counters: [number, number] | undefined;
+  const cm = toks[0]?.text.startsWith("[") ? /^\[(\d+):(\d+)\]$/.exec(toks[0].text) : null;
+  if (cm) {
+    counters = [Number(cm[1]), Number(cm[2])];
+    toks = toks.slice(1);
+  }
+  if (toks[0]?.text === "-4") toks = toks.slice(1);
+  return { toks, counters };
+}
+
+/** The rule's own words of an -A/-I line (after the chain, and -I's position). */
+function ruleBody(toks: Token[]): { rest: Token[]; position?: Token } {
+  const rest = toks.slice(2);
+  const verb = toks[0]!.text;
+  if ((verb === "-I" || verb === "--insert") && rest[0] && /^\d+$/.test(rest[0].text)) return { rest: rest.slice(1), position: rest[0] };
+  return { rest };
+}
+
+/** The extensions a rule uses (what a lazy chain keeps of it for the load-time checks). */
+function modulesOf(draft: RuleDraft): RuleModule[] {
+  const out: RuleModule[] = draft.matches.map((m) => m.module);
+  if (draft.target?.kind === "ext") out.push(draft.target.module);
+  return out;
+}
+
+/**
+ * A table's rules, built from their lines in the file: at load for a chain something has already
+ * read, later for the rest (LoadedChain). The lines were checked when the file was read, so
+ * building one again gives the rule the load would have built.
+ */
+class TableLines implements RuleBuilder {
+  // one jump (and one goto) object per target chain, shared by every rule that jumps there
+  readonly #shared = { jump: new Map<string, TargetInstance>(), goto: new Map<string, TargetInstance>() };
+
+  constructor(
+    readonly text: string,
+    readonly file: string,
+    readonly table: Table,
+  ) {}
+
+  build(chain: Chain, refs: readonly number[]): Rule[] {
+    const { text, file } = this;
+    const out = new Array<Rule>(refs.length / REF_STRIDE);
+    for (let i = 0; i < out.length; i++) {
+      const at = i * REF_STRIDE;
+      const line = refs[at]!;
+      const offset = refs[at + 1]!;
+      let end = text.indexOf("\n", offset);
+      if (end < 0) end = text.length;
+      if (end > offset && text.charCodeAt(end - 1) === 13) end--;
+      const raw = text.slice(offset, end);
+      const { toks, counters } = ruleLineWords(raw, file, line);
+      const { rest } = ruleBody(toks);
+      const words = expandAddressLists(rest)[refs[at + 3]!]!;
+      const draft = parseRuleWords(words, this.table.name, chain.name, file, line);
+      out[i] = this.rule(draft, counters, chain, refs[at + 2]!, words === rest ? raw : undefined, words);
+    }
+    return out;
+  }
+
+  /** The rule of a checked draft; `raw`: its line, when the rule is the line's only one. */
+  rule(draft: RuleDraft, counters: [number, number] | undefined, chain: Chain, handle: number, raw: string | undefined, words: Token[]): Rule {
+    if (counters) draft.counters = counters;
+    // the line as written, when it is already as iptables-save writes the rule (a slice of the
+    // file, not a copy: a 400,000-rule node keeps tens of megabytes less)
+    const written = raw !== undefined && words[0] ? raw.slice(words[0].column - 1).trimEnd() : undefined;
+    const rule = ruleFromDraft(draft, chain, handle, draft.origin, written);
+    const t = rule.target;
+    if (t && (t.kind === "jump" || t.kind === "goto")) rule.target = this.share(t.kind, t.chain);
+    return rule;
+  }
+
+  /**
+   * The shared jump to a chain, with the chain's own name string: every later lookup of a jump
+   * target compares one string object with itself, not a slice of the file with another.
+   */
+  share(kind: "jump" | "goto", name: string): TargetInstance {
+    const byName = this.#shared[kind];
+    const known = byName.get(name);
+    if (known) return known;
+    const target = this.table.chains.get(name);
+    const one: TargetInstance = { kind, chain: target?.name ?? name };
+    if (target) byName.set(target.name, one);
+    return one;
+  }
 }
 
 export interface Violation {
@@ -429,22 +514,25 @@ export function findViolation(table: Table, usable: (r: Rule) => boolean): Viola
  * The kernel checks each rule as the batch adds it, so the rule it blames is the first one (in
  * file order) after which a bad path exists — possibly the `-A INPUT -j c1` at the very end.
  */
-function validatePaths(cur: PendingTable, file: string) {
-  if (provablyValid(cur.table)) return;
-  const all = findViolation(cur.table, () => true);
+function validatePaths(table: Table, file: string) {
+  if (provablyValid(table)) return;
+  const all = findViolation(table, () => true);
   if (!all) return;
+  // the rules in the order the file added them (a line's rules are one chain's, in its order)
+  const added = [...table.chains.values()].flatMap((c) => c.rules.map((rule) => ({ rule, line: rule.origin.line })));
+  added.sort((x, y) => x.line - y.line);
   const order = new Map<Rule, number>();
-  cur.added.forEach((r, i) => order.set(r, i));
+  added.forEach((a, i) => order.set(a.rule, i));
   let lo = 0;
-  let hi = cur.added.length; // invariant: the first `hi` rules violate, the first `lo` do not
+  let hi = added.length; // invariant: the first `hi` rules violate, the first `lo` do not
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
-    if (findViolation(cur.table, (r) => (order.get(r) ?? Infinity) < mid)) hi = mid;
+    if (findViolation(table, (r) => (order.get(r) ?? Infinity) < mid)) hi = mid;
     else lo = mid;
   }
-  const blamed = cur.added[hi - 1]!;
-  const v = findViolation(cur.table, (r) => (order.get(r) ?? Infinity) < hi) ?? all;
-  throw new RuleError(file, blamed.origin.line, `RULE_APPEND failed (${v.errno}): rule in chain ${blamed.chain} (${v.detail})`);
+  const blamed = added[hi - 1]!;
+  const v = findViolation(table, (r) => (order.get(r) ?? Infinity) < hi) ?? all;
+  throw new RuleError(file, blamed.line, `RULE_APPEND failed (${v.errno}): rule in chain ${blamed.rule.chain} (${v.detail})`);
 }
 
 const HOOK_BITS: Hook[] = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"];
@@ -465,16 +553,8 @@ export function provablyValid(table: Table): boolean {
   const jumps: number[][] = [];
   const restricted: boolean[] = [];
   for (const c of chains) {
-    const out: number[] = [];
-    let r = false;
-    for (const rule of c.rules) {
-      const t = rule.target;
-      if (t?.kind === "jump" || t?.kind === "goto") out.push(number.get(t.chain)!);
-      else if (t?.kind === "ext" && (t.module.hooks || t.module.allowedIn)) r = true;
-      if (!r) for (const m of rule.matches) if (m.module.allowedIn) r = true;
-    }
-    jumps.push(out);
-    restricted.push(r);
+    jumps.push(jumpTargets(c).map((name) => number.get(name)!));
+    restricted.push(chainModules(c).some((m) => m.allowedIn || (m.kind === "target" && m.hooks)));
   }
   // heights (the longest run of jumps below a chain), depth first without recursion; a chain met
   // again while still open is a loop
@@ -525,6 +605,12 @@ export function provablyValid(table: Table): boolean {
   // the few chains with hook-restricted rules, checked against the hooks that reach them
   for (const [i, c] of chains.entries()) {
     if (!restricted[i] || !mask[i]) continue;
+    const modules = chainModules(c);
+    if (!modules.some((m) => m.allowedIn)) {
+      // only targets' hook lists (DNAT in every KUBE-SEP chain): decided without building the rules
+      for (const [b, hook] of HOOK_BITS.entries()) if (mask[i]! & (1 << b) && modules.some((m) => m.kind === "target" && m.hooks && !m.hooks.includes(hook))) return false;
+      continue;
+    }
     for (const rule of c.rules) for (const [b, hook] of HOOK_BITS.entries()) if (mask[i]! & (1 << b) && refusedInHook(rule, hook)) return false;
   }
   return true;

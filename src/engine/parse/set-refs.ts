@@ -10,6 +10,7 @@
 import type { Rule, Ruleset } from "../model/ruleset.js";
 import type { Ipset } from "../model/node.js";
 import { ParseError } from "./errors.js";
+import { chainModules } from "../model/loaded-chain.js";
 
 /** The first rule, in file order, that names a set missing from `sets`. */
 export function missingSet(rules: Iterable<Rule>, sets: Map<string, Ipset>): { rule: Rule; set: string } | undefined {
@@ -24,7 +25,8 @@ export function missingSet(rules: Iterable<Rule>, sets: Map<string, Ipset>): { r
 }
 
 function* allRules(rs: Ruleset): Iterable<Rule> {
-  for (const t of rs.tables.values()) for (const c of t.chains.values()) yield* c.rules;
+  // only the chains that use a set-reading match (a 10,000-Service node's chains are not all built)
+  for (const t of rs.tables.values()) for (const c of t.chains.values()) if (chainModules(c).some((m) => m.kind === "match" && m.setsUsed)) yield* c.rules;
 }
 
 /** Throws the kernel's refusal, at the rule's line and the set name's column, if a set is missing. */

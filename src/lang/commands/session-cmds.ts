@@ -13,6 +13,7 @@ import { loadCanned, loadK8s, loadLive, loadRulesFileSteps, loadSnapshotSteps } 
 import { CANNED } from "../../sources/canned/index.js";
 import { loadScenario, shippedScenarioNames } from "../../sources/scenario.js";
 import { prefixFilter } from "../complete.js";
+import { ruleCount } from "../../engine/model/loaded-chain.js";
 
 /** A loader's progress, counted in lines, as commands report it. */
 function* inLines<T>(steps: Generator<ParseProgress, T, void>): Generator<Progress, T, void> {
@@ -77,7 +78,7 @@ export const load: Command = {
     s.load(src);
     if (src.seed !== undefined) s.setSeed(src.seed);
     let rules = 0;
-    for (const t of src.ruleset.tables.values()) for (const c of t.chains.values()) rules += c.rules.length;
+    for (const t of src.ruleset.tables.values()) for (const c of t.chains.values()) rules += ruleCount(c);
     const warn = (src.warnings ?? []).map((w) => `\nwarning: ${w}`).join("");
     return { text: `loaded ${src.title}: ${src.ruleset.tables.size} tables, ${rules} rules${src.description ? `\n${src.description}` : ""}${warn}${src.hint ? `\ntry: ${src.hint}` : ""}` };
   },

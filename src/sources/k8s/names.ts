@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Rule, Ruleset } from "../../engine/model/ruleset.js";
+import { jumpTargets } from "../../engine/model/loaded-chain.js";
 
 export type Proto = "tcp" | "udp" | "sctp";
 
@@ -276,7 +277,7 @@ export class RulesetNames implements ChainNames {
     const out: Rule[] = [];
     for (const t of this.#rs.tables.values())
       for (const c of t.chains.values()) {
-        if (c.name.startsWith("KUBE-SEP-")) continue;
+        if (c.name.startsWith("KUBE-SEP-") || !jumpTargets(c).includes(chain)) continue;
         for (const r of c.rules) {
           const to = r.target;
           if ((to?.kind === "jump" || to?.kind === "goto") && to.chain === chain) out.push(r);
