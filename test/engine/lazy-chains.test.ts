@@ -107,6 +107,17 @@ describe("chains built when read", () => {
     expect(JSON.parse(JSON.stringify(filter.chains.get("B"))).rules).toHaveLength(5);
   });
 
+  it("follow a jump to a chain the file declares later, and refuse one to a chain it never declares", () => {
+    const file = (tail: string) => ["*filter", ":INPUT ACCEPT [0:0]", ":A - [0:0]", "-A A -s 1.1.1.1/32 -j LATER", "-A A -j A2", tail, "-A INPUT -j A", "COMMIT", ""].join("\n");
+    const rs = parseRuleset(file("-N LATER\n-N A2\n-A A2 -j LATER"), { file: "later.rules" });
+    const filter = rs.tables.get("filter")!;
+    const a = filter.chains.get("A")!;
+    expect(jumpTargets(a)).toEqual(["LATER", "A2"]);
+    expect(jumpTargets(a)[0]).toBe(filter.chains.get("LATER")!.name);
+    expect(a.rules.map((r) => r.text)).toEqual(["-s 1.1.1.1/32 -j LATER", "-j A2"]);
+    expect(() => parseRuleset(file("-N A2"), { file: "later.rules" })).toThrow(/later\.rules:4:.*Chain 'LATER' does not exist/);
+  });
+
   it("build only the chains a walk reads", () => {
     const s = articleSession();
     const rs = s.engine.ruleset;

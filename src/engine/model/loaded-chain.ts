@@ -6,8 +6,9 @@
  *
  * Why: a 10,000-Service kube-proxy node has 320,000 rules in 110,000 chains, and a walk reads a
  * few dozen chains. Every line is still checked when the file loads (iptables-restore refuses a
- * whole file for one bad line); what a chain keeps until it is read is where each of its lines
- * is — four numbers a rule instead of a few hundred bytes of objects. The facts are the ones the
+ * whole file for one bad line); what a chain keeps until it is read is six numbers a rule — where
+ * its line is, its handle, its jump and its destination host — and one shared list of the
+ * extensions it uses, instead of a few hundred bytes of objects. The facts are the ones the
  * load-time path checks, conntrack's switch, `-L`'s reference count and address completion read
  * from every chain; asking them must not build every rule.
  */
@@ -16,29 +17,30 @@ import type { MatchModule, TargetModule } from "../ext/types.js";
 
 export type RuleModule = MatchModule<unknown> | TargetModule<unknown>;
 
-/** Numbers kept per rule: its line number, the offset of its line in the file, its handle, and which of the line's address combinations it is. */
-export const REF_STRIDE = 4;
+/**
+ * Numbers kept per rule: its line number, the offset of its line in the file, its handle, which
+ * of the line's address combinations it is, the chain it jumps or goes to (a number its builder
+ * gave the chain, NO_JUMP for none), and its `-d` address when that is one host (NO_HOST for none).
+ */
+export const REF_STRIDE = 6;
+export const NO_JUMP = -1;
+export const NO_HOST = -1;
 
-/** Rebuilds rules from their lines (the parser, which checked them at load). */
+/** Rebuilds rules from their lines, and names the chains the lines jump to (the parser's). */
 export interface RuleBuilder {
   build(chain: Chain, refs: readonly number[]): Rule[];
+  chainName(jump: number): string;
+  readonly moduleSets: ModuleSets;
 }
 
-/** What a chain's unbuilt rules do, gathered as the lines are checked. */
-export interface LazyFacts {
-  /** the chains they jump or go to, once per rule */
-  readonly jumps: readonly string[];
-  /** the extensions they use, each once */
-  readonly modules: readonly RuleModule[];
-  /** their `-d` addresses with a /32 mask, each once */
-  readonly hosts: readonly number[];
-}
-
-/** The facts while lines are still being added. */
-interface GrowingFacts {
-  jumps: string[];
-  modules: RuleModule[];
-  hosts: number[];
+/** One rule's line, as the chain keeps it. */
+export interface RuleRef {
+  line: number;
+  offset: number;
+  handle: number;
+  combination: number;
+  jump: number;
+  host: number;
 }
 
 export class LoadedChain implements Chain {
@@ -47,27 +49,28 @@ export class LoadedChain implements Chain {
   policy?: "ACCEPT" | "DROP";
   counters: [number, number];
   handle: number;
+  /** the number the builder knows this chain by (what other chains' refs hold as their jump) */
+  readonly index: number;
   #rules: Rule[] | undefined;
-  #refs: number[] | undefined;
-  #facts: LazyFacts | GrowingFacts | undefined;
+  #refs: number[] | undefined = [];
+  #modules: readonly RuleModule[] = NO_MODULES;
   readonly #builder: RuleBuilder;
 
-  constructor(init: Omit<Chain, "rules">, builder: RuleBuilder) {
+  constructor(init: Omit<Chain, "rules">, builder: RuleBuilder, index: number) {
     this.name = init.name;
     this.builtin = init.builtin;
     this.policy = init.policy;
     this.counters = init.counters;
     this.handle = init.handle;
     this.#builder = builder;
-    this.#refs = [];
-    this.#facts = { jumps: [], modules: [], hosts: [] };
+    this.index = index;
   }
 
   get rules(): Rule[] {
     if (!this.#rules) {
       this.#rules = this.#refs!.length ? this.#builder.build(this, this.#refs!) : [];
       this.#refs = undefined;
-      this.#facts = undefined;
+      this.#modules = NO_MODULES;
     }
     return this.#rules;
   }
@@ -75,7 +78,7 @@ export class LoadedChain implements Chain {
   set rules(rules: Rule[]) {
     this.#rules = rules;
     this.#refs = undefined;
-    this.#facts = undefined;
+    this.#modules = NO_MODULES;
   }
 
   /** Still only lines (nothing has read `rules`)? */
@@ -83,35 +86,51 @@ export class LoadedChain implements Chain {
     return this.#rules === undefined;
   }
 
-  /** The facts of the unbuilt rules; undefined once the rules are built. */
-  get facts(): LazyFacts | undefined {
-    return this.#facts;
-  }
-
   get ruleCount(): number {
     return this.#rules ? this.#rules.length : this.#refs!.length / REF_STRIDE;
   }
 
-  /** Adds a checked line's rule at position `at` (default: the end), with what it does. */
-  addRef(ref: readonly [line: number, offset: number, handle: number, combination: number], jump: string | undefined, modules: readonly RuleModule[], host: number | undefined, at?: number): void {
+  /** Adds a checked line's rule at position `at` (default: the end), with the extensions it uses. */
+  addRef(ref: RuleRef, modules: readonly RuleModule[], at?: number): void {
     const refs = this.#refs!;
-    if (at === undefined || at * REF_STRIDE >= refs.length) refs.push(...ref);
-    else refs.splice(at * REF_STRIDE, 0, ...ref);
-    const f = this.#facts as GrowingFacts;
-    if (jump !== undefined) f.jumps.push(jump);
-    for (const m of modules) if (!f.modules.includes(m)) f.modules.push(m);
-    if (host !== undefined && !f.hosts.includes(host)) f.hosts.push(host);
+    const { line, offset, handle, combination, jump, host } = ref;
+    if (at === undefined || at * REF_STRIDE >= refs.length) refs.push(line, offset, handle, combination, jump, host);
+    else refs.splice(at * REF_STRIDE, 0, line, offset, handle, combination, jump, host);
+    this.#modules = this.#builder.moduleSets.union(this.#modules, modules);
   }
 
   /**
-   * Once the file is read: arrays exactly as long as their contents, jump names the chains' own
-   * strings, and the facts most chains share (no hosts, the same few extensions) kept once.
+   * Once the file is read: the refs array exactly as long as its numbers, and each jump given
+   * as a name (to a chain declared after the rule) turned into the chain's number.
    */
-  settle(chainName: (name: string) => string, shared: SharedFacts): void {
-    if (!this.#facts) return;
-    this.#refs = this.#refs!.slice();
-    const f = this.#facts as GrowingFacts;
-    this.#facts = shared.facts(f.jumps.map(chainName), f.modules, f.hosts);
+  settle(jumpNumber: (jump: number) => number): void {
+    if (!this.#refs) return;
+    const refs = this.#refs.slice();
+    for (let j = 4; j < refs.length; j += REF_STRIDE) if (refs[j]! < NO_JUMP) refs[j] = jumpNumber(refs[j]!);
+    this.#refs = refs;
+  }
+
+  /** While lazy: the chains its rules jump or go to, once per rule. */
+  lazyJumps(): string[] | undefined {
+    const refs = this.#refs;
+    if (!refs) return undefined;
+    const out: string[] = [];
+    for (let j = 4; j < refs.length; j += REF_STRIDE) if (refs[j] !== NO_JUMP) out.push(this.#builder.chainName(refs[j]!));
+    return out;
+  }
+
+  /** While lazy: its rules' `-d` hosts. */
+  lazyHosts(): number[] | undefined {
+    const refs = this.#refs;
+    if (!refs) return undefined;
+    const out: number[] = [];
+    for (let j = 5; j < refs.length; j += REF_STRIDE) if (refs[j] !== NO_HOST) out.push(refs[j]!);
+    return out;
+  }
+
+  /** While lazy: the extensions its rules use. */
+  lazyModules(): readonly RuleModule[] | undefined {
+    return this.#refs ? this.#modules : undefined;
   }
 
   /** As JSON, the chain is the plain data it stands for. */
@@ -121,32 +140,39 @@ export class LoadedChain implements Chain {
   }
 }
 
-/**
- * Facts equal in many chains, kept once: a KUBE-SEP chain's are "jumps to KUBE-MARK-MASQ, uses
- * comment, tcp and DNAT, no hosts" in 100,000 chains of a big node.
- */
-export class SharedFacts {
-  readonly #byKey = new Map<string, LazyFacts>();
-  readonly #moduleIds = new Map<RuleModule, number>();
+const NO_MODULES: readonly RuleModule[] = Object.freeze([]);
 
-  facts(jumps: string[], modules: RuleModule[], hosts: number[]): LazyFacts {
-    if (jumps.length > 4 || hosts.length > 0) return { jumps, modules: modules.slice(), hosts: hosts.slice() };
-    let key = "";
-    for (const m of modules) {
-      let id = this.#moduleIds.get(m);
-      if (id === undefined) this.#moduleIds.set(m, (id = this.#moduleIds.size));
-      key += `${id},`;
-    }
-    key += `|${jumps.join(" ")}`;
-    let f = this.#byKey.get(key);
-    if (!f) this.#byKey.set(key, (f = Object.freeze({ jumps: Object.freeze(jumps), modules: Object.freeze(modules.slice()), hosts: Object.freeze([]) })));
-    return f;
+/**
+ * The lists of extensions unbuilt chains use, each distinct list kept once: "comment, tcp and
+ * DNAT" is the list of 100,000 KUBE-SEP chains on a big node. A chain's list grows by union as
+ * its lines are added, and only changes object when a line brings an extension it lacked.
+ */
+export class ModuleSets {
+  readonly #byKey = new Map<string, readonly RuleModule[]>();
+  readonly #ids = new Map<RuleModule, number>();
+
+  union(set: readonly RuleModule[], more: readonly RuleModule[]): readonly RuleModule[] {
+    let grown: RuleModule[] | undefined;
+    for (const m of more) if (!set.includes(m) && !grown?.includes(m)) (grown ??= []).push(m);
+    if (!grown) return set;
+    const all = [...set, ...grown].sort((a, b) => this.#id(a) - this.#id(b));
+    const key = all.map((m) => this.#id(m)).join(",");
+    let known = this.#byKey.get(key);
+    if (!known) this.#byKey.set(key, (known = Object.freeze(all)));
+    return known;
+  }
+
+  #id(m: RuleModule): number {
+    let id = this.#ids.get(m);
+    if (id === undefined) this.#ids.set(m, (id = this.#ids.size));
+    return id;
   }
 }
 
 /** The chains a chain's rules jump or go to (once per rule), without building its rules. */
 export function jumpTargets(c: Chain): readonly string[] {
-  if (c instanceof LoadedChain && c.facts) return c.facts.jumps;
+  const lazy = c instanceof LoadedChain ? c.lazyJumps() : undefined;
+  if (lazy) return lazy;
   const out: string[] = [];
   for (const r of c.rules) if (r.target?.kind === "jump" || r.target?.kind === "goto") out.push(r.target.chain);
   return out;
@@ -154,7 +180,8 @@ export function jumpTargets(c: Chain): readonly string[] {
 
 /** The extensions a chain's rules use, without building its rules. */
 export function chainModules(c: Chain): readonly RuleModule[] {
-  if (c instanceof LoadedChain && c.facts) return c.facts.modules;
+  const lazy = c instanceof LoadedChain ? c.lazyModules() : undefined;
+  if (lazy) return lazy;
   const out = new Set<RuleModule>();
   for (const r of c.rules) {
     for (const m of r.matches) out.add(m.module);
@@ -165,7 +192,8 @@ export function chainModules(c: Chain): readonly RuleModule[] {
 
 /** The `-d` host addresses (/32) a chain's rules name, without building its rules. */
 export function destinationHosts(c: Chain): readonly number[] {
-  if (c instanceof LoadedChain && c.facts) return c.facts.hosts;
+  const lazy = c instanceof LoadedChain ? c.lazyHosts() : undefined;
+  if (lazy) return lazy;
   const out: number[] = [];
   for (const r of c.rules) if (r.dst && r.dst.value.prefix === 32) out.push(r.dst.value.addr);
   return out;

@@ -16,7 +16,7 @@ import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type 
 import { chainNameProblem } from "./chain-name.js";
 import { runToEnd } from "../steps.js";
 import { chainInUse, jumpProblem, ruleFromDraft, ruleToDelete } from "./ruleset-edit.js";
-import { LoadedChain, REF_STRIDE, SharedFacts, chainModules, jumpTargets, ruleCount, type RuleBuilder, type RuleModule } from "../model/loaded-chain.js";
+import { LoadedChain, ModuleSets, NO_HOST, NO_JUMP, REF_STRIDE, chainModules, jumpTargets, ruleCount, type RuleBuilder, type RuleModule } from "../model/loaded-chain.js";
 import type { Hook } from "../walk/hooks.js";
 
 /** Linux: NFT_JUMP_STACK_SIZE — 15 nested jumps from a base chain are fine, a 16th is not. */
@@ -27,10 +27,12 @@ interface PendingTable {
   nextHandle: number;
   /** handles pinned with "# ktrace:handle N" (the node's real handles, e.g. from `nft -a`) */
   pinned: Set<number>;
-  /** The jumps and gotos added, with the column of the target's name, checked at COMMIT. */
+  /** The jumps and gotos to a chain not declared yet, or built-in, with the column of the target's name: checked at COMMIT. */
   jumps: PendingJump[];
   /** builds the table's rules from their lines */
   lines: TableLines;
+  /** the chain the last rule line added to (cleared when a chain is deleted) */
+  lastChain?: LoadedChain;
   line: number;
 }
 
@@ -159,7 +161,9 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
     }
     const chainTok = toks[1];
     if (!chainTok) throw err(lineNo, verb, `option "${verb.text}" requires a chain name`);
-    let chain = cur.table.chains.get(chainTok.text) as LoadedChain | undefined;
+    // the chain of the line before, mostly (iptables-save writes a chain's rules together): one
+    // comparison instead of hashing a new slice of the file into a map of 100,000 chains
+    let chain = cur.lastChain?.name === chainTok.text ? cur.lastChain : (cur.table.chains.get(chainTok.text) as LoadedChain | undefined);
     if (!chain) {
       if (BUILTIN_CHAINS[cur.table.name].includes(chainTok.text)) chain = declareChain(cur, chainTok, "ACCEPT", file, lineNo);
       else {
@@ -167,6 +171,7 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
         throw err(lineNo, chainTok, `chain "${chainTok.text}" does not exist in table ${cur.table.name}${hint ? ` (did you mean ${hint}?)` : ""}: declare it with ":${chainTok.text} - [0:0]"`);
       }
     }
+    cur.lastChain = chain;
     const { rest, position } = ruleBody(toks);
     let insertAt: number | undefined;
     if (verb.text === "-I" || verb.text === "--insert") {
@@ -177,7 +182,7 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
         if (insertAt < 0 || insertAt > count) throw err(lineNo, position, `Index of insertion too big (chain ${chain.name} has ${count} rules)`);
       }
     }
-    if ((raw.includes("-6") || raw.includes("--ipv6")) && rest.some((t) => t.text === "-6" || t.text === "--ipv6")) continue; // IPv6-only rule: skipped
+    if (rest.some((t) => t.text === "-6" || t.text === "--ipv6")) continue; // IPv6-only rule: skipped
     let pinned = takePin();
     // `-s a,b -d c,d` is one rule per combination, in iptables' order
     const combinations = expandAddressLists(rest);
@@ -188,16 +193,19 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       const handle = allocHandle(cur, pinned);
       pinned = undefined;
       const t = draft.target;
-      const jump = t && (t.kind === "jump" || t.kind === "goto") ? t.chain : undefined;
+      // the chain a jump goes to, looked up once: declared already (iptables-save declares every
+      // chain first) and not built-in, it needs no second look at COMMIT
+      const to = t && (t.kind === "jump" || t.kind === "goto") ? (cur.table.chains.get(t.chain) as LoadedChain | undefined) : undefined;
+      if (t && (t.kind === "jump" || t.kind === "goto") && (!to || to.builtin)) cur.jumps.push({ line: lineNo, col: draft.jumpToken!.column, from: chain.name, to: t.chain, handle });
       if (chain.lazy) {
-        const dst = draft.dst && draft.dst.value.prefix === 32 ? draft.dst.value.addr : undefined;
-        chain.addRef([lineNo, lineStart, handle, k], jump, modulesOf(draft), dst, insertAt === undefined ? undefined : insertAt++);
+        const jump = !t || (t.kind !== "jump" && t.kind !== "goto") ? NO_JUMP : to ? to.index : cur.lines.laterChain(t.chain);
+        const host = draft.dst && draft.dst.value.prefix === 32 ? draft.dst.value.addr : NO_HOST;
+        chain.addRef({ line: lineNo, offset: lineStart, handle, combination: k, jump, host }, modulesOf(draft), insertAt === undefined ? undefined : insertAt++);
       } else {
         const rule = cur.lines.rule(draft, counters, chain, handle, words === rest ? raw : undefined, words);
         if (insertAt === undefined) chain.rules.push(rule);
         else chain.rules.splice(insertAt++, 0, rule);
       }
-      if (jump !== undefined) cur.jumps.push({ line: lineNo, col: draft.jumpToken!.column, from: chain.name, to: jump, handle });
       if (++rulesRead > maxRules)
         throw new ParseError(file, lineNo, chainTok.column, chainTok.text, `too many rules: ktrace holds up to ${maxRules.toLocaleString("en-US")} (a 10,000-Service kube-proxy node has about 320,000); split the file, or load the tables you want to trace`);
     }
@@ -280,6 +288,7 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
     case "-X":
     case "--delete-chain": {
       const victims = nameTok ? [chainOf(nameTok)] : [...table.chains.values()].filter((c) => !c.builtin);
+      cur.lastChain = undefined;
       for (const c of victims) {
         if (c.builtin) throw new ParseError(file, lineNo, nameTok!.column, nameTok!.text, `Can't delete built-in chain ${c.name}`);
         if (chainInUse(table, c)) throw new RuleError(file, lineNo, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
@@ -311,7 +320,7 @@ function declareChain(cur: PendingTable, nameTok: Token, policy: string, file: s
   if (existing) return existing as LoadedChain;
   const builtin = BUILTIN_CHAINS[cur.table.name].includes(name);
   const init = { name, builtin, policy: builtin ? (policy === "DROP" ? ("DROP" as const) : ("ACCEPT" as const)) : undefined, counters: [0, 0] as [number, number], handle: allocHandle(cur, pinned) };
-  const chain = new LoadedChain(init, cur.lines);
+  const chain = cur.lines.declare(init);
   cur.table.chains.set(name, chain);
   cur.table.order.push(name);
   return chain;
@@ -353,10 +362,9 @@ function commitTable(cur: PendingTable, file: string) {
     if (problem?.kind === "missing") throw new ParseError(file, j.line, j.col, j.to, problem.message);
     if (problem) throw new RuleError(file, j.line, problem.message);
   }
-  const ownName = (name: string) => table.chains.get(name)!.name;
-  const shared = new SharedFacts();
+  const jumpNumber = (jump: number) => (table.chains.get(cur.lines.chainName(jump)) as LoadedChain).index;
   for (const c of table.chains.values()) {
-    if (c instanceof LoadedChain && c.lazy) c.settle(ownName, shared);
+    if (c instanceof LoadedChain && c.lazy) c.settle(jumpNumber);
     else if (c.rules.length > 0) {
       // built while the file was read (a -D or -F read the chain): jumps shared now that every chain
       // is known, and the array, grown by pushes, kept exactly as long as its rules
@@ -405,12 +413,34 @@ function modulesOf(draft: RuleDraft): RuleModule[] {
 class TableLines implements RuleBuilder {
   // one jump (and one goto) object per target chain, shared by every rule that jumps there
   readonly #shared = { jump: new Map<string, TargetInstance>(), goto: new Map<string, TargetInstance>() };
+  /** the table's chains by number, deleted ones included (a rule's jump holds the number) */
+  readonly #chains: LoadedChain[] = [];
+  /** the names of chains jumped to before they were declared (numbers below NO_JUMP) */
+  readonly #later: string[] = [];
+  readonly moduleSets = new ModuleSets();
 
   constructor(
     readonly text: string,
     readonly file: string,
     readonly table: Table,
   ) {}
+
+  /** A new chain of the table, numbered. */
+  declare(init: Omit<Chain, "rules">): LoadedChain {
+    const chain = new LoadedChain(init, this, this.#chains.length);
+    this.#chains.push(chain);
+    return chain;
+  }
+
+  /** The number a jump to a chain not declared yet holds until COMMIT. */
+  laterChain(name: string): number {
+    this.#later.push(name);
+    return NO_JUMP - this.#later.length;
+  }
+
+  chainName(jump: number): string {
+    return jump > NO_JUMP ? this.#chains[jump]!.name : this.#later[NO_JUMP - jump - 1]!;
+  }
 
   build(chain: Chain, refs: readonly number[]): Rule[] {
     const { text, file } = this;
@@ -551,10 +581,25 @@ export function provablyValid(table: Table): boolean {
   const number = new Map<string, number>();
   chains.forEach((c, i) => number.set(c.name, i));
   const jumps: number[][] = [];
-  const restricted: boolean[] = [];
+  // what a chain's extensions allow, worked out once per list of extensions (unbuilt chains with
+  // the same extensions share one list): bit `1 << hook` set when a target's hook list excludes
+  // the hook; RULES_DECIDE when an extension's options decide it (allowedIn), rule by rule
+  const RULES_DECIDE = 1 << HOOK_BITS.length;
+  const refusalsOf = new Map<readonly RuleModule[], number>();
+  const refusals: number[] = [];
   for (const c of chains) {
     jumps.push(jumpTargets(c).map((name) => number.get(name)!));
-    restricted.push(chainModules(c).some((m) => m.allowedIn || (m.kind === "target" && m.hooks)));
+    const modules = chainModules(c);
+    let r = refusalsOf.get(modules);
+    if (r === undefined) {
+      r = 0;
+      for (const m of modules) {
+        if (m.allowedIn) r |= RULES_DECIDE;
+        if (m.kind === "target" && m.hooks) for (const [b, hook] of HOOK_BITS.entries()) if (!m.hooks.includes(hook)) r |= 1 << b;
+      }
+      refusalsOf.set(modules, r);
+    }
+    refusals.push(r);
   }
   // heights (the longest run of jumps below a chain), depth first without recursion; a chain met
   // again while still open is a loop
@@ -602,16 +647,14 @@ export function provablyValid(table: Table): boolean {
       for (const m of jumps[n]!) if (!(mask[m]! & bit)) reach.push(m);
     }
   }
-  // the few chains with hook-restricted rules, checked against the hooks that reach them
-  for (const [i, c] of chains.entries()) {
-    if (!restricted[i] || !mask[i]) continue;
-    const modules = chainModules(c);
-    if (!modules.some((m) => m.allowedIn)) {
-      // only targets' hook lists (DNAT in every KUBE-SEP chain): decided without building the rules
-      for (const [b, hook] of HOOK_BITS.entries()) if (mask[i]! & (1 << b) && modules.some((m) => m.kind === "target" && m.hooks && !m.hooks.includes(hook))) return false;
-      continue;
-    }
-    for (const rule of c.rules) for (const [b, hook] of HOOK_BITS.entries()) if (mask[i]! & (1 << b) && refusedInHook(rule, hook)) return false;
+  // the chains with hook-restricted extensions, checked against the hooks that reach them: by
+  // their targets' hook lists (DNAT in every KUBE-SEP chain) without building their rules, and
+  // rule by rule where options decide (addrtype's --limit-iface-in)
+  for (let i = 0; i < chains.length; i++) {
+    const r = refusals[i]!;
+    if (!r || !mask[i]) continue;
+    if (r & mask[i]!) return false;
+    if (r & RULES_DECIDE) for (const rule of chains[i]!.rules) for (const [b, hook] of HOOK_BITS.entries()) if (mask[i]! & (1 << b) && refusedInHook(rule, hook)) return false;
   }
   return true;
 }
