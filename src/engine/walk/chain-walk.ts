@@ -105,6 +105,8 @@ const VERDICT = {
 
 interface Frame {
   chain: Chain;
+  /** the chain's rules, read once per call (a loaded chain's `rules` is a getter) */
+  rules: readonly Rule[];
   index: number; // next rule to test
 }
 
@@ -120,9 +122,9 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
   let dumped = false;
   const hook = env.hook;
   const stack: Frame[] = [];
-  let frame: Frame = { chain: base, index: 0 };
+  let frame: Frame = { chain: base, rules: base.rules, index: 0 };
   for (;;) {
-    const rule = frame.chain.rules[frame.index];
+    const rule = frame.rules[frame.index];
     if (!rule) {
       // end of chain
       if (stack.length === 0) {
@@ -143,7 +145,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       const next = nextCandidate(frame.chain, frame.index, pkt, env.dispatchMinRules);
       if (next > frame.index) {
         if (env.collectMisses) {
-          const rules = frame.chain.rules.slice(frame.index, next);
+          const rules = frame.rules.slice(frame.index, next);
           events.push({ kind: "misses", rules, first: frame.index + 1, pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
         }
         frame.index = next;
@@ -194,6 +196,6 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     // jump / goto
     const target = table.chains.get((t as { chain: string }).chain)!;
     if (t!.kind === "jump") stack.push(frame);
-    frame = { chain: target, index: 0 };
+    frame = { chain: target, rules: target.rules, index: 0 };
   }
 }
