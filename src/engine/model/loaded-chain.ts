@@ -150,15 +150,25 @@ const NO_MODULES: readonly RuleModule[] = Object.freeze([]);
 export class ModuleSets {
   readonly #byKey = new Map<string, readonly RuleModule[]>();
   readonly #ids = new Map<RuleModule, number>();
+  /** set → module → the set with it: a chain's first rule asks the same question as 100,000 others */
+  readonly #with = new Map<readonly RuleModule[], Map<RuleModule, readonly RuleModule[]>>();
 
   union(set: readonly RuleModule[], more: readonly RuleModule[]): readonly RuleModule[] {
-    let grown: RuleModule[] | undefined;
-    for (const m of more) if (!set.includes(m) && !grown?.includes(m)) (grown ??= []).push(m);
-    if (!grown) return set;
-    const all = [...set, ...grown].sort((a, b) => this.#id(a) - this.#id(b));
-    const key = all.map((m) => this.#id(m)).join(",");
-    let known = this.#byKey.get(key);
-    if (!known) this.#byKey.set(key, (known = Object.freeze(all)));
+    for (const m of more) if (!set.includes(m)) set = this.#plus(set, m);
+    return set;
+  }
+
+  #plus(set: readonly RuleModule[], m: RuleModule): readonly RuleModule[] {
+    let next = this.#with.get(set);
+    if (!next) this.#with.set(set, (next = new Map()));
+    let known = next.get(m);
+    if (!known) {
+      const all = [...set, m].sort((a, b) => this.#id(a) - this.#id(b));
+      const key = all.map((x) => this.#id(x)).join(",");
+      known = this.#byKey.get(key);
+      if (!known) this.#byKey.set(key, (known = Object.freeze(all)));
+      next.set(m, known);
+    }
     return known;
   }
 

@@ -31,8 +31,9 @@ interface PendingTable {
   jumps: PendingJump[];
   /** builds the table's rules from their lines */
   lines: TableLines;
-  /** the chain the last rule line added to (cleared when a chain is deleted) */
+  /** the chain the last rule line added to, and the last chain jumped to (cleared when a chain is deleted) */
   lastChain?: LoadedChain;
+  lastJump?: LoadedChain;
   line: number;
 }
 
@@ -161,9 +162,10 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
     }
     const chainTok = toks[1];
     if (!chainTok) throw err(lineNo, verb, `option "${verb.text}" requires a chain name`);
-    // the chain of the line before, mostly (iptables-save writes a chain's rules together): one
-    // comparison instead of hashing a new slice of the file into a map of 100,000 chains
-    let chain = cur.lastChain?.name === chainTok.text ? cur.lastChain : (cur.table.chains.get(chainTok.text) as LoadedChain | undefined);
+    // the chain of the line before, or the one declared after it: iptables-save writes each
+    // chain's rules together, in the order it declared the chains — a comparison or two instead of
+    // hashing a new slice of the file into a map of 100,000 chains
+    let chain = cur.lines.predictChain(cur.lastChain, chainTok.text) ?? (cur.table.chains.get(chainTok.text) as LoadedChain | undefined);
     if (!chain) {
       if (BUILTIN_CHAINS[cur.table.name].includes(chainTok.text)) chain = declareChain(cur, chainTok, "ACCEPT", file, lineNo);
       else {
@@ -195,7 +197,8 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       const t = draft.target;
       // the chain a jump goes to, looked up once: declared already (iptables-save declares every
       // chain first) and not built-in, it needs no second look at COMMIT
-      const to = t && (t.kind === "jump" || t.kind === "goto") ? (cur.table.chains.get(t.chain) as LoadedChain | undefined) : undefined;
+      const to = t && (t.kind === "jump" || t.kind === "goto") ? (cur.lastJump?.name === t.chain ? cur.lastJump : (cur.table.chains.get(t.chain) as LoadedChain | undefined)) : undefined;
+      if (to) cur.lastJump = to;
       if (t && (t.kind === "jump" || t.kind === "goto") && (!to || to.builtin)) cur.jumps.push({ line: lineNo, col: draft.jumpToken!.column, from: chain.name, to: t.chain, handle });
       if (chain.lazy) {
         const jump = !t || (t.kind !== "jump" && t.kind !== "goto") ? NO_JUMP : to ? to.index : cur.lines.laterChain(t.chain);
@@ -215,17 +218,20 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
   return rs;
 }
 
-const ADDR_FLAGS = new Set(["-s", "--source", "--src", "-d", "--destination", "--dst"]);
+/** -s or -d, by any of their names (compared, not hashed: every word of 400,000 lines is asked). */
+function isAddressFlag(w: string): boolean {
+  return w.charCodeAt(0) === 45 && (w === "-s" || w === "-d" || w === "--source" || w === "--src" || w === "--destination" || w === "--dst");
+}
 
 function expandAddressLists(words: Token[]): Token[][] {
   let lists = false;
-  for (let i = 0; i + 1 < words.length; i++) if (ADDR_FLAGS.has(words[i]!.text) && words[i + 1]!.text.includes(",")) lists = true;
+  for (let i = 0; i + 1 < words.length; i++) if (isAddressFlag(words[i]!.text) && words[i + 1]!.text.includes(",")) lists = true;
   if (!lists) return [words];
   let out: Token[][] = [[]];
   for (let i = 0; i < words.length; i++) {
     const w = words[i]!;
     const next = words[i + 1];
-    if (ADDR_FLAGS.has(w.text) && next && next.text.includes(",")) {
+    if (isAddressFlag(w.text) && next && next.text.includes(",")) {
       const alts = next.text.split(",").map((text) => ({ ...next, text }));
       out = out.flatMap((prefix) => alts.map((a) => [...prefix, w, a]));
       i++;
@@ -288,7 +294,7 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
     case "-X":
     case "--delete-chain": {
       const victims = nameTok ? [chainOf(nameTok)] : [...table.chains.values()].filter((c) => !c.builtin);
-      cur.lastChain = undefined;
+      cur.lastChain = cur.lastJump = undefined;
       for (const c of victims) {
         if (c.builtin) throw new ParseError(file, lineNo, nameTok!.column, nameTok!.text, `Can't delete built-in chain ${c.name}`);
         if (chainInUse(table, c)) throw new RuleError(file, lineNo, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
@@ -430,6 +436,14 @@ class TableLines implements RuleBuilder {
     const chain = new LoadedChain(init, this, this.#chains.length);
     this.#chains.push(chain);
     return chain;
+  }
+
+  /** `last`, or the chain declared after it, when its name is `name` (and it is still the table's). */
+  predictChain(last: LoadedChain | undefined, name: string): LoadedChain | undefined {
+    if (!last) return undefined;
+    if (last.name === name) return last;
+    const next = this.#chains[last.index + 1];
+    return next && next.name === name && this.table.chains.get(next.name) === next ? next : undefined;
   }
 
   /** The number a jump to a chain not declared yet holds until COMMIT. */
