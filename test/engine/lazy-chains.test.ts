@@ -1,15 +1,15 @@
 // A loaded chain builds its rules the first time something reads them (LoadedChain). What it
 // answers before that — the chains its rules jump to, the extensions they use, the hosts they
-// name, how many there are — must be what its built rules say; a restore file's edits (-I, -D,
+// name, how many there are, their highest handle — must be what its built rules say; a restore file's edits (-I, -D,
 // -F, address lists, counters, pinned handles) must give the rules an eager load gave; and a walk
 // must build only the chains it reads.
 import { describe, expect, it } from "vitest";
 import { parseRuleset } from "../../src/engine/parse/ruleset-parser.js";
 import { saveRuleset } from "../../src/engine/save/save.js";
-import { LoadedChain, chainModules, destinationHosts, jumpTargets, ruleCount } from "../../src/engine/model/loaded-chain.js";
+import { LoadedChain, chainModules, destinationHosts, highestHandle, jumpTargets, ruleCount } from "../../src/engine/model/loaded-chain.js";
 import { ARTICLE_RULES } from "../../src/sources/canned/article-rules.js";
 import { generateFromYaml } from "../../src/sources/k8s/index.js";
-import { articleSession, run } from "../helpers/session.js";
+import { articleSession, rulesSession, run } from "../helpers/session.js";
 import type { Ruleset } from "../../src/engine/model/ruleset.js";
 
 // two Services, one a NodePort with a named and an unnamed port, three endpoints
@@ -58,7 +58,7 @@ describe("chains built when read", () => {
     it(`answer what their rules jump to, use, name and number before they are built (${label})`, () => {
       const rs = parseRuleset(text, { file: label });
       const chains = [...rs.tables.values()].flatMap((t) => [...t.chains.values()]);
-      const before = chains.map((c) => ({ lazy: c instanceof LoadedChain && c.lazy, jumps: [...jumpTargets(c)].sort(), modules: new Set(chainModules(c)), hosts: new Set(destinationHosts(c)), count: ruleCount(c) }));
+      const before = chains.map((c) => ({ lazy: c instanceof LoadedChain && c.lazy, jumps: [...jumpTargets(c)].sort(), modules: new Set(chainModules(c)), hosts: new Set(destinationHosts(c)), count: ruleCount(c), highest: highestHandle(c) }));
       expect(before.filter((b) => b.lazy).length).toBeGreaterThan(chains.length / 2);
       expect(before.some((b) => b.lazy && b.jumps.length > 0 && b.modules.size > 0)).toBe(true);
       chains.forEach((c, i) => {
@@ -67,7 +67,8 @@ describe("chains built when read", () => {
         const jumps = rules.flatMap((r) => (r.target?.kind === "jump" || r.target?.kind === "goto" ? [r.target.chain] : [])).sort();
         const modules = new Set(rules.flatMap((r) => [...r.matches.map((m) => m.module), ...(r.target?.kind === "ext" ? [r.target.module] : [])]));
         const hosts = new Set(rules.flatMap((r) => (r.dst && r.dst.value.prefix === 32 ? [r.dst.value.addr] : [])));
-        expect(before[i], c.name).toEqual({ lazy: before[i]!.lazy, jumps, modules, hosts, count: rules.length });
+        const highest = Math.max(c.handle, ...rules.map((r) => r.handle));
+        expect(before[i], c.name).toEqual({ lazy: before[i]!.lazy, jumps, modules, hosts, count: rules.length, highest });
       });
       // built or not, the ruleset saves back to the file it came from
       expect(saveRuleset(parseRuleset(text, { file: label }))).toBe(saveRuleset(rs));
@@ -131,5 +132,20 @@ describe("chains built when read", () => {
     expect(built).toContain("nat KUBE-SVC-Y4T5L63IYP3YFEBS");
     expect(endpoints(built)).toHaveLength(1);
     expect(endpoints(after).length).toBe(endpoints(before).length - 1);
+  });
+
+  it("stay lines while the iptables command adds, lists and refuses to delete around them", () => {
+    const s = rulesSession(generateFromYaml(CLUSTER, "shop.yaml").rules);
+    const rs = s.engine.ruleset;
+    const before = lazyChains(rs).filter((c) => c.startsWith("nat KUBE-SEP-"));
+    expect(before.length).toBe(5);
+    const out = run(s, "iptables -t nat -A KUBE-MARK-MASQ -j RETURN", "iptables -t nat -L KUBE-MARK-MASQ");
+    expect(() => run(s, "iptables -t nat -X KUBE-MARK-MASQ")).toThrow(/Device or resource busy/);
+    expect(lazyChains(rs).filter((c) => c.startsWith("nat KUBE-SEP-"))).toEqual(before);
+    // the new rule's handle is the table's next one, worked out from the unbuilt chains' handles too
+    const nat = rs.tables.get("nat")!;
+    const handles = [...nat.chains.values()].flatMap((c) => [c.handle, ...c.rules.map((r) => r.handle)]);
+    expect(out).toMatch(/references\)/);
+    expect(Math.max(...handles)).toBe(nat.chains.get("KUBE-MARK-MASQ")!.rules.at(-1)!.handle);
   });
 });

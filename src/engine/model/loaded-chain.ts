@@ -128,6 +128,15 @@ export class LoadedChain implements Chain {
     return out;
   }
 
+  /** While lazy: the highest handle of its rules (-1 for none). */
+  lazyHighestHandle(): number | undefined {
+    const refs = this.#refs;
+    if (!refs) return undefined;
+    let max = -1;
+    for (let j = 2; j < refs.length; j += REF_STRIDE) if (refs[j]! > max) max = refs[j]!;
+    return max;
+  }
+
   /** While lazy: the extensions its rules use. */
   lazyModules(): readonly RuleModule[] | undefined {
     return this.#refs ? this.#modules : undefined;
@@ -207,6 +216,14 @@ export function destinationHosts(c: Chain): readonly number[] {
   const out: number[] = [];
   for (const r of c.rules) if (r.dst && r.dst.value.prefix === 32) out.push(r.dst.value.addr);
   return out;
+}
+
+/** The highest handle of a chain and its rules, without building them. */
+export function highestHandle(c: Chain): number {
+  const lazy = c instanceof LoadedChain ? c.lazyHighestHandle() : undefined;
+  let max = Math.max(c.handle, lazy ?? -1);
+  if (lazy === undefined) for (const r of c.rules) max = Math.max(max, r.handle);
+  return max;
 }
 
 /** How many rules a chain has, without building them. */

@@ -12,6 +12,7 @@ import { ParseError, RuleError, didYouMean } from "./errors.js";
 import type { Token } from "./tokenize.js";
 import { parseRuleWords } from "./rule-parser.js";
 import { findViolation, provablyValid } from "./ruleset-parser.js";
+import { highestHandle } from "../model/loaded-chain.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
 import { chainNameProblem } from "./chain-name.js";
 import { chainInUse, jumpProblem, ruleFromDraft, ruleToDelete } from "./ruleset-edit.js";
@@ -33,10 +34,7 @@ function fail(tok: Token | undefined, msg: string): never {
 
 function nextHandle(t: Table): number {
   let max = 0;
-  for (const c of t.chains.values()) {
-    max = Math.max(max, c.handle);
-    for (const r of c.rules) max = Math.max(max, r.handle);
-  }
+  for (const c of t.chains.values()) max = Math.max(max, highestHandle(c));
   return max + 1;
 }
 
