@@ -9,6 +9,7 @@
  * does not exist prints no `policy:` line in a trace (measured).
  */
 import type { Ruleset, TableName } from "../engine/model/ruleset.js";
+import { ruleCount, setRuleHandle } from "../engine/model/loaded-chain.js";
 
 export function applyNftHandles(rs: Ruleset, nftText: string): number {
   let table: TableName | undefined;
@@ -35,17 +36,19 @@ export function applyNftHandles(rs: Ruleset, nftText: string): number {
     if (/^\s*type \w+ hook/.test(line) || /^\s*}/.test(line) || !table || !chain) continue;
     const h = / # handle (\d+)\s*$/.exec(line);
     if (!h) continue;
-    const rule = rs.tables.get(table)?.chains.get(chain)?.rules[index++];
-    if (rule) {
-      rule.handle = Number(h[1]);
+    // (without building the chain's rules: a big node's live ruleset stays lines until read)
+    const ch = rs.tables.get(table)?.chains.get(chain);
+    if (ch && index < ruleCount(ch)) {
+      setRuleHandle(ch, index, Number(h[1]));
       applied++;
     }
+    index++;
   }
   for (const [name, chains] of seen) {
     const t = rs.tables.get(name);
     if (!t) continue;
     for (const c of [...t.chains.values()]) {
-      if (c.builtin && !chains.has(c.name) && c.rules.length === 0) {
+      if (c.builtin && !chains.has(c.name) && ruleCount(c) === 0) {
         t.chains.delete(c.name);
         t.order = t.order.filter((n) => n !== c.name);
       }

@@ -10,6 +10,7 @@ import { LoadedChain, chainModules, destinationHosts, highestHandle, jumpTargets
 import { ARTICLE_RULES } from "../../src/sources/canned/article-rules.js";
 import { generateFromYaml } from "../../src/sources/k8s/index.js";
 import { articleSession, rulesSession, run } from "../helpers/session.js";
+import { applyNftHandles } from "../../src/sources/nft-handles.js";
 import type { Ruleset } from "../../src/engine/model/ruleset.js";
 
 // two Services, one a NodePort with a named and an unnamed port, three endpoints
@@ -147,5 +148,18 @@ describe("chains built when read", () => {
     const handles = [...nat.chains.values()].flatMap((c) => [c.handle, ...c.rules.map((r) => r.handle)]);
     expect(out).toMatch(/references\)/);
     expect(Math.max(...handles)).toBe(nat.chains.get("KUBE-MARK-MASQ")!.rules.at(-1)!.handle);
+  });
+
+  it("take a live node's handles from nft -a without being built", () => {
+    const rs = parseRuleset(["*filter", ":INPUT ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]", ":A - [0:0]", "-A INPUT -j A", "-A A -s 1.1.1.1/32 -j ACCEPT", "-A A -s 1.1.1.2/32 -j DROP", "COMMIT", ""].join("\n"), { file: "live" });
+    const nft = ["table ip filter { # handle 3", "\tchain INPUT { # handle 1", "\t\ttype filter hook input priority filter; policy accept;", "\t\tcounter packets 0 bytes 0 jump A # handle 40", "\t}", "\tchain A { # handle 9", "\t\tip saddr 1.1.1.1 counter packets 0 bytes 0 accept # handle 41", "\t\tip saddr 1.1.1.2 counter packets 0 bytes 0 drop # handle 17", "\t}", "}", ""].join("\n");
+    expect(applyNftHandles(rs, nft)).toBe(3);
+    const filter = rs.tables.get("filter")!;
+    expect(lazyChains(rs)).toEqual(["filter INPUT", "filter A"]);
+    expect(highestHandle(filter.chains.get("A")!)).toBe(41);
+    expect(filter.chains.get("A")!.rules.map((r) => r.handle)).toEqual([41, 17]);
+    expect(filter.chains.get("INPUT")!.rules.map((r) => r.handle)).toEqual([40]);
+    // iptables-nft never created OUTPUT: nft does not list it, and it has no rules
+    expect(filter.chains.has("OUTPUT")).toBe(false);
   });
 });

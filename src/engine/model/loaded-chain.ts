@@ -128,6 +128,12 @@ export class LoadedChain implements Chain {
     return out;
   }
 
+  /** Gives rule `i` (0-based) another handle, built or not (the node's real one, from `nft -a`). */
+  setHandle(i: number, handle: number): void {
+    if (this.#refs) this.#refs[i * REF_STRIDE + 2] = handle;
+    else this.#rules![i]!.handle = handle;
+  }
+
   /** While lazy: the highest handle of its rules (-1 for none). */
   lazyHighestHandle(): number | undefined {
     const refs = this.#refs;
@@ -224,6 +230,12 @@ export function highestHandle(c: Chain): number {
   let max = Math.max(c.handle, lazy ?? -1);
   if (lazy === undefined) for (const r of c.rules) max = Math.max(max, r.handle);
   return max;
+}
+
+/** Gives a chain's rule `i` (0-based, below its count) another handle, without building its rules. */
+export function setRuleHandle(c: Chain, i: number, handle: number): void {
+  if (c instanceof LoadedChain) c.setHandle(i, handle);
+  else c.rules[i]!.handle = handle;
 }
 
 /** How many rules a chain has, without building them. */
