@@ -5,7 +5,8 @@
 // has no violation, and the fast proof says "valid" for every ruleset the kernel would accept.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { findViolation, parseRuleset, provablyValid } from "../../src/engine/parse/ruleset-parser.js";
+import { parseRuleset } from "../../src/engine/parse/ruleset-parser.js";
+import { findViolation, provablyValid } from "../../src/engine/parse/path-validation.js";
 import { createRng } from "../../src/engine/rng.js";
 import { isUserError } from "../../src/engine/parse/errors.js";
 

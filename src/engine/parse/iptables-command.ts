@@ -11,7 +11,7 @@
 import { ParseError, RuleError, didYouMean } from "./errors.js";
 import type { Token } from "./tokenize.js";
 import { parseRuleWords } from "./rule-parser.js";
-import { findViolation, provablyValid } from "./ruleset-parser.js";
+import { findViolation, provablyValid } from "./path-validation.js";
 import { highestHandle } from "../model/loaded-chain.js";
 import { BUILTIN_CHAINS, TABLE_NAMES, type Chain, type Rule, type Ruleset, type Table, type TableName } from "../model/ruleset.js";
 import { chainNameProblem } from "./chain-name.js";
