@@ -75,6 +75,16 @@ describe("chains built when read", () => {
       expect(saveRuleset(parseRuleset(text, { file: label }))).toBe(saveRuleset(rs));
     });
 
+  it("build the same rules whichever chain is read first", () => {
+    for (const text of [ARTICLE_RULES, generateFromYaml(CLUSTER, "shop.yaml").rules]) {
+      const forward = parseRuleset(text, { file: "f" });
+      const backward = parseRuleset(text, { file: "f" });
+      const chainsOf = (rs: Ruleset) => [...rs.tables.values()].flatMap((t) => [...t.chains.values()]);
+      for (const c of chainsOf(backward).reverse()) void c.rules;
+      expect(JSON.stringify(chainsOf(backward))).toBe(JSON.stringify(chainsOf(forward)));
+    }
+  });
+
   it("give the rules a restore file's edits made: -D, -I, address lists, counters and a pinned handle", () => {
     const text = [
       "*filter",
