@@ -2,10 +2,12 @@
 // inet_select_addr(out, nexthop): the outgoing interface's address, or, on an interface without
 // one, the first universe-scope address of another device; NF_DROP when there is none; ports as
 // --to-ports says; nat table, POSTROUTING only).
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { vectors } from "../../helpers/ext-vectors.js";
 import { run } from "../../helpers/session.js";
-import { formatIp } from "../../../src/engine/model/ipv4.js";
+import { formatIp, parseIp } from "../../../src/engine/model/ipv4.js";
+import { selectSource } from "../../../src/engine/route/lookup.js";
+import { loadCanned } from "../../../src/sources/load.js";
 
 const FWD_VXLAN = "tcp 192.168.1.20:5000 -> 10.42.54.194:80 in enp3s0";
 const FWD_LAN = "tcp 10.42.135.131:5000 -> 8.8.8.8:53 in cali5c2e8d1a0b7";
@@ -34,4 +36,14 @@ describe("-j MASQUERADE", () => {
     { name: "refused in INPUT", table: "nat", chain: "INPUT", rule: "-j MASQUERADE", packet: FWD_VXLAN, expect: { loadError: /MASQUERADE is not allowed in the INPUT hook/ } },
     { name: "refused outside nat", table: "mangle", chain: "POSTROUTING", rule: "-j MASQUERADE", packet: FWD_VXLAN, expect: { loadError: /only valid in the nat table/ } },
   ]);
+
+  it("takes the out interface's address on the next hop's subnet, not its first (kernel scenario 47)", () => {
+    const node = structuredClone(loadCanned("article").node);
+    node.interfaces.find((i) => i.name === "enp3s0")!.addrs.unshift({ ip: parseIp("10.9.0.1")!, prefix: 24, scope: "global" });
+    const source = (near: string) => formatIp(selectSource(node, "enp3s0", parseIp(near)!)!);
+    expect(source("192.168.1.1")).toBe("192.168.1.88");
+    expect(source("10.9.0.7")).toBe("10.9.0.1");
+    // no subnet holds it: the interface's first address
+    expect(source("8.8.8.8")).toBe("10.9.0.1");
+  });
 });
