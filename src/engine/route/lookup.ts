@@ -68,17 +68,18 @@ function tableLookup(node: NodeModel, table: number, q: RouteQuery): Route | und
 
 /**
  * Linux: inet_select_addr — the first address of `dev` whose subnet holds `near`
- * (inet_ifa_match masks both sides), else its first address. Measured (kernel scenario 47): with
- * 10.9.0.1/24 then 10.2.0.1/24 on the out interface, MASQUERADE toward 10.2.0.2 takes 10.2.0.1.
+ * (inet_ifa_match masks both sides), else its first address; with no `near` (a route without a
+ * gateway), its first address. Measured (kernel scenario 47): with 10.9.0.1/24 then 10.2.0.1/24 on
+ * the out interface, MASQUERADE toward 10.2.0.2 takes 10.2.0.1.
  */
-export function selectSource(node: NodeModel, devName: string | undefined, near: Ip): Ip | undefined {
+export function selectSource(node: NodeModel, devName: string | undefined, near: Ip | undefined): Ip | undefined {
   // (loops, not filter/find: MASQUERADE asks this for every new connection a `stats` run makes)
   const dev = findInterface(node, devName);
   if (dev) {
     let first: Ip | undefined;
     for (const a of dev.addrs) {
       if (a.scope === "host") continue;
-      if (((near ^ a.ip) & prefixMask(a.prefix)) === 0) return a.ip;
+      if (near === undefined || ((near ^ a.ip) & prefixMask(a.prefix)) === 0) return a.ip;
       first ??= a.ip;
     }
     if (first !== undefined) return first;
@@ -141,8 +142,9 @@ function lookup(node: NodeModel, q: RouteQuery): RouteResult {
       case "broadcast":
         return { outcome: "broadcast", ...base, dev: route.dev, src: q.src || route.src };
       default: {
-        const near = route.via ?? q.dst;
-        const src = q.src || route.src || selectSource(node, route.dev, near);
+        // fib_result_prefsrc: the gateway is the address to be near; a device route has none, and
+        // takes the device's first address (docs/kernel-notes/conntrack-nat-routing.md §6)
+        const src = q.src || route.src || selectSource(node, route.dev, route.via);
         return { outcome: "unicast", ...base, dev: route.dev, via: route.via, src };
       }
     }

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { vectors } from "../../helpers/ext-vectors.js";
 import { run } from "../../helpers/session.js";
 import { formatIp, parseIp } from "../../../src/engine/model/ipv4.js";
-import { selectSource } from "../../../src/engine/route/lookup.js";
+import { routeLookup, selectSource } from "../../../src/engine/route/lookup.js";
 import { loadCanned } from "../../../src/sources/load.js";
 
 const FWD_VXLAN = "tcp 192.168.1.20:5000 -> 10.42.54.194:80 in enp3s0";
@@ -45,5 +45,16 @@ describe("-j MASQUERADE", () => {
     expect(source("10.9.0.7")).toBe("10.9.0.1");
     // no subnet holds it: the interface's first address
     expect(source("8.8.8.8")).toBe("10.9.0.1");
+  });
+
+  it("and a route without src: near its gateway, or the device's first address when it has none (fib_result_prefsrc)", () => {
+    const node = structuredClone(loadCanned("article").node);
+    node.interfaces.find((i) => i.name === "enp3s0")!.addrs.unshift({ ip: parseIp("10.9.0.1")!, prefix: 24, scope: "global" });
+    const route = (dst: string, via?: string) => ({ table: 254, type: "unicast" as const, dst: { addr: parseIp(dst)!, mask: 0xffffff00, prefix: 24 }, via: via ? parseIp(via) : undefined, dev: "enp3s0", scope: "universe" as const, metric: 0, onlink: false });
+    node.routes.push(route("172.31.5.0", "192.168.1.254"), route("192.168.1.0", undefined));
+    node.routes = node.routes.filter((r) => !(r.dst.prefix === 24 && r.dst.addr === parseIp("192.168.1.0") && r.src !== undefined));
+    const src = (dst: string) => formatIp(routeLookup(node, { dst: parseIp(dst)!, mark: 0 }).src!);
+    expect(src("172.31.5.9")).toBe("192.168.1.88");
+    expect(src("192.168.1.20")).toBe("10.9.0.1");
   });
 });
