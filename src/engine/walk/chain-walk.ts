@@ -43,10 +43,14 @@ export interface ChainWalkEnv {
   rejected?: string;
 }
 
+/** `-i`/`-o`: the name, or with a trailing `+` any name it starts (compared in place: Calico's `cali+` is tested on every packet). */
 function ifaceMatches(pattern: string, name: string | undefined): boolean {
   if (name === undefined) return false;
-  if (pattern.endsWith("+")) return name.startsWith(pattern.slice(0, -1));
-  return name === pattern;
+  const stem = pattern.length - 1;
+  if (pattern.charCodeAt(stem) !== 43) return name === pattern;
+  if (name.length < stem) return false;
+  for (let i = 0; i < stem; i++) if (name.charCodeAt(i) !== pattern.charCodeAt(i)) return false;
+  return true;
 }
 
 /** A miss nobody will read (the walk keeps no misses): one shared object, nothing to build. */
@@ -107,6 +111,8 @@ interface Frame {
   chain: Chain;
   /** the chain's rules, read once per call (a loaded chain's `rules` is a getter) */
   rules: readonly Rule[];
+  /** long enough for the dispatch index (decided once per call, not per rule) */
+  indexed: boolean;
   index: number; // next rule to test
 }
 
@@ -122,7 +128,12 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
   let dumped = false;
   const hook = env.hook;
   const stack: Frame[] = [];
-  let frame: Frame = { chain: base, rules: base.rules, index: 0 };
+  const minRules = env.dispatchMinRules;
+  const enter = (chain: Chain): Frame => {
+    const rules = chain.rules;
+    return { chain, rules, indexed: minRules !== false && rules.length >= minRules, index: 0 };
+  };
+  let frame = enter(base);
   for (;;) {
     const rule = frame.rules[frame.index];
     if (!rule) {
@@ -141,8 +152,8 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       frame = stack.pop()!;
       continue;
     }
-    if (env.dispatchMinRules !== false) {
-      const next = nextCandidate(frame.chain, frame.index, pkt, env.dispatchMinRules);
+    if (frame.indexed) {
+      const next = nextCandidate(frame.chain, frame.rules, frame.index, pkt);
       if (next > frame.index) {
         if (env.collectMisses) {
           const rules = frame.rules.slice(frame.index, next);
@@ -196,6 +207,6 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     // jump / goto
     const target = table.chains.get((t as { chain: string }).chain)!;
     if (t!.kind === "jump") stack.push(frame);
-    frame = { chain: target, rules: target.rules, index: 0 };
+    frame = enter(target);
   }
 }

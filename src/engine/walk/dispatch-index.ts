@@ -72,15 +72,15 @@ function build(chain: Chain): DispatchIndex {
   return { rules, nextBarrier, byKey };
 }
 
-function sameRules(a: Rule[], b: Rule[]): boolean {
+function sameRules(a: readonly Rule[], b: readonly Rule[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 
-function indexOf(chain: Chain): DispatchIndex {
+function indexOf(chain: Chain, rules: readonly Rule[]): DispatchIndex {
   let idx = indexes.get(chain);
-  if (!idx || !sameRules(idx.rules, chain.rules)) {
+  if (!idx || !sameRules(idx.rules, rules)) {
     idx = build(chain);
     indexes.set(chain, idx);
   }
@@ -101,17 +101,18 @@ function firstAtLeast(list: number[] | undefined, from: number): number {
 }
 
 /**
- * Where the walk must test next, from rule `at` of the chain: `at` itself when that rule may
- * match (or the chain is short, or the packet a fragment); otherwise the first later rule that
- * may. Every rule in between provably misses this packet.
+ * Where the walk must test next, from rule `at` of a chain long enough to index (the walk asks
+ * only for chains of DISPATCH_MIN_RULES rules or more; `rules` are the chain's, as the walk read
+ * them): `at` itself when that rule may match (or the packet is a fragment); otherwise the first
+ * later rule that may. Every rule in between provably misses this packet.
  */
-export function nextCandidate(chain: Chain, at: number, pkt: Packet, minRules = DISPATCH_MIN_RULES): number {
-  if (chain.rules.length < minRules || pkt.fragOffset !== 0) return at;
+export function nextCandidate(chain: Chain, rules: readonly Rule[], at: number, pkt: Packet): number {
+  if (pkt.fragOffset !== 0) return at;
   // a barrier is tested in turn: no need to (re)check the chain's index for it (KUBE-NODEPORTS'
   // rules name no address: every one is a barrier)
-  const rule = chain.rules[at];
+  const rule = rules[at];
   if (!rule || ruleKey(rule) === undefined) return at;
-  const idx = indexOf(chain);
+  const idx = indexOf(chain, rules);
   const barrier = idx.nextBarrier[at]!;
   if (barrier === at) return at;
   const proto = String(PROTO_NUM[pkt.proto]);
