@@ -2,8 +2,10 @@
  * Completion candidates drawn from the loaded node and ruleset: addresses, interfaces, tables,
  * chains.
  *
- * Why: a learner should be able to Tab their way to `KUBE-SVC-Y4T5L63IYP3YFEBS`; chain names
- * are read from the loaded ruleset each time (a scan: issue 11 makes it fast at 100,000 chains).
+ * Why: a learner should be able to Tab their way to `KUBE-SVC-Y4T5L63IYP3YFEBS`. On a node of
+ * 100,000 chains a Tab must not scan and sort every name again: the ruleset's chain names and
+ * destination hosts are sorted once per ruleset (the session forgets them when the rules change),
+ * and a prefix is a binary search into them.
  */
 import type { Session } from "./session.js";
 import { formatIp } from "../engine/model/ipv4.js";
@@ -16,12 +18,37 @@ export function prefixFilter(words: Iterable<string>, partial: string): string[]
   return out.sort();
 }
 
+/** The words of a sorted list that start with `partial`: a binary search, then the run of them. */
+export function sortedPrefix(sorted: readonly string[], partial: string): string[] {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (sorted[mid]! < partial) lo = mid + 1;
+    else hi = mid;
+  }
+  let end = lo;
+  while (end < sorted.length && sorted[end]!.startsWith(partial)) end++;
+  return sorted.slice(lo, end);
+}
+
+/** A sorted list of the ruleset's words, made once per ruleset (see Session.completionWords). */
+function rulesetWords(s: Session, key: string, collect: (add: (w: string) => void) => void): readonly string[] {
+  let words = s.completionWords.get(key);
+  if (!words) {
+    const all = new Set<string>();
+    collect((w) => all.add(w));
+    s.completionWords.set(key, (words = [...all].sort()));
+  }
+  return words;
+}
+
 export function completeAddress(s: Session, partial: string): string[] {
-  const addrs = new Set<string>();
+  const hosts = rulesetWords(s, "hosts", (add) => {
+    for (const t of s.engine.ruleset.tables.values()) for (const c of t.chains.values()) for (const host of destinationHosts(c)) add(formatIp(host));
+  });
+  const addrs = new Set(sortedPrefix(hosts, partial));
   for (const i of s.engine.node.interfaces) for (const a of i.addrs) addrs.add(formatIp(a.ip));
-  for (const t of s.engine.ruleset.tables.values())
-    for (const c of t.chains.values())
-      for (const host of destinationHosts(c)) addrs.add(formatIp(host));
   return prefixFilter(addrs, partial);
 }
 
@@ -30,9 +57,10 @@ export function completeTable(s: Session, partial: string): string[] {
 }
 
 export function completeChain(s: Session, table: string | undefined, partial: string): string[] {
-  const names = new Set<string>();
-  for (const t of s.engine.ruleset.tables.values()) if (!table || t.name === table) for (const c of t.chains.keys()) names.add(c);
-  return prefixFilter(names, partial);
+  const names = rulesetWords(s, `chains ${table ?? ""}`, (add) => {
+    for (const t of s.engine.ruleset.tables.values()) if (!table || t.name === table) for (const c of t.chains.keys()) add(c);
+  });
+  return sortedPrefix(names, partial);
 }
 
 export function completeInterface(s: Session, partial: string): string[] {

@@ -71,11 +71,14 @@ export class Session {
   /** Rule numbers by handle, counted once per chain (explain, where, the walk table). */
   readonly ruleNumbers = new RuleNumbers(() => this.engine.ruleset);
   private decoded?: ChainNames;
+  /** Sorted chain names and hosts of the ruleset, for completion (complete.ts); forgotten when the rules change. */
+  readonly completionWords = new Map<string, readonly string[]>();
   private tracing?: boolean;
 
   /** After `iptables` changed the ruleset: what depends on it is worked out again. */
   rulesChanged() {
     this.ruleNumbers.forget();
+    this.completionWords.clear();
     this.decoded = undefined;
     this.tracing = undefined;
     this.engine.conntrackOn = rulesetNeedsConntrack(this.engine.ruleset);
@@ -90,6 +93,7 @@ export class Session {
   load(source: LoadedSource) {
     checkSets(source.ruleset, source.node.ipsets);
     this.source = source;
+    this.completionWords.clear();
     this.decoded = undefined;
     this.tracing = undefined;
     this.reset();

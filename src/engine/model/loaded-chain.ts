@@ -2,15 +2,15 @@
  * A chain read from a restore file whose Rule objects are built the first time something reads
  * `rules`, and the few facts about its rules that can be asked before that: which chains they
  * jump or go to, which extensions they use, which single hosts they name as destination, how
- * many there are.
+ * many there are and their highest handle (and a rule's handle can be set from `nft -a`).
  *
  * Why: a 10,000-Service kube-proxy node has 320,000 rules in 110,000 chains, and a walk reads a
  * few dozen chains. Every line is still checked when the file loads (iptables-restore refuses a
  * whole file for one bad line); what a chain keeps until it is read is six numbers a rule — where
  * its line is, its handle, its jump and its destination host — and one shared list of the
  * extensions it uses, instead of a few hundred bytes of objects. The facts are the ones the
- * load-time path checks, conntrack's switch, `-L`'s reference count and address completion read
- * from every chain; asking them must not build every rule.
+ * load-time path checks, conntrack's switch, `-L`'s reference count, `iptables -A`'s next handle
+ * and address completion read from every chain; asking them must not build every rule.
  */
 import type { Chain, Rule } from "./ruleset.js";
 import type { MatchModule, TargetModule } from "../ext/types.js";
