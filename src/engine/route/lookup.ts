@@ -66,19 +66,25 @@ function tableLookup(node: NodeModel, table: number, q: RouteQuery): Route | und
   return best;
 }
 
+/** rt_scope_t: the kernel's numbers for a route's and an address's scope (wider scope, smaller number). */
+const SCOPE_RANK = { universe: 0, global: 0, link: 253, host: 254 } as const;
+
 /**
- * Linux: inet_select_addr — the first address of `dev` whose subnet holds `near`
- * (inet_ifa_match masks both sides), else its first address; with no `near` (a route without a
- * gateway), its first address. Measured (kernel scenario 47): with 10.9.0.1/24 then 10.2.0.1/24 on
- * the out interface, MASQUERADE toward 10.2.0.2 takes 10.2.0.1.
+ * Linux: inet_select_addr(dev, near, scope) — among `dev`'s addresses no narrower than `scope`,
+ * the first whose subnet holds `near` (inet_ifa_match masks both sides), else the first of them;
+ * with no `near` (a route without a gateway), the first of them. MASQUERADE asks with universe
+ * scope, a route with its own (link for a route without a gateway). Measured
+ * (docs/kernel-notes/conntrack-nat-routing.md §2 and §6, kernel scenario 47): with 169.254.1.1/16
+ * scope link, 10.9.0.1/24, 10.2.0.1/24 on the out interface, MASQUERADE toward 10.2.0.2 takes
+ * 10.2.0.1 and toward 169.254.1.9 takes 10.9.0.1; a device route takes 169.254.1.1.
  */
-export function selectSource(node: NodeModel, devName: string | undefined, near: Ip | undefined): Ip | undefined {
+export function selectSource(node: NodeModel, devName: string | undefined, near: Ip | undefined, scope: "universe" | "link"): Ip | undefined {
   // (loops, not filter/find: MASQUERADE asks this for every new connection a `stats` run makes)
   const dev = findInterface(node, devName);
   if (dev) {
     let first: Ip | undefined;
     for (const a of dev.addrs) {
-      if (a.scope === "host") continue;
+      if (SCOPE_RANK[a.scope] > SCOPE_RANK[scope]) continue;
       if (near === undefined || ((near ^ a.ip) & prefixMask(a.prefix)) === 0) return a.ip;
       first ??= a.ip;
     }
@@ -142,9 +148,9 @@ function lookup(node: NodeModel, q: RouteQuery): RouteResult {
       case "broadcast":
         return { outcome: "broadcast", ...base, dev: route.dev, src: q.src || route.src };
       default: {
-        // fib_result_prefsrc: the gateway is the address to be near; a device route has none, and
-        // takes the device's first address (docs/kernel-notes/conntrack-nat-routing.md §6)
-        const src = q.src || route.src || selectSource(node, route.dev, route.via);
+        // fib_result_prefsrc: near the gateway, in the route's scope; a device route has no
+        // gateway, and takes the device's first address of link scope or wider
+        const src = q.src || route.src || selectSource(node, route.dev, route.via, route.scope === "link" ? "link" : "universe");
         return { outcome: "unicast", ...base, dev: route.dev, via: route.via, src };
       }
     }

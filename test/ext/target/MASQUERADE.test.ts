@@ -40,7 +40,7 @@ describe("-j MASQUERADE", () => {
   it("takes the out interface's address on the next hop's subnet, not its first (kernel scenario 47)", () => {
     const node = structuredClone(loadCanned("article").node);
     node.interfaces.find((i) => i.name === "enp3s0")!.addrs.unshift({ ip: parseIp("10.9.0.1")!, prefix: 24, scope: "global" });
-    const source = (near: string) => formatIp(selectSource(node, "enp3s0", parseIp(near)!)!);
+    const source = (near: string) => formatIp(selectSource(node, "enp3s0", parseIp(near)!, "universe")!);
     expect(source("192.168.1.1")).toBe("192.168.1.88");
     expect(source("10.9.0.7")).toBe("10.9.0.1");
     // no subnet holds it: the interface's first address
@@ -56,5 +56,19 @@ describe("-j MASQUERADE", () => {
     const src = (dst: string) => formatIp(routeLookup(node, { dst: parseIp(dst)!, mark: 0 }).src!);
     expect(src("172.31.5.9")).toBe("192.168.1.88");
     expect(src("192.168.1.20")).toBe("10.9.0.1");
+  });
+
+  it("skips an address narrower than it asks for: a link-scope address for MASQUERADE and gateways, not for a device route (measured, §2 and §6)", () => {
+    const node = structuredClone(loadCanned("article").node);
+    const enp = node.interfaces.find((i) => i.name === "enp3s0")!;
+    enp.addrs.unshift({ ip: parseIp("169.254.1.1")!, prefix: 16, scope: "link" });
+    expect(formatIp(selectSource(node, "enp3s0", parseIp("169.254.1.9")!, "universe")!)).toBe("192.168.1.88");
+    expect(formatIp(selectSource(node, "enp3s0", parseIp("192.168.1.20")!, "universe")!)).toBe("192.168.1.88");
+    expect(formatIp(selectSource(node, "enp3s0", undefined, "link")!)).toBe("169.254.1.1");
+    const route = (dst: string, prefix: number, via?: string) => ({ table: 254, type: "unicast" as const, dst: { addr: parseIp(dst)!, mask: (0xffffffff << (32 - prefix)) >>> 0, prefix }, via: via ? parseIp(via) : undefined, dev: "enp3s0", scope: via ? ("universe" as const) : ("link" as const), metric: 0, onlink: false });
+    node.routes.push(route("172.29.0.0", 16), route("172.28.0.0", 16, "169.254.1.9"));
+    const src = (dst: string) => formatIp(routeLookup(node, { dst: parseIp(dst)!, mark: 0 }).src!);
+    expect(src("172.29.0.5")).toBe("169.254.1.1");
+    expect(src("172.28.0.5")).toBe("192.168.1.88");
   });
 });

@@ -30,8 +30,9 @@ const MASQUERADE: TargetModule<NatRange> = {
   usesConntrack: true,
   natManip: "SRC",
   apply(r, env) {
-    // the source is the outgoing interface's address nearest the next hop (inet_select_addr)
-    const src = selectSource(env.node, env.outIf, env.nextHop ?? env.pkt.dst);
+    // the source is the outgoing interface's address nearest the next hop, of universe scope
+    // (nf_nat_masquerade_ipv4: inet_select_addr(out, nh, RT_SCOPE_UNIVERSE))
+    const src = selectSource(env.node, env.outIf, env.nextHop ?? env.pkt.dst, "universe");
     if (src === undefined) return "drop";
     // (a literal of one shape, not a spread: this runs for every masqueraded connection)
     return env.nat("SRC", { minIp: src, maxIp: src, minPort: r.minPort, maxPort: r.maxPort, random: r.random, randomFully: r.randomFully, persistent: r.persistent });
