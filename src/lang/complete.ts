@@ -11,6 +11,7 @@ import type { Session } from "./session.js";
 import { formatIp } from "../engine/model/ipv4.js";
 import { TABLE_NAMES } from "../engine/model/ruleset.js";
 import { destinationHosts } from "../engine/model/loaded-chain.js";
+import { lowerBound } from "../engine/sorted.js";
 
 export function prefixFilter(words: Iterable<string>, partial: string): string[] {
   const out: string[] = [];
@@ -20,13 +21,7 @@ export function prefixFilter(words: Iterable<string>, partial: string): string[]
 
 /** The words of a sorted list that start with `partial`: a binary search, then the run of them. */
 export function sortedPrefix(sorted: readonly string[], partial: string): string[] {
-  let lo = 0;
-  let hi = sorted.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (sorted[mid]! < partial) lo = mid + 1;
-    else hi = mid;
-  }
+  const lo = lowerBound(sorted, partial);
   let end = lo;
   while (end < sorted.length && sorted[end]!.startsWith(partial)) end++;
   return sorted.slice(lo, end);

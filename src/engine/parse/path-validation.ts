@@ -122,7 +122,7 @@ export function provablyValid(table: Table): boolean {
       r = 0;
       for (const m of modules) {
         if (m.allowedIn) r |= RULES_DECIDE;
-        if (m.kind === "target" && m.hooks) for (const [b, hook] of HOOK_BITS.entries()) if (!m.hooks.includes(hook)) r |= 1 << b;
+        for (const [b, hook] of HOOK_BITS.entries()) if (hookListRefuses(m, hook)) r |= 1 << b;
       }
       refusalsOf.set(modules, r);
     }
@@ -186,13 +186,18 @@ export function provablyValid(table: Table): boolean {
   return true;
 }
 
+/** A target's hook list (xt_target.hooks) leaves `hook` out: refused whatever its options. */
+function hookListRefuses(m: RuleModule, hook: Hook): boolean {
+  return m.kind === "target" && m.hooks !== undefined && !m.hooks.includes(hook);
+}
+
 /**
  * Why the kernel refuses this rule in a chain reached from `hook` (a target's hooks or
  * checkentry, a match's allowedIn), in its words; undefined when it accepts it.
  */
 function refusedInHook(rule: Rule, hook: Hook): string | undefined {
   const t = rule.target;
-  if (t?.kind === "ext" && t.module.hooks && !t.module.hooks.includes(hook)) return `${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks.join(", ")}`;
+  if (t?.kind === "ext" && hookListRefuses(t.module, hook)) return `${t.module.name} is not allowed in the ${hook} hook; valid: ${t.module.hooks!.join(", ")}`;
   const m = rule.matches.find((x) => x.module.allowedIn && !x.module.allowedIn(x.data, hook))?.module.name;
   if (m) return `-m ${m} cannot be used in the ${hook} hook`;
   if (t?.kind === "ext" && t.module.allowedIn && !t.module.allowedIn(t.data, hook)) return `-j ${t.module.name} with these options cannot be used in the ${hook} hook`;

@@ -194,13 +194,14 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
       const handle = allocHandle(cur, pinned);
       pinned = undefined;
       const t = draft.target;
+      const jumpsTo = t && (t.kind === "jump" || t.kind === "goto") ? t.chain : undefined;
       // the chain a jump goes to, looked up once: declared already (iptables-save declares every
       // chain first) and not built-in, it needs no second look at COMMIT
-      const to = t && (t.kind === "jump" || t.kind === "goto") ? (cur.lastJump?.name === t.chain ? cur.lastJump : (cur.table.chains.get(t.chain) as LoadedChain | undefined)) : undefined;
+      const to = jumpsTo === undefined ? undefined : cur.lastJump?.name === jumpsTo ? cur.lastJump : (cur.table.chains.get(jumpsTo) as LoadedChain | undefined);
       if (to) cur.lastJump = to;
-      if (t && (t.kind === "jump" || t.kind === "goto") && (!to || to.builtin)) cur.jumps.push({ line: lineNo, col: draft.jumpToken!.column, from: chain.name, to: t.chain, handle });
+      if (jumpsTo !== undefined && (!to || to.builtin)) cur.jumps.push({ line: lineNo, col: draft.jumpToken!.column, from: chain.name, to: jumpsTo, handle });
       if (chain.lazy) {
-        const jump = !t || (t.kind !== "jump" && t.kind !== "goto") ? NO_JUMP : to ? to.index : cur.lines.laterChain(t.chain);
+        const jump = jumpsTo === undefined ? NO_JUMP : to ? to.index : cur.lines.laterChain(jumpsTo);
         const host = draft.dst && draft.dst.value.prefix === 32 ? draft.dst.value.addr : NO_HOST;
         chain.addRef({ line: lineNo, offset: lineStart, handle, combination: k, jump, host }, modulesOf(draft), insertAt === undefined ? undefined : insertAt++);
       } else {

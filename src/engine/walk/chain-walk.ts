@@ -116,6 +116,12 @@ interface Frame {
   index: number; // next rule to test
 }
 
+/** A new call of `chain`: its rules read once, and whether the dispatch index applies to it. */
+function enterChain(chain: Chain, minRules: number | false): Frame {
+  const rules = chain.rules;
+  return { chain, rules, indexed: minRules !== false && rules.length >= minRules, index: 0 };
+}
+
 /** Linux: nft_do_chain with the jump stack (NFT_JUMP_STACK_SIZE). */
 export function runTable(table: Table, env: ChainWalkEnv): TableRun {
   const base = table.chains.get(env.hook);
@@ -129,11 +135,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
   const hook = env.hook;
   const stack: Frame[] = [];
   const minRules = env.dispatchMinRules;
-  const enter = (chain: Chain): Frame => {
-    const rules = chain.rules;
-    return { chain, rules, indexed: minRules !== false && rules.length >= minRules, index: 0 };
-  };
-  let frame = enter(base);
+  let frame = enterChain(base, minRules);
   for (;;) {
     const rule = frame.rules[frame.index];
     if (!rule) {
@@ -207,6 +209,6 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
     // jump / goto
     const target = table.chains.get((t as { chain: string }).chain)!;
     if (t!.kind === "jump") stack.push(frame);
-    frame = enter(target);
+    frame = enterChain(target, minRules);
   }
 }

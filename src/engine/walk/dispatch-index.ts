@@ -16,6 +16,7 @@
 import type { Chain, Rule } from "../model/ruleset.js";
 import type { Packet } from "../model/packet.js";
 import { PROTO_NUM } from "../model/packet.js";
+import { lowerBound } from "../sorted.js";
 
 /** Chains shorter than this are walked rule by rule: the index would not pay for itself. */
 export const DISPATCH_MIN_RULES = 256;
@@ -90,14 +91,8 @@ function indexOf(chain: Chain, rules: readonly Rule[]): DispatchIndex {
 /** The first position in `list` (ascending) at or after `from`; Infinity when none. */
 function firstAtLeast(list: number[] | undefined, from: number): number {
   if (!list) return Infinity;
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (list[mid]! < from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < list.length ? list[lo]! : Infinity;
+  const at = lowerBound(list, from);
+  return at < list.length ? list[at]! : Infinity;
 }
 
 /**

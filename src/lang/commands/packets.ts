@@ -218,8 +218,7 @@ export const stats: Command = {
     const chainsOf = new Map<string, string[]>();
     const svcChains = new Set<string>();
     const toOf = new Map<string, Set<string>>();
-    // by where the packet went out (an interface or a fate), then its destination address and port
-    const placeWords = new Map<string, Map<number, { dst: string; fate: string }>>();
+    const placeWords = new Map<string, { dst: string; fate: string }>();
     for (let i = 0; i < n; i++) {
       if (i % 256 === 0 && i > 0) yield { done: i, total: n, unit: "connections" };
       // a fresh table and store for each (base has none to copy), the session's random stream
@@ -238,14 +237,11 @@ export const stats: Command = {
       if (!to) toOf.set(key, (to = new Set()));
       // the words for where it went, once per place (a run sends to a handful of them)
       const f = r.fate;
-      const out = f.kind === "sent" ? f.iface : f.kind;
-      let places = placeWords.get(out);
-      if (!places) placeWords.set(out, (places = new Map()));
-      const place = r.pkt.dst * 65536 + (r.pkt.proto === "icmp" ? 0 : r.pkt.dport);
-      let words = places.get(place);
+      const where = `${r.pkt.proto === "icmp" ? 0 : r.pkt.dport} ${r.pkt.dst} ${f.kind === "sent" ? f.iface : f.kind}`;
+      let words = placeWords.get(where);
       if (!words) {
         const dst = r.pkt.proto === "icmp" ? formatIp(r.pkt.dst) : `${formatIp(r.pkt.dst)}:${r.pkt.dport}`;
-        places.set(place, (words = { dst, fate: f.kind === "sent" ? `sent out ${f.iface} to ${formatIp(r.pkt.dst)}:${r.pkt.dport}` : f.kind === "delivered" ? "delivered locally" : f.kind }));
+        placeWords.set(where, (words = { dst, fate: f.kind === "sent" ? `sent out ${f.iface} to ${formatIp(r.pkt.dst)}:${r.pkt.dport}` : f.kind === "delivered" ? "delivered locally" : f.kind }));
       }
       to.add(words.dst);
       counts.set(key, (counts.get(key) ?? 0) + 1);
