@@ -53,6 +53,20 @@ class Driver {
   execute = (code: string, extra: Record<string, unknown> = {}): Promise<Msg> => this.ask({ op: "execute", code, ...extra });
 }
 
+/**
+ * A ruleset big enough that loading it takes seconds (4-5 s on the 2-core CI machine: 300,000
+ * lines, each with five matches to check), so an interrupt always finds the load running.
+ */
+function writeBigRules(rules: string): string {
+  const lines = ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]"];
+  for (let i = 0; i < 300_000; i++) {
+    const port = 1 + (i % 60000);
+    lines.push(`-A INPUT -s 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 -p tcp -m comment --comment "ns-${i % 97}/svc-${i}:http" -m multiport --dports ${port},${port + 1},8080 -m mark ! --mark 0x4000/0x4000 -m conntrack --ctstate NEW,ESTABLISHED -j ACCEPT`);
+  }
+  writeFileSync(rules, [...lines, "COMMIT", ""].join("\n"));
+  return rules;
+}
+
 const outputsOf = (m: Msg) => (m.iopub ?? []).filter((x) => ["execute_result", "display_data", "error", "stream"].includes(x.msg_type));
 const resultText = (m: Msg) => m.iopub?.find((x) => x.msg_type === "execute_result")?.content.data["text/plain"] as string | undefined;
 
@@ -287,34 +301,30 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
   }, 90_000);
 
   it("a first interrupt stops a big load rules; the session keeps what it had", async () => {
-    const rules = join(prefix, "big2.rules");
-    const lines = ["*filter", ":INPUT ACCEPT [0:0]"];
-    for (let i = 0; i < 300_000; i++) lines.push(`-A INPUT -s 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 -j ACCEPT`);
-    writeFileSync(rules, [...lines, "COMMIT", ""].join("\n"));
+    const rules = writeBigRules(join(prefix, "big2.rules"));
     const started = await k.ask({ op: "execute_nowait", code: `load rules "${rules}"` });
     await k.ask({ op: "sleep", seconds: 0.5 });
     const intr = await k.ask({ op: "interrupt" });
     const r: Msg = await k.ask({ op: "wait_execute", msg_id: started.msg_id, timeout: 60 });
     expect(r.content.status).toBe("error");
-    expect(r.content.evalue).toMatch(/^interrupted after [\d,]+ of 300,004 lines/);
+    expect(r.content.evalue).toMatch(/^interrupted after [\d,]+ of 300,006 lines/);
     expect(r.received! - intr.at).toBeLessThan(2);
     expect(resultText(await k.execute("show source"))).toBe(runLine(replSession(), "show source").text);
   }, 90_000);
 
   it("a second interrupt abandons a command that cannot stop midway, and the session starts afresh", async () => {
-    // a ruleset big enough that loading it takes seconds, with no place to stop
-    const rules = join(prefix, "big.rules");
-    const lines = ["*filter", ":INPUT ACCEPT [0:0]", ":FORWARD ACCEPT [0:0]", ":OUTPUT ACCEPT [0:0]"];
-    for (let i = 0; i < 300_000; i++) lines.push(`-A INPUT -s 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 -p tcp -m tcp --dport ${1 + (i % 60000)} -j ACCEPT`);
-    writeFileSync(rules, [...lines, "COMMIT", ""].join("\n"));
+    const rules = writeBigRules(join(prefix, "big.rules"));
     // `load rules` stops at the first interrupt (it loads in slices); a scenario file that names
     // the same rules is still read in one go, with no place to stop
     const scenario = join(prefix, "big.yaml");
     writeFileSync(scenario, `title: a big node\nbase: article\nrules_file: ${rules}\n`);
     const started = await k.ask({ op: "execute_nowait", code: `load scenario "${scenario}"` });
-    await k.ask({ op: "sleep", seconds: 0.5 });
+    await k.ask({ op: "sleep", seconds: 0.2 });
     await k.ask({ op: "interrupt" });
-    await k.ask({ op: "sleep", seconds: 1.5 });
+    // the kernel's warning comes a second after the first interrupt, and only while the command
+    // still runs: the second interrupt follows it at once, not after a fixed sleep that a faster
+    // load could outrun
+    await k.ask({ op: "wait_stream", msg_id: started.msg_id, text: "interrupt again to abandon it", timeout: 30 });
     const second = await k.ask({ op: "interrupt" });
     const r: Msg = await k.ask({ op: "wait_execute", msg_id: started.msg_id, timeout: 60 });
     expect(r.content.status).toBe("error");

@@ -87,6 +87,14 @@ def handle(req):
         r = wait_reply(req["msg_id"], timeout)
         r["iopub"] = wait_idle(req["msg_id"], timeout)
         return r
+    if op == "wait_stream":
+        # waits, keeping what arrives, until the running cell prints a stream text holding `text`
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if any(x["msg_type"] == "stream" and req["text"] in x["content"]["text"] for x in iopub.get(req["msg_id"], [])):
+                return {"at": time.monotonic()}
+            pump_iopub(0.05)
+        raise TimeoutError(f"no stream text {req['text']!r} in {timeout}s")
     if op == "complete":
         t = time.monotonic()
         r = wait_reply(kc.complete(req["code"], req.get("cursor_pos")), timeout)
