@@ -12,6 +12,7 @@ import type { Ruleset } from "./engine/model/ruleset.js";
 import { formatIp } from "./engine/model/ipv4.js";
 import { describePacket, fateText } from "./format/describe.js";
 import type { Packet } from "./engine/model/packet.js";
+import { missedRules } from "./engine/walk/chain-walk.js";
 
 /** One step of the walk: a rule tried, a chain's policy, a route lookup, a NAT rewrite... */
 export interface WalkStep {
@@ -103,7 +104,7 @@ export function walkData(sent: SentPacket, ruleset: Ruleset): WalkData {
         break;
       case "misses":
         // rules the dispatch index skipped: one step each, as the linear walk has them
-        e.rules.forEach((r, i) => steps.push({ kind: "nomatch", hook: e.hook, table: e.table, chain: e.chain, rule: e.first + i, ruleText: r.text }));
+        missedRules(e).forEach((r, i) => steps.push({ kind: "nomatch", hook: e.hook, table: e.table, chain: e.chain, rule: e.first + i, ruleText: r.text }));
         break;
       case "policy":
         steps.push({ kind: "policy", hook: e.hook, table: e.table, chain: e.chain, verdict: e.policy });

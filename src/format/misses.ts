@@ -16,8 +16,8 @@ const count = (n: number) => n.toLocaleString("en-US");
 
 /** "#1–#9800" */
 export function missesRange(e: Misses): string {
-  const last = e.first + e.rules.length - 1;
-  return e.rules.length === 1 ? `#${e.first}` : `#${e.first}–#${last}`;
+  const last = e.first + e.count - 1;
+  return e.count === 1 ? `#${e.first}` : `#${e.first}–#${last}`;
 }
 
 /** A run's reasons, once worked out: a walk's events never change, and stepping shows the run again and again. */
@@ -51,5 +51,5 @@ function groupedWhy(e: Misses): string {
 
 /** The one line explain prints for the run (after the chain name and range). */
 export function missesLine(e: Misses): string {
-  return `✗ ${count(e.rules.length)} rule${e.rules.length === 1 ? "" : "s"} for other destinations, protocols or ports, skipped by the index: ${missesWhy(e)}`;
+  return `✗ ${count(e.count)} rule${e.count === 1 ? "" : "s"} for other destinations, protocols or ports, skipped by the index: ${missesWhy(e)}`;
 }

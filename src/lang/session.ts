@@ -213,8 +213,8 @@ export function jsonReplacer(key: string, value: unknown): unknown {
   }
   if (value && typeof value === "object" && (value as { kind?: string }).kind === "misses") {
     // a run the dispatch index skipped: its place in the chain, not 10,000 rules written out
-    const { rules, first, ...rest } = value as { rules: { handle: number }[]; first: number };
-    return { ...rest, first, last: first + rules.length - 1, count: rules.length, firstHandle: rules[0]?.handle, lastHandle: rules[rules.length - 1]?.handle };
+    const { chainRules, first, count, ...rest } = value as { chainRules: readonly { handle: number }[]; first: number; count: number };
+    return { ...rest, first, last: first + count - 1, count, firstHandle: chainRules[first - 1]?.handle, lastHandle: chainRules[first + count - 2]?.handle };
   }
   if (key === "module" || key === "data") return undefined;
   return value;

@@ -12,6 +12,7 @@ import type { TraceEvent } from "../engine/trace/events.js";
 import type { Packet } from "../engine/model/packet.js";
 import type { CtView } from "../engine/conntrack/entry.js";
 import type { Hook } from "../engine/walk/hooks.js";
+import { missesHandle } from "../engine/walk/chain-walk.js";
 import type { TableName } from "../engine/model/ruleset.js";
 import type { SentPacket } from "./session.js";
 
@@ -184,7 +185,7 @@ export class Stepper {
         where = { hook: e.hook, table: e.table, chain: e.chain };
         if (e.kind === "rule" || e.kind === "nomatch") where.ruleIndex = this.ruleIndex(e.rule.table, e.rule.chain, e.rule.handle);
         // a run of rules the index skipped: the cursor rests on the last of them
-        else if (e.kind === "misses") where.ruleIndex = e.first + e.rules.length - 1;
+        else if (e.kind === "misses") where.ruleIndex = e.first + e.count - 1;
       } else if ("hook" in e) {
         where = { hook: e.hook };
         stack.length = 0;
@@ -232,7 +233,7 @@ export function matchesBreak(b: Breakpoint, e: StopEvent, prev?: StopEvent): boo
       return now.hook === b.hook && before.hook !== now.hook;
     case "rule":
       // a rule inside a skipped run stops the walk at the run
-      if (e.kind === "misses") return e.table === b.table && e.chain === b.chain && e.rules.some((r) => r.handle === b.handle);
+      if (e.kind === "misses") return e.table === b.table && e.chain === b.chain && missesHandle(e, b.handle);
       return (e.kind === "rule" || e.kind === "nomatch") && e.table === b.table && e.chain === b.chain && e.rule.handle === b.handle;
     case "ctstate":
       return e.kind === "conntrack" && e.view.state === b.state;

@@ -9,7 +9,7 @@ import fc from "fast-check";
 import { parseRuleset } from "../../src/engine/parse/ruleset-parser.js";
 import { createEngine } from "../../src/engine/state.js";
 import { walkPacket } from "../../src/engine/walk/packet-walk.js";
-import { expandMisses } from "../../src/engine/walk/chain-walk.js";
+import { expandMisses, missedRules } from "../../src/engine/walk/chain-walk.js";
 import { formatXtablesMonitor } from "../../src/format/xtables-monitor.js";
 import { loadCanned } from "../../src/sources/load.js";
 import { createRng } from "../../src/engine/rng.js";
@@ -17,6 +17,7 @@ import { parsePacketSpec, buildPacket } from "../../src/lang/packet-spec.js";
 import { splitWords } from "../../src/lang/words.js";
 import type { TraceEvent } from "../../src/engine/trace/events.js";
 import { jsonReplacer } from "../../src/lang/session.js";
+import { applyIptables } from "../../src/engine/parse/iptables-command.js";
 
 const DSTS = ["10.96.0.1", "10.96.0.2", "10.96.0.3", "10.96.1.7", "192.168.1.20"];
 const PORTS = [53, 80, 443, 8080];
@@ -128,12 +129,40 @@ describe("the dispatch index against the linear walk", () => {
     const ruleset = parseRuleset(rules);
     const node = loadCanned("article").node;
     const pkt = buildPacket(parsePacketSpec(splitWords("tcp 192.168.1.88:1000 -> 10.96.0.9:80")), 1, 1);
-    const misses = () => walkPacket(createEngine(ruleset, node, 1, true), pkt, { dispatchMinRules: 1 }).events.filter((e) => e.kind === "misses" && e.table === "nat").flatMap((e) => (e.kind === "misses" ? e.rules.map((r) => r.text) : []));
+    const misses = () => walkPacket(createEngine(ruleset, node, 1, true), pkt, { dispatchMinRules: 1 }).events.filter((e) => e.kind === "misses" && e.table === "nat").flatMap((e) => (e.kind === "misses" ? missedRules(e).map((r) => r.text) : []));
     expect(misses()).toHaveLength(3);
     // delete one and insert a rule for this packet's destination at the same length
     const chain = ruleset.tables.get("nat")!.chains.get("OUTPUT")!;
     const extra = parseRuleset(["*nat", ":OUTPUT ACCEPT [0:0]", "-A OUTPUT -d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j ACCEPT", "COMMIT", ""].join("\n")).tables.get("nat")!.chains.get("OUTPUT")!.rules[0]!;
-    chain.rules.splice(1, 1, extra);
+    // edits give the chain a new array (as iptables -A/-I/-D/-F do); the indexed one is frozen,
+    // so an edit in place, which the index could not see, throws instead of walking stale
+    expect(() => chain.rules.splice(1, 1, extra)).toThrow(TypeError);
+    chain.rules = [chain.rules[0]!, extra, chain.rules[2]!];
     expect(misses()).toHaveLength(1);
+  });
+
+  it("iptables -I, -A, -D and -F on an indexed chain: the next walk sees the edit", () => {
+    const rules = ["*nat", ":OUTPUT ACCEPT [0:0]", ...[1, 2, 3].map((i) => `-A OUTPUT -d 10.96.0.${i}/32 -p tcp -m tcp --dport 80 -j ACCEPT`), "COMMIT", ""].join("\n");
+    const ruleset = parseRuleset(rules);
+    const node = loadCanned("article").node;
+    const pkt = buildPacket(parsePacketSpec(splitWords("tcp 192.168.1.88:1000 -> 10.96.0.9:80")), 1, 1);
+    const decided = () => {
+      const events = walkPacket(createEngine(ruleset, node, 1, true), pkt, { dispatchMinRules: 1 }).events;
+      const linear = walkPacket(createEngine(ruleset, node, 1, true), pkt, { dispatchMinRules: false }).events;
+      const rule = (es: TraceEvent[]) => es.flatMap((e) => (e.kind === "rule" && e.table === "nat" ? [e.rule.text] : []))[0];
+      expect(rule(events)).toBe(rule(linear));
+      return rule(events);
+    };
+    const run = (line: string) => expect(applyIptables(ruleset, splitWords(line).map((w) => ({ text: w.text, column: w.col, quoted: false }))).text).toBeTruthy();
+    expect(decided()).toBeUndefined(); // indexed now: no rule for 10.96.0.9
+    run("-t nat -I OUTPUT 2 -d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j ACCEPT");
+    expect(decided()).toBe("-d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j ACCEPT");
+    run("-t nat -I OUTPUT 1 -d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j DROP");
+    expect(decided()).toBe("-d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j DROP");
+    run("-t nat -D OUTPUT -d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j DROP");
+    expect(decided()).toBe("-d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j ACCEPT");
+    run("-t nat -F OUTPUT");
+    run("-t nat -A OUTPUT -d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j RETURN");
+    expect(decided()).toBe("-d 10.96.0.9/32 -p tcp -m tcp --dport 80 -j RETURN");
   });
 });

@@ -132,8 +132,9 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
       const missing = opts.ipsets && missingSet([{ matches: draft.matches, origin: { file: FILE, line: 1 } } as Rule], opts.ipsets);
       if (missing) fail(ruleWords.find((w) => w.text === missing.set) ?? verb, `Set ${missing.set} doesn't exist.`);
       const rule = ruleFromDraft(draft, chain, nextHandle(t), { file: "typed", line: 1 });
-      chain.rules.splice(pos, 0, rule);
-      commitOrUndo(t, rule, () => chain.rules.splice(chain.rules.indexOf(rule), 1));
+      // a new array, never an edit in place: the dispatch index knows an edited chain by it
+      chain.rules = [...chain.rules.slice(0, pos), rule, ...chain.rules.slice(pos)];
+      commitOrUndo(t, rule, () => (chain.rules = chain.rules.filter((r) => r !== rule)));
       return { text: `-t ${t.name} -A ${chain.name} ${rule.text}  (rule #${chain.rules.indexOf(rule) + 1}, handle 0x${rule.handle.toString(16)})` };
     }
     case "-D":
@@ -141,7 +142,7 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
       const chain = chainFor(t, chainTok);
       const victim = chain.rules[ruleToDelete(t, chain, args, FILE, 1)];
       if (!victim) fail(args[0] ?? verb, "Bad rule (does a matching rule exist in that chain?)");
-      chain.rules.splice(chain.rules.indexOf(victim), 1);
+      chain.rules = chain.rules.filter((r) => r !== victim);
       return { text: `deleted -A ${chain.name} ${victim.text}` };
     }
     case "-N":

@@ -37,10 +37,13 @@ export type TraceEvent =
   | ({ kind: "nomatch"; rule: Rule; fail: MatchFail } & At)
   /**
    * Rules the dispatch index proved this packet misses, skipped untested (walk/dispatch-index.ts):
-   * each tests another destination, protocol or port. `first` is rules[0]'s 1-based number in
-   * the chain; `pkt` the packet as it was, so expandMisses (walk/chain-walk.ts) can say why each missed.
+   * each tests another destination, protocol or port: the `count` rules of `chainRules` from the
+   * 1-based number `first` (missedRules in walk/chain-walk.ts gives them). `chainRules` is the
+   * chain's own array, not a copy: an indexed chain's array is frozen (an edit gives the chain a
+   * new one), so a walk keeps no 10,000-rule slice per packet. `pkt` is the packet as it was, so
+   * expandMisses can say why each missed.
    */
-  | ({ kind: "misses"; rules: Rule[]; first: number; pkt: Packet; inIf?: string; outIf?: string } & At)
+  | ({ kind: "misses"; chainRules: readonly Rule[]; first: number; count: number; pkt: Packet; inIf?: string; outIf?: string } & At)
   | ({ kind: "return" } & At) // implicit return at the end of a chain (user or base)
   | ({ kind: "policy"; policy: "ACCEPT" | "DROP" } & At)
   | { kind: "table-done"; hook: Hook; table: TableName; pkt: Packet; outIf?: string; verdict: "ACCEPT" | "DROP" }

@@ -88,8 +88,19 @@ type Miss = Extract<TraceEvent, { kind: "nomatch" }>;
  */
 export function expandMisses(e: Misses): Miss[] {
   const env = { pkt: e.pkt, inIf: e.inIf, outIf: e.outIf, collectMisses: true, matchEnv: { pkt: e.pkt } } as unknown as ChainWalkEnv;
-  const { kind: _k, rules, first: _f, pkt: _p, inIf: _i, outIf: _o, ...at } = e;
-  return rules.map((rule) => ({ kind: "nomatch", rule, fail: testRule(rule, env)!, ...at }));
+  const { kind: _k, chainRules: _r, first: _f, count: _c, pkt: _p, inIf: _i, outIf: _o, ...at } = e;
+  return missedRules(e).map((rule) => ({ kind: "nomatch", rule, fail: testRule(rule, env)!, ...at }));
+}
+
+/** Whether the rule with this handle is one a `misses` event skipped (no copy of the run). */
+export function missesHandle(e: Misses, handle: number): boolean {
+  for (let i = e.first - 1; i < e.first - 1 + e.count; i++) if (e.chainRules[i]!.handle === handle) return true;
+  return false;
+}
+
+/** The rules a `misses` event skipped, in chain order. */
+export function missedRules(e: Misses): readonly Rule[] {
+  return e.chainRules.slice(e.first - 1, e.first - 1 + e.count);
 }
 
 /** The PACKET line's event: the packet as the table first traces it. */
@@ -158,8 +169,7 @@ export function runTable(table: Table, env: ChainWalkEnv): TableRun {
       const next = nextCandidate(frame.chain, frame.rules, frame.index, pkt);
       if (next > frame.index) {
         if (env.collectMisses) {
-          const rules = frame.rules.slice(frame.index, next);
-          events.push({ kind: "misses", rules, first: frame.index + 1, pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
+          events.push({ kind: "misses", chainRules: frame.rules, first: frame.index + 1, count: next - frame.index, pkt: clonePacket(pkt), inIf: env.inIf, outIf: env.outIf, hook, table: tname, chain: frame.chain.name, depth: stack.length, traced: pkt.nfTrace });
         }
         frame.index = next;
         continue;

@@ -22,8 +22,12 @@ import { lowerBound } from "../sorted.js";
 export const DISPATCH_MIN_RULES = 256;
 
 interface DispatchIndex {
-  /** The rules it was built from; a chain edited since (iptables -I/-D/-F) is indexed again. */
-  rules: Rule[];
+  /**
+   * The chain's rules array it was built from, frozen: edits (iptables -A/-I/-D/-F) give a chain
+   * a new array, so a different array means "index again" — an O(1) test per call, where
+   * comparing 10,000 rules one by one cost a tenth of a millisecond a packet.
+   */
+  rules: readonly Rule[];
   /** For each rule, the first rule at or after it that is a barrier (rules.length if none). */
   nextBarrier: Int32Array;
   /** Dispatchable rules by key ("dst/proto/dport", "*" for any), their positions ascending. */
@@ -57,8 +61,9 @@ function keyOf(r: Rule): string | undefined {
   return `${r.dst.value.addr}/${proto}/${dport ?? "*"}`;
 }
 
-function build(chain: Chain): DispatchIndex {
-  const rules = chain.rules.slice();
+function build(rules: readonly Rule[]): DispatchIndex {
+  // an edit in place would leave the index stale: frozen, such an edit throws instead
+  Object.freeze(rules);
   const nextBarrier = new Int32Array(rules.length + 1);
   const byKey = new Map<string, number[]>();
   nextBarrier[rules.length] = rules.length;
@@ -73,16 +78,10 @@ function build(chain: Chain): DispatchIndex {
   return { rules, nextBarrier, byKey };
 }
 
-function sameRules(a: readonly Rule[], b: readonly Rule[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 function indexOf(chain: Chain, rules: readonly Rule[]): DispatchIndex {
   let idx = indexes.get(chain);
-  if (!idx || !sameRules(idx.rules, rules)) {
-    idx = build(chain);
+  if (!idx || idx.rules !== rules) {
+    idx = build(rules);
     indexes.set(chain, idx);
   }
   return idx;
