@@ -54,6 +54,12 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
   const draft: RuleDraft = { table, chain, matches: [], origin: { file, line } };
   const pending: Pending[] = [];
   let target: Pending | undefined;
+  // the extensions whose options iptables has merged into its option table, in the order they
+  // were first loaded (a second `-m mark` is a clone: nothing new is merged)
+  const merged: Pending["module"][] = [];
+  const load = (m: Pending["module"]) => {
+    if (!merged.includes(m)) merged.push(m);
+  };
   let i = 0;
   let negate: Token | undefined;
   const next = (opt: Token): Token => {
@@ -135,6 +141,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
           fail(a, `unknown match "${a.text}"${hint ? ` (did you mean ${hint}?)` : ""}`);
         }
         pending.push({ module: mod!, kind: "match", uses: [], implicit: false, token: a });
+        load(mod!);
         continue;
       }
       case "-j": case "--jump": case "-g": case "--goto": {
@@ -145,6 +152,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
         const ext = goto ? undefined : TARGETS.get(a.text);
         if (ext) {
           target = { module: ext, kind: "target", uses: [], implicit: false, token: a };
+          load(ext);
         } else if (!goto && UNMODELED_TARGETS.has(a.text)) {
           fail(a, `unknown target "${a.text}" (ktrace does not model this extension)`);
         } else if (!goto && VERDICTS.has(a.text)) {
@@ -162,17 +170,22 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
       const typographic = /^[\u2010-\u2015\u2212]/.test(w) ? `--${w.replace(/^[\u2010-\u2015\u2212]+/, "").replace(/^-+/, "")}` : undefined;
       fail(tok, typographic ? `unexpected word "${w}": a typographic dash, not "--" (did you mean "${typographic}"?)` : `unexpected word "${w}"`);
     }
-    // an extension option: most recent module that knows it, then the target, then an implicit protocol match
+    // an extension option: as getopt finds it in iptables' merged table, the extension loaded
+    // (first) most recently that knows the name; then its latest instance, earlier ones being
+    // complete. So in `-m mark --mark 1 -m connmark --mark 2 -m mark --mark 3` the third --mark is
+    // connmark's, a second one, and the rule is refused (measured). Failing that, an implicit
+    // protocol match.
     const name = w.slice(2);
     let owner: Pending | undefined;
-    for (let k = pending.length - 1; k >= 0 && !owner; k--) if (findOption(pending[k]!.module.options, name)) owner = pending[k];
-    if (!owner && target && findOption(target.module.options, name)) owner = target;
+    const known = merged.findLast((m) => findOption(m.options, name));
+    if (known) owner = target?.module === known ? target : pending.findLast((p) => p.module === known);
     if (!owner && draft.proto && !draft.proto.negated) {
       const implicitName = PROTO_MATCH[draft.proto.value];
       const mod = implicitName ? MATCHES.get(implicitName) : undefined;
       if (mod && findOption(mod.options, name) && !pending.some((p) => p.module === mod)) {
         owner = { module: mod, kind: "match", uses: [], implicit: true, token: tok };
         pending.push(owner);
+        load(mod);
       }
     }
     if (!owner && draft.jumpToken && !target && /^[A-Z][A-Z0-9_]*$/.test(draft.jumpToken.text)) {
@@ -188,6 +201,14 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
       fail(tok, `unknown option "${w}"`);
     }
     const spec = findOption(owner!.module.options, name)!;
+    // as iptables checks it, when the option is read (before any extension says what it lacks)
+    if (owner!.uses.some((u) => u.name === spec.name)) {
+      const latest = target ?? pending[pending.length - 1]!;
+      const why = latest.module !== owner!.module && findOption(latest.module.options, name)
+        ? ` (iptables gives --${name} to ${owner!.module.name}, the extension loaded last that takes it, not to the -m ${latest.module.name} just before)`
+        : "";
+      fail(tok, `${owner!.module.name}: option "--${spec.name}" can only be used once${why}`);
+    }
     let neg = takeNeg();
     if (neg && !spec.negatable) fail(tok, `option "${w}" cannot be inverted`);
     const argc = spec.args ?? 1;

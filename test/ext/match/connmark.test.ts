@@ -12,6 +12,7 @@ describe("-m connmark", () => {
   vectors([
     { name: "a new connection's mark is 0", chain: "INPUT", rule: "-m connmark --mark 0x0 -j ACCEPT", packet: IN, expect: "match" },
     { name: "the mark CONNMARK set", chain: "INPUT", rule: "-m connmark --mark 0x10 -j ACCEPT", extra: SET("0x10"), packet: IN, expect: "match" },
+    { name: "a value with bits outside its mask never matches, so its negation always does (as -m mark, measured)", chain: "INPUT", rule: "-m connmark ! --mark 0x11/0xf -j ACCEPT", extra: SET("0x11"), packet: IN, expect: "match" },
     { name: "another mark misses", chain: "INPUT", rule: "-m connmark --mark 0x20 -j ACCEPT", extra: SET("0x10"), packet: IN, expect: { fail: "-m connmark --mark 0x20", why: "ctmark is 0x10" } },
     { name: "a mask", chain: "INPUT", rule: "-m connmark --mark 0x10/0xf0 -j ACCEPT", extra: SET("0x1f"), packet: IN, expect: "match" },
     { name: "negated: another mark matches", chain: "INPUT", rule: "-m connmark ! --mark 0x20 -j ACCEPT", extra: SET("0x10"), packet: IN, expect: "match" },

@@ -19,6 +19,9 @@ describe("-m mark", () => {
     { name: "negated: without the bit matches", chain: "INPUT", rule: "-m mark ! --mark 0x4000/0x4000 -j ACCEPT", packet: marked("0x1"), expect: "match" },
     { name: "a mark set by an earlier MARK rule", table: "mangle", chain: "PREROUTING", rule: "-m mark --mark 0x7",
       extra: "*raw\n:PREROUTING ACCEPT [0:0]\n-A PREROUTING -j MARK --set-xmark 0x7/0xffffffff\nCOMMIT\n", packet: "tcp 192.168.1.20:5000 -> 192.168.1.88:22 in enp3s0", expect: "match" },
+    { name: "a value with bits outside its mask never matches: the kernel does not mask it (measured)", chain: "INPUT", rule: "-m mark --mark 0x1/0xf0 -j ACCEPT", packet: marked("0x1"),
+      expect: { fail: "-m mark --mark 0x1/0xf0", why: "mark is 0x1" } },
+    { name: "so its negation matches every packet (measured: ! --mark 0x1/0xf0 on mark 0)", chain: "INPUT", rule: "-m mark ! --mark 0x1/0xf0 -j ACCEPT", packet: "tcp 192.168.1.20:5000 -> 192.168.1.88:22 in enp3s0", expect: "match" },
     { name: "decimal is read as a number", chain: "INPUT", rule: "-m mark --mark 16384 -j ACCEPT", packet: marked("0x4000"), expect: "match" },
   ]);
 });

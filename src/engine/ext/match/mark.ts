@@ -26,7 +26,10 @@ const mark: MatchModule<MarkData> = {
     const u = uniqueUses(uses, ctx).get("mark");
     if (!u) ctx.reject("mark: --mark is required");
     const { value, mask } = parseValueMask(u, ctx);
-    return { value: (value & mask) >>> 0, mask, neg: u.negated };
+    // kept as written, bits outside the mask included: iptables stores and prints it so, and the
+    // kernel compares (mark & mask) with it — such a value never matches, so its negation always
+    // does (measured: ! --mark 0x1/0xf0 matches an unmarked packet)
+    return { value, mask, neg: u.negated };
   },
   save: (d) => `${bang(d.neg)}--mark ${formatMarkMask(d.value, d.mask)}`,
   list: (d) => `mark match ${bang(d.neg)}${formatMarkMask(d.value, d.mask)}`,
