@@ -74,6 +74,13 @@ function commitOrUndo(t: Table, added: Rule, undo: () => void) {
 }
 
 /** ipsets: the node's sets, when known — a rule naming a missing one is refused, as iptables -A refuses it. */
+/** A copy of a chain's rules with the rule at `at` removed, or `rule` inserted there. */
+function spliced(copy: Rule[], at: number, rule?: Rule): Rule[] {
+  if (rule) copy.splice(at, 0, rule);
+  else copy.splice(at, 1);
+  return copy;
+}
+
 export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<string, Ipset> } = {}): IptablesResult {
   let tableName: TableName = "filter";
   const rest: Token[] = [];
@@ -132,9 +139,10 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
       const missing = opts.ipsets && missingSet([{ matches: draft.matches, origin: { file: FILE, line: 1 } } as Rule], opts.ipsets);
       if (missing) fail(ruleWords.find((w) => w.text === missing.set) ?? verb, `Set ${missing.set} doesn't exist.`);
       const rule = ruleFromDraft(draft, chain, nextHandle(t), { file: "typed", line: 1 });
-      // a new array, never an edit in place: the dispatch index knows an edited chain by it
-      chain.rules = [...chain.rules.slice(0, pos), rule, ...chain.rules.slice(pos)];
-      commitOrUndo(t, rule, () => (chain.rules = chain.rules.filter((r) => r !== rule)));
+      // a new array, never an edit in place: the dispatch index knows an edited chain by it (and
+      // an indexed chain's array is frozen; spread, unlike slice, copies one quickly)
+      chain.rules = spliced([...chain.rules], pos, rule);
+      commitOrUndo(t, rule, () => (chain.rules = spliced([...chain.rules], chain.rules.indexOf(rule))));
       return { text: `-t ${t.name} -A ${chain.name} ${rule.text}  (rule #${chain.rules.indexOf(rule) + 1}, handle 0x${rule.handle.toString(16)})` };
     }
     case "-D":
@@ -142,7 +150,7 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
       const chain = chainFor(t, chainTok);
       const victim = chain.rules[ruleToDelete(t, chain, args, FILE, 1)];
       if (!victim) fail(args[0] ?? verb, "Bad rule (does a matching rule exist in that chain?)");
-      chain.rules = chain.rules.filter((r) => r !== victim);
+      chain.rules = spliced([...chain.rules], chain.rules.indexOf(victim));
       return { text: `deleted -A ${chain.name} ${victim.text}` };
     }
     case "-N":

@@ -57,9 +57,6 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
   // the extensions whose options iptables has merged into its option table, in the order they
   // were first loaded (a second `-m mark` is a clone: nothing new is merged)
   const merged: Pending["module"][] = [];
-  const load = (m: Pending["module"]) => {
-    if (!merged.includes(m)) merged.push(m);
-  };
   let i = 0;
   let negate: Token | undefined;
   const next = (opt: Token): Token => {
@@ -141,7 +138,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
           fail(a, `unknown match "${a.text}"${hint ? ` (did you mean ${hint}?)` : ""}`);
         }
         pending.push({ module: mod!, kind: "match", uses: [], implicit: false, token: a });
-        load(mod!);
+        if (!merged.includes(mod!)) merged.push(mod!);
         continue;
       }
       case "-j": case "--jump": case "-g": case "--goto": {
@@ -152,7 +149,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
         const ext = goto ? undefined : TARGETS.get(a.text);
         if (ext) {
           target = { module: ext, kind: "target", uses: [], implicit: false, token: a };
-          load(ext);
+          if (!merged.includes(ext)) merged.push(ext);
         } else if (!goto && UNMODELED_TARGETS.has(a.text)) {
           fail(a, `unknown target "${a.text}" (ktrace does not model this extension)`);
         } else if (!goto && VERDICTS.has(a.text)) {
@@ -185,7 +182,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
       if (mod && findOption(mod.options, name) && !pending.some((p) => p.module === mod)) {
         owner = { module: mod, kind: "match", uses: [], implicit: true, token: tok };
         pending.push(owner);
-        load(mod);
+        if (!merged.includes(mod)) merged.push(mod);
       }
     }
     if (!owner && draft.jumpToken && !target && /^[A-Z][A-Z0-9_]*$/.test(draft.jumpToken.text)) {
@@ -205,7 +202,7 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
     if (owner!.uses.some((u) => u.name === spec.name)) {
       const latest = target ?? pending[pending.length - 1]!;
       const why = latest.module !== owner!.module && findOption(latest.module.options, name)
-        ? ` (iptables gives --${name} to ${owner!.module.name}, the extension loaded last that takes it, not to the -m ${latest.module.name} just before)`
+        ? ` (iptables gives --${name} to ${owner!.module.name}, the extension loaded last that takes it, not to the ${latest.kind === "target" ? "-j" : "-m"} ${latest.module.name} just before)`
         : "";
       fail(tok, `${owner!.module.name}: option "--${spec.name}" can only be used once${why}`);
     }
