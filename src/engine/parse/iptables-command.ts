@@ -73,7 +73,6 @@ function commitOrUndo(t: Table, added: Rule, undo: () => void) {
   }
 }
 
-/** ipsets: the node's sets, when known — a rule naming a missing one is refused, as iptables -A refuses it. */
 /** A copy of a chain's rules with the rule at `at` removed, or `rule` inserted there. */
 function spliced(copy: Rule[], at: number, rule?: Rule): Rule[] {
   if (rule) copy.splice(at, 0, rule);
@@ -81,6 +80,7 @@ function spliced(copy: Rule[], at: number, rule?: Rule): Rule[] {
   return copy;
 }
 
+/** ipsets: the node's sets, when known — a rule naming a missing one is refused, as iptables -A refuses it. */
 export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<string, Ipset> } = {}): IptablesResult {
   let tableName: TableName = "filter";
   const rest: Token[] = [];

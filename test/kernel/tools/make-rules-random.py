@@ -79,6 +79,11 @@ def proto_clause():
     return f"-p {p} {m}".strip()
 
 
+def addrtype_clause():
+    side, kind = pick(["src", "dst"]), pick(["LOCAL", "UNICAST", "BROADCAST", "! LOCAL"])
+    return f"-m addrtype ! --{side}-type LOCAL" if kind == "! LOCAL" else f"-m addrtype --{side}-type {kind}"
+
+
 def module_clause(table, hook):
     c = [
         f"-m pkttype --pkt-type {pick(['unicast', 'broadcast', 'multicast'])}",
@@ -92,7 +97,7 @@ def module_clause(table, hook):
         f"-m length --length {pick(['0:60', '40:52', '60:65535', '53:100', '33'])}",
         f"-m ttl --ttl-{pick(['gt', 'lt', 'eq'])} {pick(['1', '60', '63', '64', '100'])}",
         f"-m iprange --{pick(['src', 'dst'])}-range {pick(['10.1.0.1-10.1.0.3', '10.2.0.2-10.2.0.9', '10.1.0.5-10.2.0.2'])}",
-        f"-m addrtype --{pick(['src', 'dst'])}-type {pick(['LOCAL', 'UNICAST', 'BROADCAST', '! LOCAL'])}".replace("type ! ", "type ! ").replace("--dst-type ! LOCAL", "! --dst-type LOCAL").replace("--src-type ! LOCAL", "! --src-type LOCAL"),
+        addrtype_clause(),
         "-m comment --comment \"random rule\"",
     ]
     if table != "raw":
@@ -207,7 +212,7 @@ def target(table, hook, chains):
 def rule_line(chain, m, t):
     # the kernel refuses a tcp reset for a rule not sure of TCP (iptables-restore --test does not
     # ask the kernel, so it would not tell)
-    if "tcp-reset" in t and not (f" {m} ".find(" -p tcp ") >= 0 and " ! -p tcp " not in f" {m} "):
+    if "tcp-reset" in t and (" -p tcp " not in f" {m} " or " ! -p tcp " in f" {m} "):
         t = "-j REJECT"
     return f"-A {chain} {m} {t}".replace("  ", " ").strip()
 
