@@ -7,7 +7,7 @@
  * draws and handles keys.
  */
 import { useEffect, useReducer, useRef, useState } from "react";
-import { Box, Static, Text, useApp, useInput } from "ink";
+import { Box, Static, Text, useApp, useInput, useStdout } from "ink";
 import TextInput from "ink-text-input";
 import { writeFileSync } from "node:fs";
 import type { Session } from "../lang/session.js";
@@ -15,7 +15,7 @@ import { completeLine, interrupted, runLineSteps, type RunResult } from "../lang
 import { progressLine } from "../lang/progress-line.js";
 import { whereLine } from "../lang/commands/stepping.js";
 import { ansiText } from "../lang/ansi.js";
-import { initialLine, lineReducer } from "./line-state.js";
+import { completionRows, initialLine, lineReducer } from "./line-state.js";
 import { appendHistory } from "./history-file.js";
 import { colorEnabled } from "./theme.js";
 import { lessonOpen } from "../teach/lesson-mode.js";
@@ -95,6 +95,7 @@ export interface AppProps {
 
 export function App({ session, history, persistHistory = true }: AppProps) {
   const { exit } = useApp();
+  const { stdout } = useStdout();
   const [line, dispatch] = useReducer(lineReducer, history, initialLine);
   const [blocks, setBlocks] = useState<Block[]>(() => [
     { id: 0, kind: "banner", text: `ktrace — ${session.source.title}\ntype help for commands, Tab completes, ↑/↓ history, Ctrl-C cancels the line, Ctrl-D quits\nnew to netfilter? type lessons — guided walks through the article, one hop at a time${session.source.hint ? `\ntry: ${session.source.hint}` : ""}` },
@@ -253,9 +254,8 @@ export function App({ session, history, persistHistory = true }: AppProps) {
         <TextInput key={line.revision} value={line.value} onChange={onChange} onSubmit={submit} />
       </Box>
       {line.completions.length > 1 ? (
-        <Text dimColor wrap="wrap">
-          {line.completions.slice(0, 60).join("  ")}
-          {line.completions.length > 60 ? `  … (${line.completions.length - 60} more)` : ""}
+        <Text dimColor wrap="truncate">
+          {completionRows(line.completions, (stdout.columns || 80) - 1).join("\n")}
         </Text>
       ) : null}
     </Box>

@@ -72,3 +72,28 @@ export function lineReducer(s: LineState, a: LineAction): LineState {
     }
   }
 }
+
+/**
+ * Tab's candidates as the shell lays them out: columns as wide as the longest candidate plus
+ * two spaces, filled down then across, in at most `maxRows` rows, and a last line saying how many
+ * more did not fit. Joined words left to the terminal to wrap would start some rows with the gap.
+ */
+export function completionRows(candidates: readonly string[], width: number, maxRows = 10): string[] {
+  if (!candidates.length) return [];
+  const gap = 2;
+  const colWidth = Math.max(...candidates.map((c) => c.length)) + gap;
+  const columns = Math.max(1, Math.floor((width + gap) / colWidth));
+  const shown = Math.min(candidates.length, columns * maxRows);
+  const rows = Math.ceil(shown / columns);
+  const out: string[] = [];
+  for (let r = 0; r < rows; r++) {
+    const cells: string[] = [];
+    for (let c = 0; c < columns; c++) {
+      const i = c * rows + r;
+      if (i < shown) cells.push(candidates[i]!);
+    }
+    out.push(cells.map((cell, k) => (k < cells.length - 1 ? cell.padEnd(colWidth) : cell)).join(""));
+  }
+  if (shown < candidates.length) out.push(`… ${(candidates.length - shown).toLocaleString("en-US")} more: type more of the name`);
+  return out;
+}

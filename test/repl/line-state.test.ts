@@ -1,7 +1,7 @@
 // The prompt's keyboard behaviour as a reducer: history browsing keeps the draft, Tab completes
 // a unique candidate and the common prefix of several.
 import { describe, expect, it } from "vitest";
-import { initialLine, lineReducer, type LineAction, type LineState } from "../../src/repl/line-state.js";
+import { completionRows, initialLine, lineReducer, type LineAction, type LineState } from "../../src/repl/line-state.js";
 
 const apply = (s: LineState, ...as: LineAction[]) => as.reduce(lineReducer, s);
 
@@ -29,5 +29,20 @@ describe("prompt line", () => {
   });
   it("Ctrl-C cancels the line", () => {
     expect(apply(initialLine(), { type: "change", value: "send" }, { type: "cancel" }).value).toBe("");
+  });
+
+  it("Tab's candidates: columns down then across, every row within the terminal, the rest counted", () => {
+    const names = Array.from({ length: 500 }, (_, i) => `KUBE-SEP-${String(i).padStart(16, "X")}`); // 25 characters
+    const rows = completionRows(names, 159, 10);
+    // 27-character columns: five fit in 159 (six would need 160, the last without its gap)
+    expect(rows).toHaveLength(11);
+    for (const r of rows) expect(r.length).toBeLessThanOrEqual(159);
+    expect(rows[0]!.split(/\s+/)).toEqual([names[0], names[10], names[20], names[30], names[40]]);
+    expect(rows[1]!.startsWith(names[1]!)).toBe(true);
+    expect(rows[10]).toBe("… 450 more: type more of the name");
+    // few candidates: as many rows as they need, nothing counted
+    expect(completionRows(["step", "stats", "show"], 80)).toEqual(["step   stats  show"]);
+    expect(completionRows(["a", "b", "c"], 4)).toEqual(["a  c", "b"]);
+    expect(completionRows([], 80)).toEqual([]);
   });
 });
