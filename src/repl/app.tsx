@@ -103,7 +103,9 @@ export function App({ session, history, persistHistory = true }: AppProps) {
   const [busy, setBusy] = useState<string | undefined>();
   const [, setTick] = useState(0);
   const nextId = useRef(1);
-  const swallow = useRef(false);
+  // a Ctrl key the text input is about to insert as a letter (ink calls the input's key listener
+  // and ours in either order: each re-subscribes when it re-renders)
+  const swallow = useRef<{ base: string; letter: string } | undefined>(undefined);
   // the line as typed so far, updated synchronously: keys typed in one burst ("quit⏎") reach
   // onSubmit before React re-renders, so its argument can be stale
   const typed = useRef("");
@@ -184,8 +186,8 @@ export function App({ session, history, persistHistory = true }: AppProps) {
       return;
     }
     if (key.ctrl && input === "d") {
-      swallow.current = true;
       if (line.value === "") exit();
+      else keepLetterOut(input, line.value);
       return;
     }
     if (key.ctrl && input === "c") {
@@ -200,9 +202,10 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     if (key.ctrl && input.length === 1 && /[a-z]/.test(input)) {
       // readline-style keys: Ctrl-U clears the line, Ctrl-W deletes a word; others do nothing
       // (the text input would otherwise insert the letter)
-      swallow.current = true;
-      if (input === "u") dispatch({ type: "cancel" });
-      else if (input === "w") dispatch({ type: "change", value: line.value.replace(/\S+\s*$/, "") });
+      if (input === "u") {
+        keepLetterOut(input, "");
+        dispatch({ type: "cancel" });
+      } else keepLetterOut(input, input === "w" ? line.value.replace(/\S+\s*$/, "") : line.value);
       return;
     }
     if (key.upArrow) dispatch({ type: "up" });
@@ -210,11 +213,23 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     else if (key.tab) dispatch({ type: "complete", candidates: completeLine(session, line.value) });
   });
 
+  /**
+   * A Ctrl key was handled here: the line becomes `value`, and the letter the text input inserts
+   * for it is dropped — whether the input already delivered it in this event (the line is set
+   * back) or is about to (the change is recognised as that one letter, inserted into the line as
+   * it was, and ignored). Nothing else typed is dropped.
+   */
+  const keepLetterOut = (letter: string, value: string) => {
+    swallow.current = { base: line.value, letter };
+    setImmediate(() => (swallow.current = undefined));
+    typed.current = value;
+    dispatch({ type: "change", value });
+  };
+
   const onChange = (v: string) => {
-    if (swallow.current) {
-      swallow.current = false;
-      return;
-    }
+    const s = swallow.current;
+    swallow.current = undefined;
+    if (s && isLetterInserted(v, s.base, s.letter)) return;
     // ink hands over a whole chunk of input at once: a paste, or keys typed faster than a
     // render, arrives as "cmd\rcmd2\r"; run each complete line in order
     if (v.includes("\t")) {
@@ -260,4 +275,11 @@ export function App({ session, history, persistHistory = true }: AppProps) {
       ) : null}
     </Box>
   );
+}
+
+/** `after` is `before` with `letter` inserted at some place (the text input's insertion of a Ctrl key). */
+export function isLetterInserted(after: string, before: string, letter: string): boolean {
+  if (after.length !== before.length + 1) return false;
+  for (let i = 0; i <= before.length; i++) if (after === before.slice(0, i) + letter + before.slice(i)) return true;
+  return false;
 }

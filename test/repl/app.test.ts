@@ -83,4 +83,39 @@ describe("REPL app", () => {
     expect(r.lastFrame()).toContain("300 new connections:");
     expect(r.frames.join("\n")).not.toContain("Ctrl-C stops it");
   });
+
+  it("Ctrl-U and Ctrl-W edit the line, and what is typed next is kept (first thing typed, or after a command)", async () => {
+    const { r, type } = await start();
+    const prompt = () => r.lastFrame()!.split("\n").findLast((l) => l.startsWith("ktrace›"));
+    await type("abc");
+    await type("\x15"); // Ctrl-U, before any command ran
+    await type("def");
+    expect(prompt()).toBe("ktrace› def");
+    await type("\x15");
+    await type("g");
+    await type("h");
+    expect(prompt()).toBe("ktrace› gh");
+    await type(" ij kl");
+    await type("\x17"); // Ctrl-W
+    await type("m");
+    expect(prompt()).toBe("ktrace› gh ij m");
+    await type("\r");
+    await type("show state");
+    await type("\x15");
+    await type("where");
+    expect(prompt()).toBe("ktrace› where");
+    // after Tab listed candidates (ink's key listeners then run in the other order)
+    for (let i = 0; i < 3; i++) {
+      await type("\x15");
+      await type("s");
+      await type("\t");
+      await type("\x15");
+      await type("def");
+      expect(prompt()).toBe("ktrace› def");
+      await type("\x04"); // Ctrl-D on a line with text, and a Ctrl key with no job: nothing inserted
+      await type("\x01");
+      await type("g");
+      expect(prompt()).toBe("ktrace› defg");
+    }
+  });
 });
