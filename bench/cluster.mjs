@@ -6,7 +6,8 @@
 // 2. each further packet (a new connection to the Service whose rule is last in KUBE-SERVICES), per format
 // 3. explain of that packet; stepping: the first `where` and the next ones
 // 4. stats on the article node (in a process of its own, best of three); peak RSS
-// 5. growth: load and per-packet time for 1k, 10k, 30k Services (`--growth`)
+// 5. listing: `iptables -L` of KUBE-SERVICES and of the whole nat table, `iptables -S`
+// 6. growth: load and per-packet time for 1k, 10k, 30k Services (`--growth`)
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -158,8 +159,17 @@ const heap2 = process.memoryUsage().heapUsed;
 console.log(`   heap growth, packets 1-1000 / 1001-2000 (MB) ${f1((heap1 - heap0) / 1e6)} /${f1((heap2 - heap1) / 1e6).trim()}   flat after the first ${KEEP_PACKETS * 2}${global.gc ? "" : " (run with --expose-gc for exact figures)"}`);
 console.log(`   peak RSS of this process (MB)               ${f1(process.resourceUsage().maxRSS / 1024)}   (it also generated the ruleset)`);
 
+// after the memory figures: listing a whole table builds every chain
+console.log("\n5. listing (the text a command returns; the REPL draws 1,000 lines of it)   ms");
+for (const cmd of ["iptables -t nat -L KUBE-SERVICES -n", "iptables -t nat -L -n", "iptables -t nat -S"]) {
+  t = performance.now();
+  const r = runLine(s, cmd);
+  if (r.error) throw new Error(`${cmd}: ${r.error}`);
+  console.log(`   ${cmd.padEnd(40)}  ${f1(ms(t))}   (${r.text.split("\n").length.toLocaleString("en-US")} lines)`);
+}
+
 if (growth) {
-  console.log("\n5. growth                services   load ms   per packet ms (xtables-monitor)");
+  console.log("\n6. growth                services   load ms   per packet ms (xtables-monitor)");
   for (const n of [1000, 10000, 30000]) {
     const txt = clusterRules(n, E);
     const fl = join(dir, `g${n}.rules`);

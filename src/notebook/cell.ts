@@ -7,6 +7,7 @@
  */
 import type { Session } from "../lang/session.js";
 import { runLine, type RunResult } from "../lang/commands/index.js";
+import { cutLongResult } from "../lang/long-output.js";
 import { mimeBundle } from "../format/rich/mime.js";
 import { cellPosition, splitCell } from "./cell-lines.js";
 
@@ -66,7 +67,7 @@ export function runCell(s: Session, code: string, emit: (o: LineOutput) => void)
       const skipped = cmds.slice(cmds.indexOf(cmd) + 1).filter((c) => c.text.trim() && !c.text.trim().startsWith("#")).length;
       return { evalue: oneLine, line: where.line, skipped };
     }
-    const full = mimeBundle(r);
+    const full = mimeBundle(cutLongResult(r));
     const bundle = Object.values(full).some((v) => v !== "") ? full : undefined;
     if (bundle || r.note || r.quit) emit({ line: cmd.line, bundle, note: r.note, quit: r.quit });
   }

@@ -18,6 +18,7 @@ import { ansiText } from "../lang/ansi.js";
 import { completionRows, initialLine, lineReducer } from "./line-state.js";
 import { appendHistory } from "./history-file.js";
 import { colorEnabled } from "./theme.js";
+import { cutLongOutput } from "../lang/long-output.js";
 import { lessonOpen } from "../teach/lesson-mode.js";
 
 interface Block {
@@ -129,7 +130,7 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     if (r.error) out.push({ kind: "error", text: `error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}` });
     else if (r.text) {
       const coloured = colorEnabled() ? ansiText(r) : undefined;
-      out.push(coloured ? { kind: "ansi", text: coloured } : { kind: "out", text: r.text });
+      out.push(coloured ? { kind: "ansi", text: cutLongOutput(coloured) } : { kind: "out", text: cutLongOutput(r.text) });
     }
     if (r.note) out.push({ kind: "echo", text: r.note });
     push(...out);
@@ -283,3 +284,4 @@ export function isLetterInserted(after: string, before: string, letter: string):
   for (let i = 0; i <= before.length; i++) if (after === before.slice(0, i) + letter + before.slice(i)) return true;
   return false;
 }
+

@@ -4,6 +4,7 @@
  * Why: a command is written once; errors come back as one clear line with a hint, never as a
  * stack trace, and the session goes on.
  */
+import { redirectOf, writeRedirect } from "../long-output.js";
 import { failureText, type Command, type CommandFailure, type Progress, type RunResult } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError, quoted, splitWords } from "../words.js";
@@ -36,7 +37,7 @@ const help: Command = {
     if (!name) {
       const w = Math.max(...COMMANDS.map((c) => c.name.length));
       return {
-        text: ["commands:", ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`), "", "help COMMAND shows its usage and examples."].join("\n"),
+        text: ["commands:", ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`), "", "help COMMAND shows its usage and examples. Any command ending in > FILE writes its output to FILE."].join("\n"),
         display: [{ kind: "table", title: "commands (help COMMAND shows its usage and examples)", columns: ["command", "what it does"], rows: COMMANDS.map((c) => [c.name, c.summary]) }],
       };
     }
@@ -94,7 +95,7 @@ export function* runLineSteps(s: Session, line: string): Generator<Progress, Run
   if (!trimmed || trimmed.startsWith("#")) return { text: "" };
   s.commandHistory.push(trimmed);
   try {
-    const words = splitWords(trimmed);
+    const { words, file } = redirectOf(trimmed, splitWords(trimmed));
     const [head, ...args] = words;
     const cmd = findCommand(head!.text);
     if (!cmd) {
@@ -106,7 +107,8 @@ export function* runLineSteps(s: Session, line: string): Generator<Progress, Run
       const takes = cmd.maxArgs === 0 ? "takes no arguments" : `takes at most ${cmd.maxArgs} argument${cmd.maxArgs === 1 ? "" : "s"}`;
       throw new CommandError(`${cmd.name} ${takes}: "${extra.text}" is one too many`, extra.col, `usage: ${cmd.usage}`);
     }
-    return cmd.start ? yield* cmd.start(s, args) : cmd.run(s, args);
+    const r = cmd.start ? yield* cmd.start(s, args) : cmd.run(s, args);
+    return file ? writeRedirect(s.io, r, file) : r;
   } catch (e) {
     if (e instanceof CommandError) return failed({ message: e.message, col: e.col, hint: e.hint });
     if (isUserError(e) || e instanceof SourceError || e instanceof SnapshotError) return failed({ message: e.message });

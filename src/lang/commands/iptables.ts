@@ -7,7 +7,7 @@
 import type { Command } from "../command.js";
 import { CommandError } from "../words.js";
 import { ParseError, RuleError } from "../../engine/parse/errors.js";
-import { listChainLikeIptables } from "../../format/list.js";
+import { listChainsLikeIptables } from "../../format/list.js";
 import { applyIptables } from "../../engine/parse/iptables-command.js";
 import { completeChain, completeTable } from "../complete.js";
 import { chainTable } from "../../format/rich/displays.js";
@@ -30,7 +30,8 @@ export const iptables: Command = {
     }
     s.rulesChanged();
     if (r.list) {
-      const lines = r.list.chains.flatMap((c, i) => [...(i ? [""] : []), ...listChainLikeIptables(s.engine.ruleset, r.list!.table, c, { verbose: r.list!.verbose, exact: r.list!.exact, lineNumbers: r.list!.lineNumbers, counters: s.counters })]);
+      const { table, verbose, exact, lineNumbers } = r.list;
+      const lines = listChainsLikeIptables(s.engine.ruleset, table, r.list.chains, { verbose, exact, lineNumbers, counters: s.counters });
       return { text: lines.join("\n"), display: r.list.chains.flatMap((c) => chainTable(s, r.list!.table, c) ?? []) };
     }
     return { text: r.text };
