@@ -4,13 +4,16 @@
  * Why: a learner adds a TRACE rule or deletes a rule and sends the packet again; the kernel's
  * checks (a jump to a missing chain, deleting a chain in use) refuse what the kernel refuses.
  */
-import type { Command } from "../command.js";
+import type { Command, TableDisplay } from "../command.js";
 import { CommandError } from "../words.js";
 import { ParseError, RuleError } from "../../engine/parse/errors.js";
 import { listChainsLikeIptables } from "../../format/list.js";
 import { applyIptables } from "../../engine/parse/iptables-command.js";
 import { completeChain, completeTable } from "../complete.js";
 import { chainTable } from "../../format/rich/displays.js";
+import { SHOWN_LINES } from "../long-output.js";
+import type { Session } from "../session.js";
+import type { TableName } from "../../engine/model/ruleset.js";
 
 export const iptables: Command = {
   name: "iptables",
@@ -32,7 +35,7 @@ export const iptables: Command = {
     if (r.list) {
       const { table, verbose, exact, lineNumbers } = r.list;
       const lines = listChainsLikeIptables(s.engine.ruleset, table, r.list.chains, { verbose, exact, lineNumbers, counters: s.counters });
-      return { text: lines.join("\n"), display: r.list.chains.flatMap((c) => chainTable(s, r.list!.table, c) ?? []) };
+      return { text: lines.join("\n"), display: chainTables(s, table, r.list.chains) };
     }
     return { text: r.text };
   },
@@ -44,3 +47,19 @@ export const iptables: Command = {
     return args.length === 0 ? ["-t"] : [];
   },
 };
+
+/**
+ * The listed chains as tables, up to the rows a front end shows (SHOWN_LINES): a whole table of a
+ * big node is 100,000 chains, and their tables would take a hundred megabytes nobody sees.
+ */
+function chainTables(s: Session, table: TableName, chains: readonly string[]): TableDisplay[] {
+  const out: TableDisplay[] = [];
+  let rows = 0;
+  for (const c of chains) {
+    if (rows >= SHOWN_LINES) break;
+    const t = chainTable(s, table, c);
+    if (t) out.push(t);
+    rows += t?.rows.length ?? 0;
+  }
+  return out;
+}
