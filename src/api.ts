@@ -21,6 +21,7 @@ import { nodeIo, type Io } from "./sources/io.js";
 import { loadCanned, loadK8s, loadRulesFile, loadSnapshot, type LoadedSource } from "./sources/load.js";
 import { loadScenario } from "./sources/scenario.js";
 import { mimeBundle } from "./format/rich/mime.js";
+import { cutLongResult } from "./lang/long-output.js";
 import { walkData, type WalkData } from "./api-walk.js";
 import { showBundle, tslabDisplay, type NotebookDisplay } from "./api-display.js";
 
@@ -164,14 +165,18 @@ export class Ktrace {
     return this.run("save").text;
   }
 
-  /** The output as a Jupyter MIME bundle (text/plain always; HTML or SVG where the command has them). */
+  /**
+   * The output as a Jupyter MIME bundle (text/plain always; HTML or SVG where the command has them),
+   * cut as the notebook kernel cuts it: past 1,000 lines or table rows, a line says how much more
+   * there is (`out.text` holds all of it).
+   */
   mime(out: CommandOutput): Record<string, string> {
-    return mimeBundle(out);
+    return mimeBundle(cutLongResult(out));
   }
 
-  /** Shows a command's output in the notebook: its HTML or SVG form, else its text. Returns the MIME type shown. */
+  /** Shows a command's output in the notebook: its HTML or SVG form, else its text (cut as `mime` cuts it). Returns the MIME type shown. */
   display(out: CommandOutput): string {
-    return showBundle(mimeBundle(out), this.displayTo ?? tslabDisplay());
+    return showBundle(this.mime(out), this.displayTo ?? tslabDisplay());
   }
 
   /**

@@ -7,7 +7,7 @@
  * say how to get all of it: any command followed by `> FILE` writes every line to a file (as a
  * shell would), in every front end, since the command table reads it.
  */
-import type { Display, RunResult } from "./command.js";
+import type { CommandOutput, Display, RunResult } from "./command.js";
 import { CommandError, quoted, type Word } from "./words.js";
 import type { Io } from "../sources/io.js";
 
@@ -23,9 +23,10 @@ export function cutLongOutput(text: string, max = SHOWN_LINES): string {
   }
   let more = 0;
   for (let i = at; i >= 0; i = text.indexOf("\n", i + 1)) more++;
-  const size = text.length >= 1 << 20 ? `${(text.length / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(text.length / 1024)} KB`;
+  const bytes = Buffer.byteLength(text) + 1; // as the file would hold it, with its last newline
+  const size = bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
   // split and joined: a new string, not a slice that would keep the whole output alive
-  return `${text.slice(0, at).split("\n").join("\n")}\n… ${more.toLocaleString("en-US")} more lines not shown (${size} in all): add > FILE to the command to write all of it to a file`;
+  return `${text.slice(0, at).split("\n").join("\n")}\n… ${more.toLocaleString("en-US")} more line${more === 1 ? "" : "s"} not shown (${size} in all): add > FILE to the command to write all of it to a file`;
 }
 
 /**
@@ -33,7 +34,7 @@ export function cutLongOutput(text: string, max = SHOWN_LINES): string {
  * all (a listing of a whole table is one table per chain: 100,000 of them on a big node), the tables
  * after dropped. Walks, pictures and lessons are kept whole.
  */
-export function cutLongResult(r: RunResult, max = SHOWN_LINES): RunResult {
+export function cutLongResult<R extends CommandOutput>(r: R, max = SHOWN_LINES): R {
   const text = cutLongOutput(r.text, max);
   let rows = 0;
   let cut = false;
@@ -65,20 +66,36 @@ export function redirectOf(line: string, words: Word[]): { words: Word[]; file?:
   const plain = (w: Word) => line[w.col - 1] !== '"';
   const last = words[n - 1];
   const before = words[n - 2];
+  const append = [before, last].find((w, i) => w && (i === 1 || n >= 3) && plain(w) && w.text.startsWith(">>"));
+  if (append) throw new CommandError("appending (>>) is not supported", append.col, "> FILE writes the output to FILE, replacing what it held");
+  if (n >= 2 && plain(last!) && last!.text === ">") throw new CommandError("> needs a file name", last!.col, "add the file: … > out.txt");
   if (n >= 3 && before!.text === ">" && plain(before!)) return { words: words.slice(0, -2), file: last };
-  if (n >= 2 && last!.text.startsWith(">") && last!.text.length > 1 && plain(last!)) return { words: words.slice(0, -1), file: { text: last!.text.slice(1), col: last!.col + 1 } };
+  if (n >= 2 && last!.text.startsWith(">") && plain(last!)) return { words: words.slice(0, -1), file: { text: last!.text.slice(1), col: last!.col + 1 } };
   return { words };
 }
 
-/** A command's result written to `file` (through the session's io): what to say instead of the text. */
+/**
+ * Opens the file of a `> FILE` before its command runs, as a shell does: emptied, or created. A
+ * file that cannot be written stops the command before it changes anything (`iptables -A … > /x`).
+ */
+export function openRedirect(io: Io, file: Word): void {
+  try {
+    io.writeFile(file.text, "");
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new CommandError(`cannot write ${quoted(file.text)}: ${err.code ?? err.message} (the command did not run)`, file.col, "name a file in a directory you can write to");
+  }
+}
+
+/** A command's result written to its `> FILE`: the result says so instead of holding the text. */
 export function writeRedirect(io: Io, r: RunResult, file: Word): RunResult {
   if (r.error) return r;
   try {
     io.writeFile(file.text, r.text ? `${r.text}\n` : "");
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
-    throw new CommandError(`cannot write ${quoted(file.text)}: ${err.code ?? err.message}`, file.col, "name a file in a directory you can write to");
+    throw new CommandError(`the command ran, but ${quoted(file.text)} cannot be written: ${err.code ?? err.message}`, file.col, "name a file in a directory you can write to");
   }
   const lines = r.text ? r.text.split("\n").length : 0;
-  return { text: `wrote ${lines.toLocaleString("en-US")} line${lines === 1 ? "" : "s"} to ${file.text}`, note: r.note };
+  return { ...r, text: `wrote ${lines.toLocaleString("en-US")} line${lines === 1 ? "" : "s"} to ${file.text}`, display: undefined };
 }

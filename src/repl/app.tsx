@@ -15,7 +15,7 @@ import { completeLine, interrupted, runLineSteps, type RunResult } from "../lang
 import { progressLine } from "../lang/progress-line.js";
 import { whereLine } from "../lang/commands/stepping.js";
 import { ansiText } from "../lang/ansi.js";
-import { completionRows, initialLine, lineReducer } from "./line-state.js";
+import { completionRows, initialLine, isLetterInserted, lineReducer } from "./line-state.js";
 import { appendHistory } from "./history-file.js";
 import { colorEnabled } from "./theme.js";
 import { cutLongOutput } from "../lang/long-output.js";
@@ -129,8 +129,10 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     const out: Omit<Block, "id">[] = [];
     if (r.error) out.push({ kind: "error", text: `error: ${r.error}${r.hint ? `\n  hint: ${r.hint}` : ""}` });
     else if (r.text) {
-      const coloured = colorEnabled() ? ansiText(r) : undefined;
-      out.push(coloured ? { kind: "ansi", text: cutLongOutput(coloured) } : { kind: "out", text: cutLongOutput(r.text) });
+      // output too long to draw is cut, and drawn plain (its colours are for reading a walk)
+      const cut = cutLongOutput(r.text);
+      const coloured = cut === r.text && colorEnabled() ? ansiText(r) : undefined;
+      out.push(coloured ? { kind: "ansi", text: coloured } : { kind: "out", text: cut });
     }
     if (r.note) out.push({ kind: "echo", text: r.note });
     push(...out);
@@ -221,10 +223,14 @@ export function App({ session, history, persistHistory = true }: AppProps) {
    * it was, and ignored). Nothing else typed is dropped.
    */
   const keepLetterOut = (letter: string, value: string) => {
-    swallow.current = { base: line.value, letter };
-    setImmediate(() => (swallow.current = undefined));
+    // the input has not inserted it yet when the line is still as rendered
+    if (typed.current === line.value) {
+      swallow.current = { base: line.value, letter };
+      setImmediate(() => (swallow.current = undefined));
+    }
     typed.current = value;
-    dispatch({ type: "change", value });
+    // set, not changed: the input re-mounts, so its cursor does not stay one past the letter it dropped
+    dispatch({ type: "set", value });
   };
 
   const onChange = (v: string) => {
@@ -270,18 +276,14 @@ export function App({ session, history, persistHistory = true }: AppProps) {
         <TextInput key={line.revision} value={line.value} onChange={onChange} onSubmit={submit} />
       </Box>
       {line.completions.length > 1 ? (
-        <Text dimColor wrap="truncate">
-          {completionRows(line.completions, (stdout.columns || 80) - 1).join("\n")}
-        </Text>
+        <Box flexDirection="column">
+          {completionRows(line.completions, (stdout.columns || 80) - 1).map((row, i) => (
+            <Text key={i} dimColor wrap="truncate">
+              {row}
+            </Text>
+          ))}
+        </Box>
       ) : null}
     </Box>
   );
 }
-
-/** `after` is `before` with `letter` inserted at some place (the text input's insertion of a Ctrl key). */
-export function isLetterInserted(after: string, before: string, letter: string): boolean {
-  if (after.length !== before.length + 1) return false;
-  for (let i = 0; i <= before.length; i++) if (after === before.slice(0, i) + letter + before.slice(i)) return true;
-  return false;
-}
-

@@ -23,7 +23,9 @@ export type LineAction =
   | { type: "down" }
   | { type: "cancel" }
   | { type: "submitted" }
-  | { type: "complete"; candidates: string[] };
+  | { type: "complete"; candidates: string[] }
+  /** the line replaced by the REPL itself (a Ctrl key's edit): the input re-mounts, cursor at the end */
+  | { type: "set"; value: string };
 
 export function initialLine(history: string[] = []): LineState {
   return { value: "", history, index: history.length, draft: "", completions: [], revision: 0 };
@@ -59,6 +61,8 @@ export function lineReducer(s: LineState, a: LineAction): LineState {
       const history = line && s.history[s.history.length - 1] !== line ? [...s.history, line] : s.history;
       return { ...s, value: "", history, index: history.length, draft: "", completions: [], revision: s.revision + 1 };
     }
+    case "set":
+      return { ...s, value: a.value, completions: [], revision: s.revision + 1 };
     case "complete": {
       const c = a.candidates;
       if (!c.length) return { ...s, completions: [] };
@@ -96,4 +100,11 @@ export function completionRows(candidates: readonly string[], width: number, max
   }
   if (shown < candidates.length) out.push(`… ${(candidates.length - shown).toLocaleString("en-US")} more: type more of the name`);
   return out;
+}
+
+/** `after` is `before` with `letter` inserted at some place (the text input's insertion of a Ctrl key). */
+export function isLetterInserted(after: string, before: string, letter: string): boolean {
+  if (after.length !== before.length + 1) return false;
+  for (let i = 0; i <= before.length; i++) if (after === before.slice(0, i) + letter + before.slice(i)) return true;
+  return false;
 }

@@ -15,7 +15,10 @@ import { runLine } from "../../src/lang/commands/index.js";
 
 process.env.NO_COLOR = "1";
 let cleanup: (() => void) | undefined;
-afterEach(() => cleanup?.());
+afterEach(() => {
+  cleanup?.();
+  cleanup = undefined;
+});
 
 describe("long output", () => {
   it("keeps short output whole and cuts long output at a line, counting the rest", () => {
@@ -25,7 +28,7 @@ describe("long output", () => {
     expect(cut).toHaveLength(1001);
     expect(cut[999]).toBe("line 1000");
     expect(cut[1000]).toMatch(/^… 1,500 more lines not shown \(\d+ KB in all\): add > FILE to the command/);
-    expect(cutLongOutput("a\nb\nc", 2)).toMatch(/^a\nb\n… 1 more lines/);
+    expect(cutLongOutput("a\nb\nc", 2)).toMatch(/^a\nb\n… 1 more line not shown \(1 KB in all\)/);
   });
 
   it("reads `> FILE` at the end of a line, and never the arrow of a packet or a quoted >", () => {
@@ -40,9 +43,12 @@ describe("long output", () => {
     expect(split('iptables -A INPUT -m comment --comment ">" -j ACCEPT').file).toBeUndefined();
     expect(split('iptables -A INPUT -m comment --comment ">x"').file).toBeUndefined();
     expect(split("> x").file).toBeUndefined(); // nothing to run: the command word is ">"
+    expect(() => split("save >")).toThrow("> needs a file name");
+    expect(() => split("save >> all.rules")).toThrow("appending (>>) is not supported");
+    expect(() => split("save >>all.rules")).toThrow("appending (>>) is not supported");
   });
 
-  it("any command, from any front end: the file gets the text, the screen a line saying so; errors write nothing", () => {
+  it("any command, from any front end: the file gets the text, the screen a line saying so; a failed command leaves it empty", () => {
     const s = new Session(loadCanned("article"), nodeIo, 71508); // files are really written
     const dir = mkdtempSync(join(tmpdir(), "ktrace-out-"));
     try {
@@ -54,9 +60,17 @@ describe("long output", () => {
       expect(readFileSync(join(dir, "walk.txt"), "utf8")).toBe(`${walk}\n`);
       const bad = runLine(s, `show chain nat NOPE > ${join(dir, "x")}`);
       expect(bad.error).toBeDefined();
-      expect(() => readFileSync(join(dir, "x"))).toThrow();
+      expect(readFileSync(join(dir, "x"), "utf8")).toBe(""); // opened before the command ran, as a shell does
       const unwritable = runLine(s, `save > ${join(dir, "none", "x")}`);
-      expect(unwritable.error).toBe(`column 8: cannot write "${join(dir, "none", "x")}": ENOENT`);
+      expect(unwritable.error).toBe(`column 8: cannot write "${join(dir, "none", "x")}": ENOENT (the command did not run)`);
+      // the file is opened first: a command that changes the ruleset does not run when it cannot be written
+      const before = runLine(s, "save").text;
+      expect(runLine(s, `iptables -t filter -A INPUT -j ACCEPT > ${join(dir, "none", "x")}`).error).toMatch(/did not run/);
+      expect(runLine(s, "save").text).toBe(before);
+      // a command that ends the session still does, its (empty) output in the file
+      const q = runLine(s, `quit > ${join(dir, "q.txt")}`);
+      expect(q.quit).toBe(true);
+      expect(readFileSync(join(dir, "q.txt"), "utf8")).toBe("");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -84,7 +98,7 @@ describe("long output", () => {
     expect(readFileSync(file, "utf8")).toBe(`${whole}\n`);
     await app.type(`iptables -t nat -L NOPE > ${join(dir, "x.txt")}\r`);
     expect(app.r.lastFrame()).toContain("error:");
-    expect(() => readFileSync(join(dir, "x.txt"))).toThrow();
+    expect(readFileSync(join(dir, "x.txt"), "utf8")).toBe("");
     await app.type(`save > ${join(dir, "no-such-dir", "x")}\r`);
     expect(app.r.lastFrame()).toMatch(/cannot write ".*no-such-dir\/x": ENOENT/);
   });
@@ -106,5 +120,20 @@ describe("long output", () => {
     const small: Record<string, string>[] = [];
     runCell(s, "iptables -t nat -L KUBE-SERVICES -n", (o) => o.bundle && small.push(o.bundle));
     expect(small[0]!["text/plain"]).toBe(runLine(s, "iptables -t nat -L KUBE-SERVICES -n").text);
+  });
+
+  it("in a notebook cell: tables that fill exactly 1,000 rows before another chain still say that more is not shown", () => {
+    const s = new Session(loadCanned("article"), nodeIo, 1);
+    const rowsOf = () => (runLine(s, "iptables -t nat -L -n").display ?? []).reduce((n, d) => n + (d.kind === "table" ? d.rows.length : 0), 0);
+    runLine(s, "iptables -t nat -N BIG");
+    const fill = 1000 - rowsOf();
+    for (let i = 0; i < fill; i++) runLine(s, `iptables -t nat -A BIG -d 10.9.${i >> 8}.${i & 255}/32 -j RETURN`);
+    expect(rowsOf()).toBe(1000);
+    runLine(s, "iptables -t nat -N ZZZ-AFTER");
+    runLine(s, "iptables -t nat -A ZZZ-AFTER -j RETURN");
+    const outs: Record<string, string>[] = [];
+    runCell(s, "iptables -t nat -L -n", (o) => o.bundle && outs.push(o.bundle));
+    expect(outs[0]!["text/html"]).not.toContain("ZZZ-AFTER");
+    expect(outs[0]!["text/markdown"]).toMatch(/not shown/);
   });
 });

@@ -115,7 +115,8 @@ describe("REPL app", () => {
       await type("\x04"); // Ctrl-D on a line with text, and a Ctrl key with no job: nothing inserted
       await type("\x01");
       await type("g");
-      expect(prompt()).toBe("ktrace› defg");
+      await type("h"); // and the cursor stays at the end
+      expect(prompt()).toBe("ktrace› defgh");
     }
   });
 });

@@ -1,7 +1,7 @@
 // The prompt's keyboard behaviour as a reducer: history browsing keeps the draft, Tab completes
 // a unique candidate and the common prefix of several.
 import { describe, expect, it } from "vitest";
-import { completionRows, initialLine, lineReducer, type LineAction, type LineState } from "../../src/repl/line-state.js";
+import { completionRows, initialLine, isLetterInserted, lineReducer, type LineAction, type LineState } from "../../src/repl/line-state.js";
 
 const apply = (s: LineState, ...as: LineAction[]) => as.reduce(lineReducer, s);
 
@@ -44,5 +44,18 @@ describe("prompt line", () => {
     expect(completionRows(["step", "stats", "show"], 80)).toEqual(["step   stats  show"]);
     expect(completionRows(["a", "b", "c"], 4)).toEqual(["a  c", "b"]);
     expect(completionRows([], 80)).toEqual([]);
+  });
+
+  it("a Ctrl key's letter is recognised wherever the input inserted it, and nothing else is", () => {
+    expect(isLetterInserted("abcu", "abc", "u")).toBe(true);
+    expect(isLetterInserted("uabc", "abc", "u")).toBe(true);
+    expect(isLetterInserted("abuc", "abc", "u")).toBe(true);
+    expect(isLetterInserted("abcd", "abc", "u")).toBe(false);
+    expect(isLetterInserted("abcuu", "abc", "u")).toBe(false);
+    expect(isLetterInserted("def", "", "u")).toBe(false);
+    // the REPL's own edit of the line re-mounts the input (its cursor goes to the end)
+    const s = apply(initialLine(), { type: "change", value: "abc" }, { type: "set", value: "ab" });
+    expect(s.value).toBe("ab");
+    expect(s.revision).toBe(1);
   });
 });

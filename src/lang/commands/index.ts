@@ -4,7 +4,7 @@
  * Why: a command is written once; errors come back as one clear line with a hint, never as a
  * stack trace, and the session goes on.
  */
-import { redirectOf, writeRedirect } from "../long-output.js";
+import { openRedirect, redirectOf, writeRedirect } from "../long-output.js";
 import { failureText, type Command, type CommandFailure, type Progress, type RunResult } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError, quoted, splitWords } from "../words.js";
@@ -107,6 +107,7 @@ export function* runLineSteps(s: Session, line: string): Generator<Progress, Run
       const takes = cmd.maxArgs === 0 ? "takes no arguments" : `takes at most ${cmd.maxArgs} argument${cmd.maxArgs === 1 ? "" : "s"}`;
       throw new CommandError(`${cmd.name} ${takes}: "${extra.text}" is one too many`, extra.col, `usage: ${cmd.usage}`);
     }
+    if (file) openRedirect(s.io, file);
     const r = cmd.start ? yield* cmd.start(s, args) : cmd.run(s, args);
     return file ? writeRedirect(s.io, r, file) : r;
   } catch (e) {

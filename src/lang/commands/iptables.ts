@@ -49,14 +49,15 @@ export const iptables: Command = {
 };
 
 /**
- * The listed chains as tables, up to the rows a front end shows (SHOWN_LINES): a whole table of a
- * big node is 100,000 chains, and their tables would take a hundred megabytes nobody sees.
+ * The listed chains as tables, up to just past the rows a front end shows (SHOWN_LINES; it cuts
+ * them there and says so): a whole table of a big node is 100,000 chains, and their tables would
+ * take a hundred megabytes nobody sees.
  */
 function chainTables(s: Session, table: TableName, chains: readonly string[]): TableDisplay[] {
   const out: TableDisplay[] = [];
   let rows = 0;
   for (const c of chains) {
-    if (rows >= SHOWN_LINES) break;
+    if (rows > SHOWN_LINES) break;
     const t = chainTable(s, table, c);
     if (t) out.push(t);
     rows += t?.rows.length ?? 0;
