@@ -46,7 +46,7 @@ describe("source files (fuzz)", () => {
   });
 
   it("found by the fuzzers: an alias without its anchor, a JSON error quoting a line break", () => {
-    expect(() => generateFromYaml("items:\n- *aService\n", "c.yaml")).toThrow(/^c\.yaml:1: not valid YAML: Unresolved alias/);
+    expect(() => generateFromYaml("items:\n- *aService\n", "c.yaml")).toThrow(/^c\.yaml:2: not valid YAML\/JSON: unidentified alias "aService"/);
     const broken = SNAPSHOT.replace("## ip -j addr\n", "## ip -j addr\nrke2-agent-1\n");
     expect(loadOrRefuse("node.ktrace", () => loadSnapshotText(broken, "node.ktrace"))).toBe("refused");
   });

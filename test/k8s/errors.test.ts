@@ -63,4 +63,24 @@ describe("input errors", () => {
     const json = JSON.stringify({ apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Service", metadata: { name: "a", namespace: "x" }, spec: { clusterIP: "10.43.0.1", ports: [{ port: 80 }] } }] });
     expect(generateFromYaml(json, "svc.json").rules).toContain('"x/a has no endpoints"');
   });
+
+  it("JSON with a mistake is reported by line, as YAML is; JSON and YAML of one cluster give the same rules", () => {
+    const obj = { apiVersion: "v1", kind: "List", items: [{ apiVersion: "v1", kind: "Service", metadata: { name: "a", namespace: "x" }, spec: { clusterIP: "10.43.0.1", ports: [{ port: 80 }] } }] };
+    const json = JSON.stringify(obj, null, 1);
+    expect(err(json.replace('"port": 80', '"port": 80,,'))).toMatch(/^svc\.yaml:\d+: not valid YAML\/JSON: /);
+    const yaml = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {name: a, namespace: x}\n  spec: {clusterIP: 10.43.0.1, ports: [{port: 80}]}\n";
+    expect(generateFromYaml(json, "c.json").rules.split("\n").slice(2)).toEqual(generateFromYaml(yaml, "c.yaml").rules.split("\n").slice(2));
+  });
+
+  it("YAML aliases: an object written once and used twice is refused; one that contains itself, or a billion laughs, ends quickly", () => {
+    const twice = `apiVersion: v1\nkind: List\nitems:\n- &s {apiVersion: v1, kind: Service, metadata: {name: a}, spec: {clusterIP: 10.43.0.1, ports: [{port: 80}]}}\n- *s\n`;
+    expect(err(twice)).toBe("svc.yaml: item 2: kind: the same object again (a YAML alias): each Service and EndpointSlice is written out once");
+    const itself = `apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: &s {clusterIP: 10.43.0.1, ports: [{port: 80}], selector: *s, type: *s}\n`;
+    expect(err(itself)).toMatch(/spec\.type: expected a string, got a value that contains itself/);
+    const lists = `apiVersion: v1\nkind: List\nitems: &a [&b {kind: List, items: &c [*a, *a]}]\n`;
+    expect(err(lists)).toBe("svc.yaml: item 1: kind: expected a Kubernetes object (a mapping with kind), got a value that contains itself (a YAML alias)");
+    let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
+    for (let i = 1; i < 9; i++) laughs += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill("*" + String.fromCharCode(96 + i)).join(", ")}]\n`;
+    expect(err(`${laughs}apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {clusterIP: 10.43.0.1, ports: *i}\n`)).toMatch(/spec\.ports\[0\]: expected a mapping/);
+  });
 });

@@ -353,7 +353,7 @@ node:
 
   it("pasted kubectl text with a YAML mistake points at the scenario's line", () => {
     const msg = errorOf(`title: k\nbase: article\nkubernetes:\n  objects: |\n    apiVersion: v1\n    kind: List\n    items:\n    - kind: Service\n      metadata: {name: a\n`);
-    expect(msg).toMatch(/^t\.yaml:10:5: kubernetes\.objects: not valid YAML\/JSON: Flow map/);
+    expect(msg).toMatch(/^t\.yaml:10:5: kubernetes\.objects: not valid YAML\/JSON: unexpected end of the stream within a flow collection/);
   });
 
   it("paths are relative to the scenario file", () => {
