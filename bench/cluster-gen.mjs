@@ -39,6 +39,26 @@ export function clusterRules(S, E) {
   return tables.render([`bench: ${S} Services x ${E} endpoints (kube-proxy v1.28 shape, ktrace's generator)`]);
 }
 
+/** The same cluster as `kubectl get svc,endpointslices -A -o yaml` prints it (a v1 List), for --k8s. */
+export function clusterYaml(S, E) {
+  const { services, slices } = clusterObjects(S, E);
+  const out = ["apiVersion: v1", "kind: List", "items:"];
+  for (const s of services) {
+    out.push("- apiVersion: v1", "  kind: Service", "  metadata:", `    name: ${s.name}`, `    namespace: ${s.ns}`, "  spec:", `    type: ${s.type}`, `    clusterIP: ${s.clusterIP}`, `    clusterIPs:`, `    - ${s.clusterIP}`);
+    if (s.externalTrafficPolicy === "Local") out.push("    externalTrafficPolicy: Local");
+    if (s.affinityTimeout) out.push("    sessionAffinity: ClientIP", "    sessionAffinityConfig:", "      clientIP:", `        timeoutSeconds: ${s.affinityTimeout}`);
+    out.push("    ports:");
+    for (const p of s.ports) out.push(`    - name: ${p.name}`, `      port: ${p.port}`, `      protocol: ${p.protocol}`, "      targetPort: 8080", ...(p.nodePort ? [`      nodePort: ${p.nodePort}`] : []));
+  }
+  for (const sl of slices) {
+    out.push("- apiVersion: discovery.k8s.io/v1", "  kind: EndpointSlice", "  metadata:", `    name: ${sl.name}`, `    namespace: ${sl.ns}`, "    labels:", `      kubernetes.io/service-name: ${sl.service}`, "  addressType: IPv4", "  endpoints:");
+    for (const e of sl.endpoints) out.push("  - addresses:", `    - ${e.ip}`, "    conditions:", "      ready: true", "      serving: true", "      terminating: false", `    nodeName: ${e.nodeName}`);
+    out.push("  ports:");
+    for (const p of sl.ports) out.push(`  - name: ${p.name}`, `    port: ${p.port}`, `    protocol: ${p.protocol}`);
+  }
+  return out.join("\n") + "\n";
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const [S, E] = process.argv.slice(2).map(Number);
   process.stdout.write(clusterRules(S || 1000, E || 10));

@@ -3,6 +3,7 @@
 // 1. load + one walk of a kube-proxy ruleset of S Services × E endpoints (ktrace-repl -e, a fresh
 //    process) against iptables-restore --test of the same file in a scratch namespace (root only),
 //    and the floor under any load: reading the file and splitting it into words (bench/read-floor.mjs)
+//    and the same cluster read from Kubernetes YAML (--k8s: the objects, then kube-proxy's rules)
 // 2. each further packet (a new connection to the Service whose rule is last in KUBE-SERVICES), per format
 // 3. explain of that packet; stepping: the first `where` and the next ones
 // 4. stats on the article node (in a process of its own, best of three); peak RSS
@@ -12,7 +13,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { clusterRules } from "./cluster-gen.mjs";
+import { NODE, clusterRules, clusterYaml } from "./cluster-gen.mjs";
 import { loadRulesFile } from "../dist/sources/load.js";
 import { KEEP_PACKETS, Session } from "../dist/lang/session.js";
 import { runLine } from "../dist/lang/commands/index.js";
@@ -47,8 +48,8 @@ function restoreTest(file) {
 }
 
 /** Wall time, and peak RSS in MB when GNU time is there to measure the child. */
-function cliLoadAndWalk(file, dst) {
-  const cmd = [process.execPath, "dist/cli.js", "--rules", file, "--format", "xtables-monitor", "-e", `send tcp 192.168.1.20:40000 -> ${dst} in enp3s0`];
+function cliLoadAndWalk(file, dst, source = ["--rules", file]) {
+  const cmd = [process.execPath, "dist/cli.js", ...source, "--format", "xtables-monitor", "-e", `send tcp 192.168.1.20:40000 -> ${dst} in enp3s0`];
   const timed = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
   const t = performance.now();
   const r = timed ? spawnSync("/usr/bin/time", ["-f", "ktrace-peak-rss-kb %M", ...cmd], { encoding: "utf8", maxBuffer: 1 << 28 }) : spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8", maxBuffer: 1 << 28 });
@@ -108,6 +109,13 @@ const tl = performance.now();
 const s = new Session(loadRulesFile(nodeIo, file), nodeIo, 1);
 const loadMs = ms(tl);
 console.log(`   in-process load (parse + node)              ${f1(loadMs)}`);
+
+// the same cluster as Kubernetes objects: --k8s reads the YAML and writes kube-proxy's rules first
+const yamlFile = join(dir, "cluster.yaml");
+const yaml = clusterYaml(S, E);
+writeFileSync(yamlFile, yaml);
+const k8s = cliLoadAndWalk(yamlFile, dst, ["--k8s", yamlFile, "--node-name", NODE]);
+console.log(`   the same cluster from YAML (--k8s, ${(yaml.length / 1e6).toFixed(1)} MB) ${f1(k8s.wall)}   peak RSS ${f1(k8s.rssMb).trim()} MB`);
 
 console.log("\n2. each further packet (a new connection)            ms      goal");
 for (const format of ["xtables-monitor", "json", "explain"]) console.log(`   ${format.padEnd(16)}                             ${f1(perPacket(s, dst, format, format === "explain" ? 5 : 20))}   ${format === "explain" ? "≤ 100 (readable: folded)" : "≤ 2"}`);
