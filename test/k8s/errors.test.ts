@@ -81,6 +81,8 @@ describe("input errors", () => {
     expect(err(lists)).toBe("svc.yaml: item 1: kind: expected a Kubernetes object (a mapping with kind), got a value that contains itself (a YAML alias)");
     let laughs = "a: &a [x, x, x, x, x, x, x, x, x, x]\n";
     for (let i = 1; i < 9; i++) laughs += `${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill("*" + String.fromCharCode(96 + i)).join(", ")}]\n`;
+    expect(err("[".repeat(200000) + "]".repeat(200000))).toBe("svc.yaml: item 1: kind: expected a Kubernetes object (a mapping with kind), got a value nested too deeply to print");
+    expect(err("{".repeat(1000))).toMatch(/^svc\.yaml:1: not valid YAML\/JSON: nesting exceeded maxDepth/);
     expect(err(`${laughs}apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec: {clusterIP: 10.43.0.1, ports: *i}\n`)).toMatch(/spec\.ports\[0\]: expected a mapping/);
   });
 });

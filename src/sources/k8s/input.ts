@@ -62,8 +62,8 @@ const show = (v: unknown): string => {
   if (v === undefined) return "nothing";
   try {
     return v === null ? "null" : JSON.stringify(v);
-  } catch {
-    return "a value that contains itself (a YAML alias)";
+  } catch (e) {
+    return e instanceof RangeError ? "a value nested too deeply to print" : "a value that contains itself (a YAML alias)";
   }
 };
 const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
