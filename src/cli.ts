@@ -9,7 +9,7 @@ import { runTeach, TEACH_COMMANDS } from "./cli-teach.js";
 import { Session } from "./lang/session.js";
 import { runLine } from "./lang/commands/index.js";
 import { nodeIo } from "./sources/io.js";
-import { loadCanned, loadK8s, loadLive, loadRulesFileSteps, loadSnapshotSteps, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
+import { loadCanned, loadK8sSteps, loadLive, loadRulesFileSteps, loadSnapshotSteps, probeHost, SourceError, type LoadedSource } from "./sources/load.js";
 import type { ParseProgress } from "./engine/parse/ruleset-parser.js";
 import { progressBar } from "./format/progress.js";
 import { isUserError } from "./engine/parse/errors.js";
@@ -32,7 +32,8 @@ function withProgress(file: string, steps: Generator<ParseProgress, LoadedSource
       if (drawn) process.stderr.write("\r\x1b[K");
       return r.value;
     }
-    if (process.stderr.isTTY && performance.now() - started > 500) {
+    // a stage with no count yet is said at once: it may take seconds before the first count
+    if (process.stderr.isTTY && (performance.now() - started > 500 || (r.value.total === 0 && r.value.stage))) {
       drawn = true;
       process.stderr.write(`\rloading ${file}  ${progressBar(r.value, "lines", 30)}\x1b[K`);
     }
@@ -50,7 +51,7 @@ function loadSource(a: CliArgs): LoadedSource {
     case "live":
       return loadLive(nodeIo);
     case "k8s":
-      return loadK8s(nodeIo, a.source.arg!, a.k8s);
+      return withProgress(a.source.arg!, loadK8sSteps(nodeIo, a.source.arg!, a.k8s));
     case "scenario":
       return loadScenario(nodeIo, a.source.arg!);
   }

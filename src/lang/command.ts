@@ -152,6 +152,8 @@ export interface Progress {
   done: number;
   total: number;
   unit: string;
+  /** work with no count yet (total 0): what is being done */
+  stage?: string;
 }
 
 /**

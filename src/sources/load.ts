@@ -83,7 +83,16 @@ export function* loadRulesFileSteps(io: Io, path: string): Generator<ParseProgre
 
 /** Services + EndpointSlices YAML → kube-proxy's rules, on the article's node. */
 export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSource {
+  return runToEnd(loadK8sSteps(io, path, opts));
+}
+
+/**
+ * loadK8s in slices: first the stage (reading the objects and writing the rules: seconds on a
+ * 10,000-Service cluster, with no count to show), then the parser's progress over the rules.
+ */
+export function* loadK8sSteps(io: Io, path: string, opts: K8sOptions = {}): Generator<ParseProgress, LoadedSource, void> {
   const text = readSourceFile(io, path);
+  yield { done: 0, total: 0, stage: "reading the Services and EndpointSlices, writing kube-proxy's rules" };
   let gen;
   try {
     gen = generateFromYaml(text, path, opts);
@@ -91,7 +100,7 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
     if (e instanceof K8sInputError) throw new SourceError(e.message);
     throw e;
   }
-  const ruleset = parseRuleset(gen.rules, { file: `${path} (generated)` });
+  const ruleset = yield* parseRulesetSteps(gen.rules, { file: `${path} (generated)` });
   const node = articleNode();
   const cidrText = opts.clusterCidr ?? DEFAULT_CLUSTER_CIDR;
   const cidr = parseCidr(cidrText);

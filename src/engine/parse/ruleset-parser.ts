@@ -61,6 +61,8 @@ export const MAX_RULES = 1_000_000;
 export interface ParseProgress {
   done: number;
   total: number;
+  /** work with no count yet (total 0): what is being done, e.g. "writing kube-proxy's rules" */
+  stage?: string;
 }
 
 /** Lines read between two progress reports (a few milliseconds of work). */

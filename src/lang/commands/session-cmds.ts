@@ -9,7 +9,7 @@ import { runToEnd } from "../../engine/steps.js";
 import type { ParseProgress } from "../../engine/parse/ruleset-parser.js";
 import { CommandError } from "../words.js";
 import { FORMATS, type Format } from "../session.js";
-import { loadCanned, loadK8s, loadLive, loadRulesFileSteps, loadSnapshotSteps } from "../../sources/load.js";
+import { loadCanned, loadK8sSteps, loadLive, loadRulesFileSteps, loadSnapshotSteps } from "../../sources/load.js";
 import { CANNED } from "../../sources/canned/index.js";
 import { loadScenario, shippedScenarioNames } from "../../sources/scenario.js";
 import { prefixFilter } from "../complete.js";
@@ -69,7 +69,7 @@ export const load: Command = {
           else if (k.text === "cni" && (v.text === "calico" || v.text === "flannel" || v.text === "none")) opts.cni = v.text;
           else throw new CommandError(`unknown option "${k.text} ${v.text}"`, k.col, "cidr CIDR, node NAME, node-ip IP, cni calico|flannel|none");
         }
-        src = loadK8s(s.io, arg.text, opts);
+        src = yield* inLines(loadK8sSteps(s.io, arg.text, opts));
         break;
       }
       default:
