@@ -3,8 +3,9 @@
  *
  * Why: the CLI (a load before the REPL starts) and the REPL (stats, load) draw the same bar.
  */
-export function progressBar(p: { done: number; total: number; stage?: string }, unit: string, width = 20): string {
+export function progressBar(p: { done: number; total: number; stage?: string; unit?: string }, unit: string, width = 20): string {
   if (p.total === 0 && p.stage) return `${p.stage}…`;
+  if (p.stage) return `${p.stage}: ${progressBar({ done: p.done, total: p.total }, p.unit ?? unit, width)}`;
   const share = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
   const filled = Math.round(share * width);
   const n = (x: number) => x.toLocaleString("en-US");

@@ -152,7 +152,7 @@ export interface Progress {
   done: number;
   total: number;
   unit: string;
-  /** work with no count yet (total 0): what is being done */
+  /** a stage of the work, said with its count (or alone, with total 0) */
   stage?: string;
 }
 

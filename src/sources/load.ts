@@ -18,7 +18,7 @@ import { parseSnapshot, parseSysctl, writeSnapshot, type SectionName } from "./s
 import { applyNftHandles } from "./nft-handles.js";
 import type { Io } from "./io.js";
 import { CONNTRACK_SYSCTLS } from "../engine/conntrack/table.js";
-import { DEFAULT_CLUSTER_CIDR, generateFromYaml, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
+import { DEFAULT_CLUSTER_CIDR, generateFromYamlSteps, K8sInputError, type ChainNames, type K8sOptions } from "./k8s/index.js";
 
 export interface LoadedSource {
   kind: "canned" | "rules" | "snapshot" | "live" | "k8s" | "scenario";
@@ -92,10 +92,18 @@ export function loadK8s(io: Io, path: string, opts: K8sOptions = {}): LoadedSour
  */
 export function* loadK8sSteps(io: Io, path: string, opts: K8sOptions = {}): Generator<ParseProgress, LoadedSource, void> {
   const text = readSourceFile(io, path);
-  yield { done: 0, total: 0, stage: "reading the Services and EndpointSlices, writing kube-proxy's rules" };
+  yield { done: 0, total: 0, stage: "reading the Services and EndpointSlices" };
   let gen;
   try {
-    gen = generateFromYaml(text, path, opts);
+    const steps = generateFromYamlSteps(text, path, opts);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) {
+        gen = r.value;
+        break;
+      }
+      yield { ...r.value, stage: "writing kube-proxy's rules", unit: "Service ports" };
+    }
   } catch (e) {
     if (e instanceof K8sInputError) throw new SourceError(e.message);
     throw e;

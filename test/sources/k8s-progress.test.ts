@@ -1,5 +1,5 @@
-// A --k8s load says what it is doing before it has a count (reading the objects and writing the
-// rules takes seconds on a big cluster), then counts the generated rules' lines as it checks them.
+// A --k8s load says what it is doing before it has a count (reading the objects), counts the
+// Service ports as it writes kube-proxy's rules, then the rules' lines as it checks them.
 import { describe, expect, it } from "vitest";
 import { loadK8sSteps } from "../../src/sources/load.js";
 import { progressBar } from "../../src/format/progress.js";
@@ -15,15 +15,23 @@ describe("--k8s load progress", () => {
     const steps = loadK8sSteps(io, "cluster.yaml");
     const first = steps.next();
     expect(first.done).toBe(false);
-    expect(first.value).toEqual({ done: 0, total: 0, stage: "reading the Services and EndpointSlices, writing kube-proxy's rules" });
-    expect(progressBar(first.value as { done: number; total: number; stage?: string }, "lines")).toBe("reading the Services and EndpointSlices, writing kube-proxy's rules…");
+    expect(first.value).toEqual({ done: 0, total: 0, stage: "reading the Services and EndpointSlices" });
+    expect(progressBar(first.value as { done: number; total: number; stage?: string }, "lines")).toBe("reading the Services and EndpointSlices…");
+    // then the rules being written, counted in Service ports, then the rules' lines being checked
+    const ports: number[] = [];
     const counts: number[] = [];
     let r = steps.next();
     while (!r.done) {
       expect(r.value.total).toBeGreaterThan(0);
-      counts.push(r.value.done);
+      if (r.value.stage) {
+        expect(counts).toEqual([]);
+        expect(r.value).toMatchObject({ stage: "writing kube-proxy's rules", unit: "Service ports" });
+        ports.push(r.value.done);
+      } else counts.push(r.value.done);
       r = steps.next();
     }
+    expect(ports.length).toBeGreaterThan(10);
+    expect(progressBar({ done: 512, total: 12010, stage: "writing kube-proxy's rules", unit: "Service ports" }, "lines", 10)).toBe("writing kube-proxy's rules: ░░░░░░░░░░    4%  512 of 12,010 Service ports");
     expect(counts.length).toBeGreaterThan(0);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
     expect(r.value.kind).toBe("k8s");

@@ -61,8 +61,10 @@ export const MAX_RULES = 1_000_000;
 export interface ParseProgress {
   done: number;
   total: number;
-  /** work with no count yet (total 0): what is being done, e.g. "writing kube-proxy's rules" */
+  /** a stage of a longer load, said with its count (or alone, with total 0): "writing kube-proxy's rules" */
   stage?: string;
+  /** what the stage counts, when not lines: "Service ports" */
+  unit?: string;
 }
 
 /** Lines read between two progress reports (a few milliseconds of work). */

@@ -20,7 +20,7 @@ function* inLines<T>(steps: Generator<ParseProgress, T, void>): Generator<Progre
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
-    yield { ...r.value, unit: "lines" };
+    yield { ...r.value, unit: r.value.unit ?? "lines" };
   }
 }
 

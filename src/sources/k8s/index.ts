@@ -11,7 +11,8 @@
 import { addCni, type Cni } from "./cni.js";
 import { K8sInputError, isIPv4, readObjects } from "./input.js";
 import { RulesetNames, decodeFromRules, decodeFromRuleset, type ChainNames } from "./names.js";
-import { syncProxyRules } from "./proxier.js";
+import { syncProxyRulesSteps } from "./proxier.js";
+import { runToEnd } from "../../engine/steps.js";
 
 export { K8sInputError, RulesetNames, decodeFromRules, decodeFromRuleset };
 export type { ChainNames };
@@ -39,10 +40,27 @@ function checkOptions(opts: K8sOptions): Required<Pick<K8sOptions, "clusterCidr"
   return { clusterCidr, cni };
 }
 
-export function generateFromYaml(yamlText: string, file: string, opts: K8sOptions = {}): { rules: string; names: ChainNames; endpoints: string[] } {
+export interface Generated {
+  rules: string;
+  names: ChainNames;
+  endpoints: string[];
+}
+
+export function generateFromYaml(yamlText: string, file: string, opts: K8sOptions = {}): Generated {
+  return runToEnd(generateFromYamlSteps(yamlText, file, opts));
+}
+
+/** How far the rules are written: Service ports done, of all of them. */
+export interface GenerateProgress {
+  done: number;
+  total: number;
+}
+
+/** generateFromYaml in slices: the objects are read at once, the rules written a few hundred Service ports at a time. */
+export function* generateFromYamlSteps(yamlText: string, file: string, opts: K8sOptions = {}): Generator<GenerateProgress, Generated, void> {
   const { clusterCidr, cni } = checkOptions(opts);
   const objs = readObjects(yamlText, file);
-  const { tables, names } = syncProxyRules(objs, { clusterCidr, nodeName: opts.nodeName, nodeIp: opts.nodeIp });
+  const { tables, names } = yield* syncProxyRulesSteps(objs, { clusterCidr, nodeName: opts.nodeName, nodeIp: opts.nodeIp });
   const localPods = objs.slices.flatMap((s) => s.endpoints.filter((e) => opts.nodeName !== undefined && e.nodeName === opts.nodeName).map((e) => e.ip));
   addCni(tables, cni, clusterCidr, localPods);
   const header = [

@@ -14,6 +14,7 @@
 import type { Objects, Service, SliceEndpoint } from "./input.js";
 import { NameTable, endpointChain, portChains, savedProbability, servicePortName, type PortChains, type Proto } from "./names.js";
 import { Tables, cidr, comment as cm, type TableText } from "./save.js";
+import { runToEnd } from "../../engine/steps.js";
 
 export interface ProxierOptions {
   clusterCidr: string;
@@ -128,6 +129,14 @@ export interface ProxierOutput {
 }
 
 export function syncProxyRules(objs: Objects, opts: ProxierOptions): ProxierOutput {
+  return runToEnd(syncProxyRulesSteps(objs, opts));
+}
+
+/** Service ports written between two progress reports (a few milliseconds of work). */
+const PORTS_PER_STEP = 256;
+
+/** syncProxyRules in slices: yields how many Service ports it has written, of all of them. */
+export function* syncProxyRulesSteps(objs: Objects, opts: ProxierOptions): Generator<{ done: number; total: number }, ProxierOutput, void> {
   const tables = new Tables();
   const names = new NameTable();
   const mangle = tables.get("mangle");
@@ -154,7 +163,9 @@ export function syncProxyRules(objs: Objects, opts: ProxierOptions): ProxierOutp
   const total = ports.reduce((n, sp) => n + (epMap.get(`${sp.spn} ${sp.proto}`)?.length ?? 0), 0);
   const large = total > LARGE_CLUSTER_ENDPOINTS;
 
-  for (const sp of ports) {
+  for (let i = 0; i < ports.length; i++) {
+    if (i % PORTS_PER_STEP === 0 && i > 0) yield { done: i, total: ports.length };
+    const sp = ports[i]!;
     names.addPort(sp.spn, sp.proto);
     const eps = epMap.get(`${sp.spn} ${sp.proto}`) ?? [];
     for (const e of eps) names.addEndpoint(sp.spn, sp.proto, e.str);
