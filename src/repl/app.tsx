@@ -15,7 +15,7 @@ import { completeLine, interrupted, runLineSteps, type RunResult } from "../lang
 import { progressLine } from "../lang/progress-line.js";
 import { whereLine } from "../lang/commands/stepping.js";
 import { ansiText } from "../lang/ansi.js";
-import { completionRows, initialLine, isLetterInserted, lineReducer } from "./line-state.js";
+import { applyControlKeys, completionRows, initialLine, isLetterInserted, lineReducer } from "./line-state.js";
 import { appendHistory } from "./history-file.js";
 import { colorEnabled } from "./theme.js";
 import { cutLongOutput } from "../lang/long-output.js";
@@ -233,17 +233,20 @@ export function App({ session, history, persistHistory = true }: AppProps) {
     dispatch({ type: "set", value });
   };
 
-  const onChange = (v: string) => {
+  const onChange = (typedValue: string) => {
     const s = swallow.current;
     swallow.current = undefined;
-    if (s && isLetterInserted(v, s.base, s.letter)) return;
+    if (s && isLetterInserted(typedValue, s.base, s.letter)) return;
+    // Ctrl keys that came inside a burst of keys are done here; the input re-mounts on the result
+    const v = applyControlKeys(typedValue);
+    const change = v === typedValue ? ("change" as const) : ("set" as const);
     // ink hands over a whole chunk of input at once: a paste, or keys typed faster than a
     // render, arrives as "cmd\rcmd2\r"; run each complete line in order
     if (v.includes("\t")) {
       // a Tab that arrived glued to typed text: complete what is before it
       const text = v.replace(/\t/g, "");
       typed.current = text;
-      dispatch({ type: "change", value: text });
+      dispatch({ type: change, value: text });
       dispatch({ type: "complete", candidates: completeLine(session, text) });
       return;
     }
@@ -256,11 +259,11 @@ export function App({ session, history, persistHistory = true }: AppProps) {
         submit(p);
       }
       typed.current = rest;
-      dispatch({ type: "change", value: rest });
+      dispatch({ type: change, value: rest });
       return;
     }
     typed.current = v;
-    dispatch({ type: "change", value: v });
+    dispatch({ type: change, value: v });
   };
 
   return (

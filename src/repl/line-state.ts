@@ -108,3 +108,20 @@ export function isLetterInserted(after: string, before: string, letter: string):
   for (let i = 0; i <= before.length; i++) if (after === before.slice(0, i) + letter + before.slice(i)) return true;
   return false;
 }
+
+/**
+ * A line that arrived with Ctrl keys inside it (typed in one burst with other keys, or pasted):
+ * each Ctrl-U clears what came before it, each Ctrl-W deletes the word before it, other control
+ * characters are dropped — never kept in the line, where they would be invisible. Tab and line
+ * breaks are the caller's.
+ */
+export function applyControlKeys(value: string): string {
+  if (!/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(value)) return value;
+  let out = "";
+  for (const ch of value) {
+    if (ch === "\x15") out = "";
+    else if (ch === "\x17") out = out.replace(/\S+\s*$/, "");
+    else if (!/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(ch)) out += ch;
+  }
+  return out;
+}

@@ -104,6 +104,13 @@ describe("REPL app", () => {
     await type("\x15");
     await type("where");
     expect(prompt()).toBe("ktrace› where");
+    // Ctrl-U in the same burst as other keys (a paste, or tmux send-keys): done, not kept in the line
+    await type("\x15");
+    await type("abc\x15sh");
+    expect(prompt()).toBe("ktrace› sh");
+    await type("ow\x15where");
+    expect(prompt()).toBe("ktrace› where");
+    await type("\x15");
     // after Tab listed candidates (ink's key listeners then run in the other order)
     for (let i = 0; i < 3; i++) {
       await type("\x15");

@@ -1,7 +1,7 @@
 // The prompt's keyboard behaviour as a reducer: history browsing keeps the draft, Tab completes
 // a unique candidate and the common prefix of several.
 import { describe, expect, it } from "vitest";
-import { completionRows, initialLine, isLetterInserted, lineReducer, type LineAction, type LineState } from "../../src/repl/line-state.js";
+import { applyControlKeys, completionRows, initialLine, isLetterInserted, lineReducer, type LineAction, type LineState } from "../../src/repl/line-state.js";
 
 const apply = (s: LineState, ...as: LineAction[]) => as.reduce(lineReducer, s);
 
@@ -57,5 +57,14 @@ describe("prompt line", () => {
     const s = apply(initialLine(), { type: "change", value: "abc" }, { type: "set", value: "ab" });
     expect(s.value).toBe("ab");
     expect(s.revision).toBe(1);
+  });
+
+  it("Ctrl keys inside a burst: Ctrl-U clears what came before, Ctrl-W a word, other controls are dropped", () => {
+    expect(applyControlKeys("abc\x15sh")).toBe("sh");
+    expect(applyControlKeys("show chain nat\x17filter")).toBe("show chain filter");
+    expect(applyControlKeys("ab\x01c\x7f")).toBe("abc");
+    expect(applyControlKeys("send\tx")).toBe("send\tx"); // Tab and line breaks are the caller's
+    expect(applyControlKeys("a\rb\n")).toBe("a\rb\n");
+    expect(applyControlKeys("plain")).toBe("plain");
   });
 });
