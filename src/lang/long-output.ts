@@ -14,6 +14,13 @@ import type { Io } from "../sources/io.js";
 /** Lines a front end draws of one command's output; the rest is counted, not drawn. */
 export const SHOWN_LINES = 1000;
 
+/** How many line breaks `text` has from `from` on (counted, not split: the text may be 40 MB). */
+function breaksFrom(text: string, from = 0): number {
+  let n = 0;
+  for (let i = text.indexOf("\n", from); i >= 0; i = text.indexOf("\n", i + 1)) n++;
+  return n;
+}
+
 /** `text` cut to its first `max` lines, with a last line saying what was left out and how to get it. */
 export function cutLongOutput(text: string, max = SHOWN_LINES): string {
   let at = -1;
@@ -21,8 +28,7 @@ export function cutLongOutput(text: string, max = SHOWN_LINES): string {
     at = text.indexOf("\n", at + 1);
     if (at < 0) return text;
   }
-  let more = 0;
-  for (let i = at; i >= 0; i = text.indexOf("\n", i + 1)) more++;
+  const more = breaksFrom(text, at);
   const bytes = Buffer.byteLength(text) + 1; // as the file would hold it, with its last newline
   const size = bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
   // split and joined: a new string, not a slice that would keep the whole output alive
@@ -66,7 +72,7 @@ export function redirectOf(line: string, words: Word[]): { words: Word[]; file?:
   const plain = (w: Word) => line[w.col - 1] !== '"';
   const last = words[n - 1];
   const before = words[n - 2];
-  const append = [before, last].find((w, i) => w && (i === 1 || n >= 3) && plain(w) && w.text.startsWith(">>"));
+  const append = [last, n >= 3 ? before : undefined].find((w) => w && plain(w) && w.text.startsWith(">>"));
   if (append) throw new CommandError("appending (>>) is not supported", append.col, "> FILE writes the output to FILE, replacing what it held");
   if (n >= 2 && plain(last!) && last!.text === ">") throw new CommandError("> needs a file name", last!.col, "add the file: … > out.txt");
   if (n >= 3 && before!.text === ">" && plain(before!)) return { words: words.slice(0, -2), file: last };
@@ -96,6 +102,6 @@ export function writeRedirect(io: Io, r: RunResult, file: Word): RunResult {
     const err = e as NodeJS.ErrnoException;
     throw new CommandError(`the command ran, but ${quoted(file.text)} cannot be written: ${err.code ?? err.message}`, file.col, "name a file in a directory you can write to");
   }
-  const lines = r.text ? r.text.split("\n").length : 0;
+  const lines = r.text ? breaksFrom(r.text) + 1 : 0;
   return { ...r, text: `wrote ${lines.toLocaleString("en-US")} line${lines === 1 ? "" : "s"} to ${file.text}`, display: undefined };
 }
