@@ -49,7 +49,7 @@ function restoreTest(file) {
 
 /** Wall time, and peak RSS in MB when GNU time is there to measure the child. */
 function cliLoadAndWalk(file, dst, source = ["--rules", file]) {
-  const cmd = [process.execPath, "dist/cli.js", ...source, "--format", "xtables-monitor", "-e", `send tcp 192.168.1.20:40000 -> ${dst} in enp3s0`];
+  const cmd = [process.execPath, "dist/ktrace-repl.js", ...source, "--format", "xtables-monitor", "-e", `send tcp 192.168.1.20:40000 -> ${dst} in enp3s0`];
   const timed = spawnSync("/usr/bin/time", ["-f", "%M", "true"]).status === 0;
   const t = performance.now();
   const r = timed ? spawnSync("/usr/bin/time", ["-f", "ktrace-peak-rss-kb %M", ...cmd], { encoding: "utf8", maxBuffer: 1 << 28 }) : spawnSync(cmd[0], cmd.slice(1), { encoding: "utf8", maxBuffer: 1 << 28 });

@@ -12,6 +12,7 @@ import type { Session } from "../lang/session.js";
 import type { Lesson, LessonSection } from "../lessons/parse.js";
 import { listLessons, readLesson, shortTitle, type LessonFile } from "../lessons/library.js";
 import { lessonHeadMarkdown, renderLessonHead, renderSection, sectionMarkdown, terminalStyle, type RenderStyle } from "../format/markdown.js";
+import { wrapWords } from "../format/wrap.js";
 import type { Display } from "../lang/command.js";
 import { CommandError } from "../lang/words.js";
 import { FileProgressStore, defaultProgressPath, type LessonProgress, type Progress, type ProgressStore } from "./progress-store.js";
@@ -106,7 +107,7 @@ export class LessonMode {
         const cps = l.sections.filter((x) => x.checkpoint).length;
         if (lp) {
           const passed = lp.passed.length;
-          status = lp.finished ? `✓ done${cps ? ` · ${passed}/${cps} checkpoints` : ""}` : `section ${Math.min(lp.section, l.sections.length)} of ${l.sections.length}${cps ? ` · ${passed}/${cps} checkpoints` : ""}`;
+          status = lp.finished ? `✓ done${cps ? ` · ${passed}/${cps}` : ""}` : `section ${Math.min(lp.section, l.sections.length)} of ${l.sections.length}${cps ? ` · ${passed}/${cps}` : ""}`;
         }
       } catch (e) {
         status = `cannot be read: ${(e as Error).message}`;
@@ -114,15 +115,17 @@ export class LessonMode {
       const mark = this.open?.file.slug === f.slug ? "▸" : p.current === f.slug ? "·" : " ";
       return { mark, n: String(f.number), title, status };
     });
+    // the progress first, in a column of its own, and the title last: a title too long for a
+    // narrow terminal wraps at its end, and the columns stay straight
     const nw = Math.max(...rows.map((r) => r.n.length));
-    const tw = Math.min(72, Math.max(...rows.map((r) => r.title.length)));
-    const lines = rows.map((r) => ` ${r.mark} ${r.n.padStart(nw)}. ${r.title.padEnd(tw)}  ${r.status}`);
+    const sw = Math.max(...rows.map((r) => r.status.length));
+    const lines = rows.map((r) => ` ${r.mark} ${r.n.padStart(nw)}. ${r.status.padEnd(sw)}  ${r.title}`);
     const resume = p.current ? files.find((f) => f.slug === p.current) : undefined;
     const tail = `lesson N opens one${resume ? ` (lesson ${resume.number} goes on where you left off)` : ""}; progress is kept in ${this.store.where}`;
     return {
-      text: ["lessons:", ...lines, "", tail].join("\n"),
+      text: ["lessons (your progress: the section you are at · checkpoints answered of all):", ...lines, "", tail].join("\n"),
       note: this.notes(),
-      display: [{ kind: "table", title: `lessons — ${tail}`, columns: ["", "#", "lesson", "your progress"], rows: rows.map((r) => [r.mark.trim(), r.n, r.title, r.status]) }],
+      display: [{ kind: "table", title: `lessons — ${tail}`, columns: ["", "#", "your progress (checkpoints answered)", "lesson"], rows: rows.map((r) => [r.mark.trim(), r.n, r.status, r.title]) }],
     };
   }
 
@@ -161,7 +164,7 @@ export class LessonMode {
     const whole = this.stepping ? "(while a lesson is open a packet runs to its fate at once, as the lesson shows it; back and where still walk it; lesson quit brings step-by-step back)" : "";
     const said = [again, caughtUp, whole].filter(Boolean);
     const markdown = [lessonHeadMarkdown(lesson.title, lesson.intro), ...said.map((l) => `*${l}*`), body.markdown].join("\n\n");
-    return { text: [head, ...said, body.text].join("\n\n"), note: this.notes(this.save()), display: [{ kind: "markdown", markdown }] };
+    return { text: [head, ...said.map((l) => wrapWords(l, this.style.width)), body.text].join("\n\n"), note: this.notes(this.save()), display: [{ kind: "markdown", markdown }] };
   }
 
   /** `lesson next` / `lesson prev`: one section on or back. */
@@ -251,7 +254,7 @@ export class LessonMode {
     }
     const footer = `── lesson next (PageDown) · lesson prev (PageUp) · lesson again · ${sec.checkpoint ? "answer … · hint · " : ""}lesson quit — any command works meanwhile`;
     const opts = { of: o.lesson.sections.length, passed: lp.passed.includes(sec.index) };
-    return { text: `${renderSection(sec, this.style, opts)}\n\n${footer}`, markdown: `${sectionMarkdown(sec, opts)}\n\n*${footer}*` };
+    return { text: `${renderSection(sec, this.style, opts)}\n\n${wrapWords(footer, this.style.width)}`, markdown: `${sectionMarkdown(sec, opts)}\n\n*${footer}*` };
   }
 }
 

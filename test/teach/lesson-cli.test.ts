@@ -30,7 +30,7 @@ describe("lessons from the binary", () => {
     });
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^lessons:\n +1\. Follow the article's curl +not started/);
+    expect(r.stdout).toMatch(/^lessons \(your progress: .*\):\n +1\. not started +Follow the article's curl/);
     expect(r.stdout).toContain("Lesson 1 — Follow the article's curl");
     expect(r.stdout).toContain("type:  route get 10.43.156.98");
     expect(r.stdout).toContain("✓ Right: enp3s0.");
