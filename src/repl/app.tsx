@@ -20,6 +20,7 @@ import { appendHistory } from "./history-file.js";
 import { colorEnabled } from "./theme.js";
 import { cutLongOutput } from "../lang/long-output.js";
 import { lessonOpen } from "../teach/lesson-mode.js";
+import { hangingWrap } from "./hanging-wrap.js";
 
 interface Block {
   id: number;
@@ -30,18 +31,18 @@ interface Block {
 
 const PROMPT = "ktrace› ";
 
-function Lines({ text, kind }: { text: string; kind: Block["kind"] }) {
+function Lines({ text, kind, columns }: { text: string; kind: Block["kind"]; columns: number }) {
   const color = colorEnabled();
   return (
     <Box flexDirection="column">
       {text.split("\n").map((l, i) => {
-        if (kind === "ansi") return <Text key={i} wrap="wrap">{l === "" ? " " : l}</Text>;
-        const st: { color?: string; dim?: boolean; bold?: boolean } = kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : kind === "banner" && i === 0 ? { bold: true } : {};
-        return (
-          <Text key={i} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="wrap">
-            {l === "" ? " " : l}
+        const st: { color?: string; dim?: boolean; bold?: boolean } = kind === "ansi" ? {} : kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : kind === "banner" && i === 0 ? { bold: true } : {};
+        // a long line in rows of the terminal's width, its continuation hanging under its text
+        return hangingWrap(l, columns).map((row, j) => (
+          <Text key={`${i}.${j}`} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="wrap">
+            {row === "" ? " " : row}
           </Text>
-        );
+        ));
       })}
     </Box>
   );
@@ -268,7 +269,7 @@ export function App({ session, history, persistHistory = true }: AppProps) {
 
   return (
     <Box flexDirection="column">
-      <Static items={blocks}>{(b) => <Lines key={b.id} text={b.text} kind={b.kind} />}</Static>
+      <Static items={blocks}>{(b) => <Lines key={b.id} text={b.text} kind={b.kind} columns={stdout.columns || 80} />}</Static>
       {busy ? <Text color={colorEnabled() ? "yellow" : undefined}>⏳ {busy}</Text> : null}
       <ChainView session={session} />
       <StatusBar session={session} />
