@@ -113,10 +113,12 @@ export function gradeCsv(text: string, file: string, opts: { kind?: string } = {
 /** The report as a teacher reads it: a line per answer, then the summary. */
 export function formatReport(r: GradeReport): string {
   const w = Math.max(7, ...r.rows.map((x) => x.student.length));
+  const exercise = (x: GradeReport["rows"][number]) => `${x.kind || "?"} seed ${x.seed || "?"}`;
+  const ew = Math.max(0, ...r.rows.map((x) => exercise(x).length));
   const lines = r.rows.map((x) => {
     const verdict = x.right === undefined ? "INVALID" : x.right ? "right" : "WRONG";
     const detail = x.right === undefined ? x.feedback : x.right ? x.answer : `${x.answer || "(no answer)"} — expected ${x.expected}`;
-    return `${x.student.padEnd(w)}  ${x.kind || "?"} seed ${x.seed || "?"}  ${verdict.padEnd(7)}  ${detail.replace(/\s*\n\s*/g, " ")}`;
+    return `${x.student.padEnd(w)}  ${exercise(x).padEnd(ew)}  ${verdict.padEnd(7)}  ${detail.replace(/\s*\n\s*/g, " ")}`;
   });
   const total = r.right + r.wrong;
   // a student with several answers (several kinds or seeds) also gets a total
