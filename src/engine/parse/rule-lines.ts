@@ -94,12 +94,20 @@ export class TableLines implements RuleBuilder {
     return chain;
   }
 
+  /** The chains a `-X` line deleted while the file was read (kept by number, never reused). */
+  readonly #deleted = new Set<number>();
+
+  /** A `-X` line deleted this chain: no later line is predicted to add to it. */
+  deleted(chain: LoadedChain): void {
+    this.#deleted.add(chain.index);
+  }
+
   /** `last`, or the chain declared after it, when its name is `name` (and it is still the table's). */
   predictChain(last: LoadedChain | undefined, name: string): LoadedChain | undefined {
     if (!last) return undefined;
     if (last.name === name) return last;
     const next = this.#chains[last.index + 1];
-    return next && next.name === name && this.table.chains.get(next.name) === next ? next : undefined;
+    return next && next.name === name && !this.#deleted.has(next.index) ? next : undefined;
   }
 
   /** The number a jump to a chain not declared yet holds until COMMIT. */

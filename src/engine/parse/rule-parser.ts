@@ -39,9 +39,22 @@ function protoClause(value: number, negated: boolean): Negatable<number> {
   return c;
 }
 
+/** Each extension's options by name and alias, made once (every option word of a 400,000-line file is looked up). */
+const EXACT = new WeakMap<OptionSpec[], Map<string, OptionSpec>>();
+function exactOptions(specs: OptionSpec[]): Map<string, OptionSpec> {
+  let byName = EXACT.get(specs);
+  if (!byName) {
+    byName = new Map();
+    // the first spec that claims a name wins, as a search in order would find it
+    for (const s of specs) for (const n of [s.name, ...(s.aliases ?? [])]) if (!byName.has(n)) byName.set(n, s);
+    EXACT.set(specs, byName);
+  }
+  return byName;
+}
+
 /** An option by its name or alias, or — as getopt_long allows — an unambiguous prefix of one. */
 function findOption(specs: OptionSpec[], name: string): OptionSpec | undefined {
-  const exact = specs.find((s) => s.name === name || s.aliases?.includes(name));
+  const exact = exactOptions(specs).get(name);
   if (exact) return exact;
   const prefixed = specs.filter((s) => [s.name, ...(s.aliases ?? [])].some((n) => n.startsWith(name)));
   return prefixed.length === 1 ? prefixed[0] : undefined;

@@ -280,6 +280,7 @@ function runChainCommand(cur: PendingTable, toks: Token[], file: string, lineNo:
         if (chainInUse(table, c)) throw new RuleError(file, lineNo, `CHAIN_DEL failed (Device or resource busy): chain ${c.name}`);
         table.chains.delete(c.name);
         table.order = table.order.filter((n) => n !== c.name);
+        if (c instanceof LoadedChain) cur.lines.deleted(c);
       }
       return true;
     }
