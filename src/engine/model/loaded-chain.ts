@@ -112,11 +112,7 @@ export class LoadedChain implements Chain {
 
   /** While lazy: the chains its rules jump or go to, once per rule. */
   lazyJumps(): string[] | undefined {
-    const refs = this.#refs;
-    if (!refs) return undefined;
-    const out: string[] = [];
-    for (let j = 4; j < refs.length; j += REF_STRIDE) if (refs[j] !== NO_JUMP) out.push(this.#builder.chainName(refs[j]!));
-    return out;
+    return this.lazyJumpNumbers()?.map((n) => this.#builder.chainName(n));
   }
 
   /**
