@@ -8,7 +8,7 @@ const full: Required<Packet> = {
   proto: "tcp", src: 0xc0a80158, dst: 0x0a2b9c62, sport: 49058, dport: 9898, tcpFlags: 2, tcpOptions: [2, 4, 8, 1, 3], seq: 3141592653, ack: 0, win: 64240, wscale: 7,
   icmpType: 0, icmpCode: 0, len: 60, tos: 0, ttl: 64, id: 4242, df: true, fragOffset: 0, mark: 0x4000,
   iif: "enp3s0", oif: "vxlan.calico", macSrc: "52:54:00:12:34:56", macDst: "52:54:00:65:43:21", pktType: "unicast",
-  nfTrace: true, traceId: 0x1234abcd, uid: 1000, gid: 1000,
+  nfTrace: true, traceId: 0x1234abcd, uid: 1000, gid: 1000, kernelSocket: true,
 };
 
 describe("clonePacket", () => {
@@ -18,7 +18,7 @@ describe("clonePacket", () => {
     expect(c).not.toBe(full);
   });
   it("leaves optional fields absent when they are absent (not present and undefined)", () => {
-    const { iif: _i, oif: _o, macSrc: _ms, macDst: _md, uid: _u, gid: _g, wscale: _w, ...bare } = full;
+    const { iif: _i, oif: _o, macSrc: _ms, macDst: _md, uid: _u, gid: _g, kernelSocket: _k, wscale: _w, ...bare } = full;
     const c = clonePacket(bare);
     expect(c).toStrictEqual(bare);
     expect(Object.keys(c)).not.toContain("iif");

@@ -53,9 +53,15 @@ export interface Packet {
   nfTrace: boolean;
   /** the id xtables-monitor prints for this packet's trace */
   traceId: number;
-  /** socket owner for locally generated packets */
+  /** socket owner for locally generated packets (a process's socket) */
   uid?: number;
   gid?: number;
+  /**
+   * Sent from a socket of the kernel's own, which no process holds (no uid): the echo reply to
+   * a ping, the stack's reset for a closed port, every icmp_send error. -m owner sees a socket
+   * there (--socket-exists matches) but no owner (measured, test/kernel/scenarios/51-…).
+   */
+  kernelSocket?: true;
 }
 
 export function clonePacket(p: Packet): Packet {
@@ -73,6 +79,7 @@ export function clonePacket(p: Packet): Packet {
   if (p.wscale !== undefined) c.wscale = p.wscale;
   if (p.uid !== undefined) c.uid = p.uid;
   if (p.gid !== undefined) c.gid = p.gid;
+  if (p.kernelSocket) c.kernelSocket = true;
   return c;
 }
 

@@ -159,7 +159,8 @@ function answerClosedPort(w: Walk): void {
   const where = `${p.proto} ${formatIp(p.dst)}:${p.dport}`;
   if (p.proto === "tcp") {
     const rst = rejectReply(w.eng.node, p, "tcp-reset", 0, w.eng.rng.u32());
-    if (rst) spawn(w, rst, `no socket listens on ${where}: the stack's reset`, "lookup");
+    // tcp_v4_send_reset sends from the kernel's TCP control socket, not REJECT's socketless reset
+    if (rst) spawn(w, { ...rst, kernelSocket: true }, `no socket listens on ${where}: the stack's reset`, "lookup");
   } else {
     const err = icmpError(w.eng.node, p, 3, 3, w.eng.rng.u32() & 0xffff, w.eng.rng.u32());
     if (err) spawn(w, err, `no socket listens on ${where}: port unreachable`);

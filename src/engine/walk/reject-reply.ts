@@ -87,6 +87,9 @@ export function icmpError(node: NodeModel, orig: Packet, type: number, code: num
     id: ipId,
     df: false,
     tos: 0xc0,
+    // icmp_send sends from the kernel's ICMP socket (REJECT's nf_send_reset builds its reset
+    // with no socket at all)
+    kernelSocket: true,
   };
 }
 

@@ -108,6 +108,13 @@ export function replyPacket(s: Session, last: SentPacket, flags?: number, payloa
     pkt.sport = p.sport;
     pkt.len = p.len;
     pkt.df = false; // Linux: icmp_reply sends echo replies with DF clear (measured)
+    // the node's own echo reply leaves from the kernel's ICMP socket, which no process holds:
+    // -m owner finds a socket with no owner (xt_owner: no sk_socket->file) and LOG --log-uid
+    // prints no UID (measured: --gid-owner 0 misses it, random rules seed 305)
+    if (f.kind === "delivered") {
+      pkt.uid = pkt.gid = undefined;
+      pkt.kernelSocket = true;
+    }
   }
   if (p.proto === "tcp" && tcpFlags & TCP_FLAG_BIT.SYN) {
     pkt.id = 0; // Linux answers a SYN with IP id 0

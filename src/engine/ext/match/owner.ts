@@ -64,12 +64,16 @@ const owner: MatchModule<OwnerData> = {
     if (d.gid) p.push(`${bang(d.gid.neg)}owner GID match ${fmtRange(d.gid)}`);
     return p.join(" ");
   },
+  // Linux owner_mt: no socket matches only options all negated; a socket no process holds (the
+  // kernel's own) is a socket, but uid and gid options match it only negated
   test(d, { pkt }) {
-    const local = pkt.uid !== undefined;
-    if (d.socketExists && local === d.socketExists.neg) return { clause: "--socket-exists", why: local ? "packet has a socket" : "no local socket" };
+    const owned = pkt.uid !== undefined;
+    const socket = owned || pkt.kernelSocket === true;
+    const none = socket ? "the kernel's own socket, which no process holds" : "no local socket";
+    if (d.socketExists && socket === d.socketExists.neg) return { clause: `${bang(d.socketExists.neg)}--socket-exists`, why: socket ? (owned ? "packet has a socket" : "packet has the kernel's own socket") : "no local socket" };
     const inR = (v: number | undefined, r: IdRange) => v !== undefined && v >= r.id && v <= r.to;
-    if (d.uid && (local && inR(pkt.uid, d.uid)) === d.uid.neg) return { clause: `${bang(d.uid.neg)}--uid-owner ${fmtRange(d.uid)}`, why: local ? `uid is ${pkt.uid}` : "no local socket" };
-    if (d.gid && (local && inR(pkt.gid, d.gid)) === d.gid.neg) return { clause: `${bang(d.gid.neg)}--gid-owner ${fmtRange(d.gid)}`, why: local ? `gid is ${pkt.gid}` : "no local socket" };
+    if (d.uid && (owned && inR(pkt.uid, d.uid)) === d.uid.neg) return { clause: `${bang(d.uid.neg)}--uid-owner ${fmtRange(d.uid)}`, why: owned ? `uid is ${pkt.uid}` : none };
+    if (d.gid && (owned && inR(pkt.gid, d.gid)) === d.gid.neg) return { clause: `${bang(d.gid.neg)}--gid-owner ${fmtRange(d.gid)}`, why: owned ? `gid is ${pkt.gid}` : none };
     return null;
   },
 };
