@@ -7,7 +7,8 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { Session } from "../../src/lang/session.js";
 import { loadCanned } from "../../src/sources/load.js";
-import { nodeIo } from "../../src/sources/io.js";
+import { readdirSync } from "node:fs";
+import { nodeIo, type Io } from "../../src/sources/io.js";
 import { isComplete, runCell, splitCell } from "../../src/notebook/cell.js";
 import { completeCell } from "../../src/notebook/cell-complete.js";
 import { inspectCell } from "../../src/notebook/cell-inspect.js";
@@ -21,16 +22,24 @@ const PIECE = fc.oneof(
 const CELL = fc.array(PIECE, { maxLength: 12 }).map((ps) => ps.join(" "));
 const CURSOR = fc.oneof(fc.integer({ min: -5, max: 400 }), fc.constantFrom(Number.NaN, Infinity, -Infinity, 1.5, 2 ** 40));
 
+/**
+ * The node's own reads and commands, but no file written: a random cell can end in `> FILE`
+ * (any command's output to a file), which would leave files named by the fuzzer in the checkout.
+ */
+const written = new Map<string, string>();
+const fuzzIo: Io = { ...nodeIo, writeFile: (path, text) => void written.set(path, text) };
+
 describe("kernel requests (fuzz)", () => {
   it("found by the fuzzer: a cursor past the end of the cell (or NaN) completes at the end (or start)", () => {
-    const s = new Session(loadCanned("article"), nodeIo, 1);
+    const s = new Session(loadCanned("article"), fuzzIo, 1);
     expect(completeCell(s, "", 1)).toMatchObject({ cursor_start: 0, cursor_end: 0 });
     expect(completeCell(s, "sho", 99)).toMatchObject({ matches: ["show"], cursor_start: 0, cursor_end: 3 });
     expect(completeCell(s, "sho", Number.NaN)).toMatchObject({ cursor_start: 0, cursor_end: 0 });
   });
 
   it("execute, complete, inspect and is_complete answer any cell at any cursor", () => {
-    const s = new Session(loadCanned("article"), nodeIo, 1);
+    const before = readdirSync(".").sort();
+    const s = new Session(loadCanned("article"), fuzzIo, 1);
     s.stepByStep = true;
     let cells = 0;
     fc.assert(
@@ -62,5 +71,7 @@ describe("kernel requests (fuzz)", () => {
     // the session still works as it did
     expect(runLine(s, "load canned article").error).toBeUndefined();
     expect(runLine(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898").error).toBeUndefined();
+    // and nothing was left in the working directory
+    expect(readdirSync(".").sort()).toEqual(before);
   }, FUZZ_MS + 60_000);
 });
