@@ -1,6 +1,7 @@
 // hangingWrap: a long line of a walk keeps its place in the tree when the terminal is narrow.
 import { describe, expect, it } from "vitest";
-import { hangingWrap } from "../../src/repl/hanging-wrap.js";
+import fc from "fast-check";
+import { hangingWrap, MAX_ROWS_PER_LINE } from "../../src/repl/hanging-wrap.js";
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
 
@@ -30,5 +31,52 @@ describe("hangingWrap", () => {
     expect(strip(rows[0]!)).toMatch(/^ {4}KUBE-SERVICES/);
     for (const r of rows.slice(1)) expect(strip(r)).toMatch(/^ {6}\S/);
     for (const r of rows) expect([...strip(r)].length).toBeLessThanOrEqual(60);
+  });
+
+  it("a colour open where a row breaks is opened again on the next row, and each row closes what it opened", () => {
+    const line = `  \x1b[32m${"green ".repeat(30)}\x1b[39m plain`;
+    const rows = hangingWrap(line, 40);
+    expect(rows.length).toBeGreaterThan(2);
+    for (const r of rows.slice(1, -1)) expect(r).toMatch(/^ {4}\x1b\[32m.*\x1b\[0m$/);
+    expect(rows.map((r) => strip(r).trim()).join(" ")).toBe(strip(line).trim().replace(/ +/g, " "));
+    expect(rows[rows.length - 1]).toBe("    \x1b[32m\x1b[39mplain\x1b[0m");
+  });
+
+  it("a word longer than a row is cut; wide characters take two cells", () => {
+    const rows = hangingWrap(`  ${"x".repeat(200)}`, 40);
+    // the first row starts at the indentation, the others two columns further
+    expect(rows.map((r) => r.length)).toEqual([40, 40, 40, 40, 40, 22]);
+    const wide = hangingWrap(`  ${"漢".repeat(60)}`, 40);
+    for (const r of wide) expect(r.length - r.trimStart().length + 2 * r.trim().length).toBeLessThanOrEqual(40);
+    expect(wide.map((r) => r.trim()).join("")).toBe("漢".repeat(60));
+  });
+
+  it("a line far too long for the screen: its first rows, then how many characters are left", () => {
+    const line = `  ${"word ".repeat(200_000)}`;
+    const rows = hangingWrap(line, 80);
+    expect(rows).toHaveLength(MAX_ROWS_PER_LINE);
+    expect(rows[rows.length - 1]).toMatch(/^ {4}… [\d,]+ more characters on this line \(add > FILE to the command to write all of it\)$/);
+    const shown = rows.slice(0, -1).map((r) => r.trim()).join(" ").length;
+    const more = Number(/… ([\d,]+) more/.exec(rows[rows.length - 1]!)![1]!.replace(/,/g, ""));
+    expect(shown + more).toBeGreaterThanOrEqual(line.trim().length - MAX_ROWS_PER_LINE);
+    expect(shown + more).toBeLessThanOrEqual(line.length);
+  });
+
+  it("any line: rows fit, indentation hangs, and the words come through in order", () => {
+    const word = fc.oneof(fc.stringMatching(/^[a-z0-9:=.-]{1,30}$/), fc.constantFrom("✓", "✗", "—", "→", "KUBE-SEP-K2TSZVL3H2B3SPTV", "\x1b[32mgreen\x1b[39m"));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 12 }), fc.array(word, { minLength: 1, maxLength: 60 }), fc.integer({ min: 20, max: 120 }), (indent, words, columns) => {
+        const line = " ".repeat(indent) + words.join(" ");
+        const rows = hangingWrap(line, columns);
+        const deep = indent + 2 > columns / 2;
+        if (deep || line.length <= columns) {
+          expect(rows).toEqual([line]);
+          return;
+        }
+        for (const r of rows) expect([...strip(r)].length).toBeLessThanOrEqual(columns);
+        for (const r of rows.slice(1)) expect(strip(r).startsWith(" ".repeat(indent + 2))).toBe(true);
+        expect(rows.map((r) => strip(r).trim()).join("").replace(/ /g, "")).toBe(strip(words.join("")).replace(/ /g, ""));
+      }),
+    );
   });
 });
