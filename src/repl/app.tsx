@@ -33,17 +33,21 @@ const PROMPT = "ktrace› ";
 
 function Lines({ text, kind, columns }: { text: string; kind: Block["kind"]; columns: number }) {
   const color = colorEnabled();
+  const lines = text.split("\n");
+  // the banner's title is bold: its first line is a Text of its own
+  const title = kind === "banner" ? lines.shift() : undefined;
+  const st: { color?: string; dim?: boolean } = kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : {};
+  // every line in rows of the terminal's width, a long one's continuation hanging under its text;
+  // one Text for the whole block (ink lays out each Text node: thousands of them took seconds)
+  const rows = lines.flatMap((l) => hangingWrap(l, columns));
   return (
     <Box flexDirection="column">
-      {text.split("\n").map((l, i) => {
-        const st: { color?: string; dim?: boolean; bold?: boolean } = kind === "ansi" ? {} : kind === "error" ? { color: "red" } : kind === "echo" ? { dim: true } : kind === "banner" && i === 0 ? { bold: true } : {};
-        // a long line in rows of the terminal's width, its continuation hanging under its text
-        return hangingWrap(l, columns).map((row, j) => (
-          <Text key={`${i}.${j}`} color={color ? st.color : undefined} dimColor={color && st.dim} bold={color && st.bold} wrap="wrap">
-            {row === "" ? " " : row}
-          </Text>
-        ));
-      })}
+      {title !== undefined ? <Text bold={color}>{hangingWrap(title, columns).join("\n") || " "}</Text> : null}
+      {rows.length ? (
+        <Text color={color ? st.color : undefined} dimColor={color && st.dim} wrap="wrap">
+          {rows.map((r) => (r === "" ? " " : r)).join("\n")}
+        </Text>
+      ) : null}
     </Box>
   );
 }
