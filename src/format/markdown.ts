@@ -8,6 +8,7 @@
  * the learner sees the real output when they type the command), and a checkpoint is shown as
  * its question.
  */
+import { applySgr, sgrOpen } from "./sgr.js";
 import { Marked } from "marked";
 import { createRequire } from "node:module";
 
@@ -100,17 +101,6 @@ export function renderMarkdown(md: string, style: RenderStyle): string {
   return style.color ? balanceAnsiLines(trimmed) : stripAnsi(trimmed);
 }
 
-// which SGR codes a code switches off: 0 all, 22 bold/dim, 23 italic, 24 underline, 39 colour…
-const SGR_OFF: Record<number, (on: number) => boolean> = {
-  22: (c) => c === 1 || c === 2,
-  23: (c) => c === 3,
-  24: (c) => c === 4,
-  27: (c) => c === 7,
-  29: (c) => c === 9,
-  39: (c) => (c >= 30 && c <= 37) || (c >= 90 && c <= 97),
-  49: (c) => (c >= 40 && c <= 47) || (c >= 100 && c <= 107),
-};
-
 /**
  * Makes every line carry its own styles: a style marked-terminal opens on one line and closes
  * on the next is closed at the line's end and opened again on the next. The REPL draws each
@@ -121,14 +111,8 @@ export function balanceAnsiLines(text: string): string {
   return text
     .split("\n")
     .map((line) => {
-      const prefix = open.length ? `\x1b[${open.join(";")}m` : "";
-      for (const m of line.matchAll(/\x1b\[([0-9;]*)m/g)) {
-        for (const c of (m[1] || "0").split(";").map(Number)) {
-          if (c === 0) open = [];
-          else if (SGR_OFF[c]) open = open.filter((o) => !SGR_OFF[c]!(o));
-          else if (!open.includes(c)) open.push(c);
-        }
-      }
+      const prefix = sgrOpen(open);
+      for (const m of line.matchAll(/\x1b\[([0-9;]*)m/g)) open = applySgr(open, m[1]!);
       return prefix + line + (open.length ? "\x1b[0m" : "");
     })
     .join("\n");

@@ -1,6 +1,7 @@
 // hangingWrap: a long line of a walk keeps its place in the tree when the terminal is narrow.
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
+import stringWidth from "string-width";
 import { hangingWrap, MAX_ROWS_PER_LINE } from "../../src/repl/hanging-wrap.js";
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, "");
@@ -18,10 +19,13 @@ describe("hangingWrap", () => {
     expect(rows.map((r) => r.trim()).join(" ")).toBe(rule.trim());
   });
 
-  it("keeps a line that fits, and one too deep to hang, as it is", () => {
+  it("keeps a line that fits as it is; one too deep to hang is broken at the edge, every row within the width", () => {
     expect(hangingWrap("  short", 80)).toEqual(["  short"]);
     const deep = " ".repeat(50) + "x ".repeat(40);
-    expect(hangingWrap(deep, 80)).toEqual([deep]);
+    const rows = hangingWrap(deep, 80);
+    expect(rows.length).toBeGreaterThan(1);
+    for (const r of rows) expect(r.length).toBeLessThanOrEqual(80);
+    expect(rows.join(" ").replace(/ +/g, " ").trim()).toBe(deep.trim());
   });
 
   it("colours: the indentation after the opening code is found, and the text comes through", () => {
@@ -69,14 +73,32 @@ describe("hangingWrap", () => {
         const line = " ".repeat(indent) + words.join(" ");
         const rows = hangingWrap(line, columns);
         const deep = indent + 2 > columns / 2;
-        if (deep || line.length <= columns) {
+        if (strip(line).length <= columns) {
           expect(rows).toEqual([line]);
           return;
         }
         for (const r of rows) expect([...strip(r)].length).toBeLessThanOrEqual(columns);
-        for (const r of rows.slice(1)) expect(strip(r).startsWith(" ".repeat(indent + 2))).toBe(true);
+        if (!deep) for (const r of rows.slice(1)) expect(strip(r).startsWith(" ".repeat(indent + 2))).toBe(true);
         expect(rows.map((r) => strip(r).trim()).join("").replace(/ /g, "")).toBe(strip(words.join("")).replace(/ /g, ""));
       }),
     );
+  });
+
+  it("rows fit as the terminal measures them (string-width, what ink measures): CJK, emoji, tabs, colours", () => {
+    const word = fc.oneof(fc.stringMatching(/^[a-z0-9]{1,12}$/), fc.constantFrom("漢字", "✅", "❌", "⏳", "❤️", "🙂", "✓", "e\u0301", "\t", "\x1b[31mred\x1b[39m", "\x1b[1mbold\x1b[22m"));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 30 }), fc.array(word, { minLength: 1, maxLength: 50 }), fc.integer({ min: 8, max: 100 }), (indent, words, columns) => {
+        const rows = hangingWrap(" ".repeat(indent) + words.join(" "), columns);
+        for (const r of rows) expect(stringWidth(r)).toBeLessThanOrEqual(columns);
+      }),
+    );
+  });
+
+  it("no empty first row when the indentation holds a colour code; colour codes do not pile up", () => {
+    const rows = hangingWrap(`  \x1b[31m  ${"x".repeat(60)}`, 40);
+    expect(strip(rows[0]!).trim()).not.toBe("");
+    const line = "  " + "\x1b[32mgreen\x1b[39m ".repeat(5000);
+    const out = hangingWrap(line, 80).join("\n");
+    expect(out.length).toBeLessThan(2 * line.length);
   });
 });

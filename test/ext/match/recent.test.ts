@@ -3,9 +3,9 @@
 // with --hitcount stamps), --remove deletes; "!" inverts; recent_mt_check refuses a hitcount
 // of 65536 or more, and --seconds/--hitcount/--reap with --set or --remove — measured). A raw
 // rule on port 1 fills the list in `before`.
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { vectors } from "../../helpers/ext-vectors.js";
-import { run } from "../../helpers/session.js";
+import { rulesSession, run } from "../../helpers/session.js";
 
 const SEED = "send tcp 192.168.1.20:5000 -> 192.168.1.88:1 in enp3s0";
 const P = "tcp 192.168.1.20:5000 -> 192.168.1.88:22 in enp3s0";
@@ -58,4 +58,18 @@ describe("-m recent", () => {
       expect: { fail: "-m recent --rcheck --name SEEN" } },
     { name: "--hitcount 65536 is refused", chain: "INPUT", rule: rule("--rcheck --hitcount 65536"), packet: P, expect: { loadError: /RULE_APPEND failed \(Invalid argument\)/ } },
   ]);
+});
+
+// xt_recent adds one to the TTL of an outgoing packet with no socket (it was forwarded, and
+// decremented already); the node's echo reply has the kernel's ICMP socket: recorded as sent, 64
+describe("-m recent and the TTL it records", () => {
+  const rules = "*mangle\n:OUTPUT ACCEPT [0:0]\n:POSTROUTING ACCEPT [0:0]\n-A OUTPUT -p icmp -m icmp --icmp-type 0 -m recent --set --name R --mask 255.255.255.255 --rdest\n-A POSTROUTING -p icmp -m icmp --icmp-type 8 -m recent --set --name F --mask 255.255.255.255 --rdest\nCOMMIT\n";
+  const ttlIn = (s: ReturnType<typeof rulesSession>, list: string) => [...((s.engine.store.get(`recent:${list}`) as Map<number, { ttl: number }>) ?? new Map()).values()].map((e) => e.ttl);
+  it("the node's echo reply: its own TTL; a forwarded ping: one more than it leaves with", () => {
+    const s = rulesSession(rules);
+    run(s, "send icmp 192.168.1.20 -> 192.168.1.88 in enp3s0", "reply");
+    expect(ttlIn(s, "R")).toEqual([64]);
+    run(s, "send icmp 192.168.1.20 -> 10.42.54.194 in enp3s0");
+    expect(ttlIn(s, "F")).toEqual([64]);
+  });
 });

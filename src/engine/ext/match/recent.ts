@@ -132,8 +132,9 @@ const recent: MatchModule<RecentData> = {
     // --rcheck only looks: a list nobody has written to yet is empty, not created
     const table = changesList(d) ? tableOf(store, d.name) : ((store.get(`recent:${d.name}`) as Map<number, RecentEntry> | undefined) ?? new Map<number, RecentEntry>());
     let ret = d.neg;
-    // the TTL as it was before forwarding: a routed packet was decremented already (xt_recent)
-    const ttl = pkt.oif !== undefined && pkt.uid === undefined ? (pkt.ttl + 1) & 0xff : pkt.ttl;
+    // the TTL as it was before forwarding: a routed packet was decremented already (xt_recent:
+    // an outgoing packet with no socket; the kernel's own answers have one)
+    const ttl = pkt.oif !== undefined && pkt.uid === undefined && !pkt.kernelSocket ? (pkt.ttl + 1) & 0xff : pkt.ttl;
     const e = table.get(addr);
     const fail = (why: string) => ({ clause: `--${d.op} --name ${d.name}`, why });
     // an entry recorded with TTL 0 matches any TTL (measured: an address added through /proc)
