@@ -115,21 +115,13 @@ export class LoadedChain implements Chain {
     return this.lazyJumpNumbers()?.map((n) => this.#builder.chainName(n));
   }
 
-  /**
-   * While lazy (and once the file is read): the chains its rules jump or go to, once per rule, as
-   * the numbers its builder gave them (`index`) — no name to look up.
-   */
+  /** While lazy: the chains its rules jump or go to, once per rule, as the numbers its builder gave them. */
   lazyJumpNumbers(): number[] | undefined {
     const refs = this.#refs;
     if (!refs) return undefined;
     const out: number[] = [];
     for (let j = 4; j < refs.length; j += REF_STRIDE) if (refs[j] !== NO_JUMP) out.push(refs[j]!);
     return out;
-  }
-
-  /** The builder that numbered this chain (its table's lines). */
-  get builder(): RuleBuilder {
-    return this.#builder;
   }
 
   /** While lazy: its rules' `-d` hosts. */

@@ -10,7 +10,7 @@
  */
 import { RuleError } from "./errors.js";
 import type { Chain, Rule, Table } from "../model/ruleset.js";
-import { LoadedChain, chainModules, jumpTargets, type RuleModule } from "../model/loaded-chain.js";
+import { chainModules, jumpTargets, type RuleModule } from "../model/loaded-chain.js";
 import type { Hook } from "../walk/hooks.js";
 
 /** Linux: NFT_JUMP_STACK_SIZE — 15 nested jumps from a base chain are fine, a 16th is not. */
@@ -104,18 +104,9 @@ const HOOK_BITS: Hook[] = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUT
  */
 export function provablyValid(table: Table): boolean {
   const chains = [...table.chains.values()];
-  // a chain read from a file and not built yet names the chains it jumps to by its builder's
-  // numbers: mapped to positions here, no name looked up (320,000 jumps on a 10,000-Service
-  // node); any other chain's jumps are names, looked up in a map made only when one is met
-  let number: Map<string, number> | undefined;
-  const byName = (name: string) => (number ??= new Map(chains.map((c, i) => [c.name, i]))).get(name)!;
-  const builder = chains.find((c): c is LoadedChain => c instanceof LoadedChain)?.builder;
-  let highest = -1;
-  for (const c of chains) if (c instanceof LoadedChain && c.builder === builder) highest = Math.max(highest, c.index);
-  const byNumber = new Int32Array(highest + 1).fill(-1);
-  chains.forEach((c, i) => {
-    if (c instanceof LoadedChain && c.builder === builder) byNumber[c.index] = i;
-  });
+  // by name: a jump's chain is the chain's own name string (interned at COMMIT), one lookup a jump
+  const number = new Map<string, number>();
+  chains.forEach((c, i) => number.set(c.name, i));
   const jumps: number[][] = [];
   // what a chain's extensions allow, worked out once per list of extensions (unbuilt chains with
   // the same extensions share one list): bit `1 << hook` set when a target's hook list excludes
@@ -124,8 +115,7 @@ export function provablyValid(table: Table): boolean {
   const refusalsOf = new Map<readonly RuleModule[], number>();
   const refusals: number[] = [];
   for (const c of chains) {
-    const numbered = c instanceof LoadedChain && c.builder === builder ? c.lazyJumpNumbers() : undefined;
-    jumps.push(numbered ? numbered.map((n) => (byNumber[n]! >= 0 ? byNumber[n]! : byName(builder!.chainName(n)))) : jumpTargets(c).map(byName));
+    jumps.push(jumpTargets(c).map((name) => number.get(name)!));
     const modules = chainModules(c);
     let r = refusalsOf.get(modules);
     if (r === undefined) {
