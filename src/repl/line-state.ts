@@ -116,12 +116,15 @@ export function isLetterInserted(after: string, before: string, letter: string):
  * breaks are the caller's.
  */
 export function applyControlKeys(value: string): string {
-  if (!/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(value)) return value;
+  if (!CONTROL.test(value)) return value;
   let out = "";
   for (const ch of value) {
     if (ch === "\x15") out = "";
     else if (ch === "\x17") out = out.replace(/\S+\s*$/, "");
-    else if (!/[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(ch)) out += ch;
+    else if (!CONTROL.test(ch)) out += ch;
   }
   return out;
 }
+
+/** Control characters other than Tab and line breaks (those are the caller's). */
+const CONTROL = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]/;
