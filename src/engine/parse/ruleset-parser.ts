@@ -88,7 +88,9 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
   let comments: string[] = [];
   let pin: number | undefined;
   let last: Table | undefined;
-  const lines = text.split("\n");
+  // lines are cut from the text one at a time: an array of 400,000 of them would outlive the load's
+  // young garbage and be copied by every collection until it ends
+  const lineCount = countLines(text);
   const err = (line: number, tok: Token | undefined, msg: string) =>
     new ParseError(file, line, tok?.column ?? 1, tok?.text ?? "", msg);
 
@@ -97,13 +99,14 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
     pin = undefined;
     return p;
   };
-  for (let li = 0, next = 0; li < lines.length; li++) {
-    if (li % PROGRESS_EVERY === 0 && li > 0) yield { done: li, total: lines.length };
+  for (let li = 0, next = 0; li < lineCount; li++) {
+    if (li % PROGRESS_EVERY === 0 && li > 0) yield { done: li, total: lineCount };
     const lineNo = li + 1;
-    const full = lines[li]!;
     // where the line starts in the file (a rule keeps it, to be built when its chain is read)
     const lineStart = next;
-    next += full.length + 1;
+    const end = text.indexOf("\n", lineStart);
+    next = end < 0 ? text.length + 1 : end + 1;
+    const full = text.slice(lineStart, next - 1);
     const raw = full.charCodeAt(full.length - 1) === 13 ? full.slice(0, -1) : full;
     const trimmed = raw.trim();
     if (trimmed === "" || trimmed.startsWith("#")) {
@@ -128,7 +131,7 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
         comments = comments.slice(cut);
       }
       const table: Table = { name: name as TableName, chains: new Map(), order: [], before: comments, after: [] };
-      cur = { table, nextHandle: 1, pinned: pinsOfTable(lines, li), jumps: [], lines: new TableLines(text, file, table), line: lineNo };
+      cur = { table, nextHandle: 1, pinned: pinsOfTable(text, next), jumps: [], lines: new TableLines(text, file, table), line: lineNo };
       comments = [];
       continue;
     }
@@ -218,18 +221,29 @@ export function* parseRulesetSteps(text: string, opts: ParseOptions = {}): Gener
     }
   }
   if (last) last.after.push(...comments);
-  if (cur) throw new ParseError(file, lines.length, 1, "", `COMMIT expected at line ${lines.length} (table "${cur.table.name}" was never committed)`);
+  if (cur) throw new ParseError(file, lineCount, 1, "", `COMMIT expected at line ${lineCount} (table "${cur.table.name}" was never committed)`);
   return rs;
 }
 
-/** Handles pinned anywhere in the table starting at line index `start` (so none is handed out twice). */
-function pinsOfTable(lines: string[], start: number): Set<number> {
+/** The lines of a text as split("\n") would count them. */
+function countLines(text: string): number {
+  let n = 1;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) n++;
+  return n;
+}
+
+/** Handles pinned anywhere in the table whose lines start at `from` (so none is handed out twice). */
+function pinsOfTable(text: string, from: number): Set<number> {
   const pins = new Set<number>();
-  for (let i = start + 1; i < lines.length; i++) {
-    const t = lines[i]!.trim();
+  if (text.indexOf("ktrace:handle", from) < 0) return pins;
+  for (let at = from; at <= text.length; ) {
+    const end = text.indexOf("\n", at);
+    const t = text.slice(at, end < 0 ? text.length : end).trim();
     if (t === "COMMIT") break;
     const h = /^#\s*ktrace:handle\s+(0x[0-9a-fA-F]+|\d+)\s*$/.exec(t);
     if (h) pins.add(Number(h[1]));
+    if (end < 0) break;
+    at = end + 1;
   }
   return pins;
 }
