@@ -1,18 +1,25 @@
-// Bundles the CLI (engine, commands, ink REPL) into one file, dist/ktrace-repl.js.
+// Bundles the CLI (engine, commands, ink REPL) into dist/ktrace-repl.js and the chunks it loads.
 // Why: Node spends most of a cold start resolving and compiling hundreds of small modules
 // (ink, react and their dependencies); one file brings the REPL to its prompt in about half the
 // time. The per-module build in dist/ stays for notebooks and tests.
 import { build } from "esbuild";
-import { chmodSync } from "node:fs";
+import { chmodSync, readdirSync, rmSync } from "node:fs";
 
 /** What both bundles share: one self-contained file for Node 20. */
 const common = { bundle: true, platform: "node", target: "node20", logLevel: "warning" };
 
 const out = "dist/ktrace-repl.js";
+// the REPL (ink, React: 1.6 MB) is split into chunks of its own, loaded only when the REPL starts:
+// a -e script, a notebook kernel or `teach` starts about 50 ms sooner (measured: 0.18–0.19 s
+// against 0.22–0.25 s for `--version`). The chunks sit beside the entry, so every path the code
+// finds from its own module URL (lessons/, scenarios/, package.json) stays the same.
+for (const f of readdirSync("dist")) if (/^ktrace-repl-.*\.js$/.test(f)) rmSync(`dist/${f}`);
 await build({
   ...common,
-  entryPoints: ["dist/cli.js"],
-  outfile: out,
+  entryPoints: { "ktrace-repl": "dist/cli.js" },
+  outdir: "dist",
+  splitting: true,
+  chunkNames: "ktrace-repl-[name]-[hash]",
   format: "esm",
   // ink only loads react-devtools-core when DEV=true; ktrace never does
   alias: { "react-devtools-core": "./scripts/no-devtools.js" },

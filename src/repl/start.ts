@@ -17,7 +17,9 @@ export async function startRepl(session: Session, opts: { plain: boolean }): Pro
   // ink draws only the final frame when it believes it runs in CI (CI or CONTINUOUS_INTEGRATION
   // set, read when ink loads): the REPL would show no prompt. This is a terminal, not a CI log.
   for (const k of ["CI", "CONTINUOUS_INTEGRATION"]) if (k in process.env) process.env[k] = "false";
-  const [{ render }, React, { App }] = await Promise.all([import("ink"), import("react"), import("./app.js")]);
+  // React is CommonJS: its functions are on the module's default export (a split bundle's chunk
+  // has nothing else)
+  const [{ render }, { default: React }, { App }] = await Promise.all([import("ink"), import("react"), import("./app.js")]);
   if (process.env.KTRACE_STARTUP_MARK) process.env.KTRACE_STARTUP_DETAIL = `start ${t.toFixed(0)} ink-loaded ${performance.now().toFixed(0)}`;
   const app = render(React.createElement(App, { session, history: loadHistory() }), { exitOnCtrlC: false });
   await app.waitUntilExit();
