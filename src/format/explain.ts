@@ -8,7 +8,7 @@
  */
 import type { TraceEvent } from "../engine/trace/events.js";
 import { verdictText } from "./verdict.js";
-import { missesLine, missesRange } from "./misses.js";
+import { FOLD_RUN, missRunLength, missRunLine, missesLine, missesRange, type NoMatch } from "./misses.js";
 import { routeEventText } from "./route-line.js";
 import { Sections, isChainEvent } from "./sections.js";
 import { formatCtEntry } from "./conntrack-line.js";
@@ -49,7 +49,8 @@ export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): E
   const say = (tone: ExplainTone, text: string) => out.push({ text, tone });
   const at = new Sections(opts.from?.hook ?? "", opts.from?.table ?? "");
   const pad = (depth: number) => "    " + "  ".repeat(depth);
-  for (const e of events) {
+  for (let i = 0; i < events.length; i++) {
+    const e = events[i]!;
     if (isChainEvent(e)) {
       const hookBefore = at.hook;
       if (at.opens(e)) {
@@ -59,7 +60,13 @@ export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): E
       if (e.kind === "misses") {
         say("miss", `${pad(e.depth)}${e.chain} ${missesRange(e)}  ${missesLine(e)}`);
       } else if (e.kind === "nomatch") {
-        say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
+        const runLength = missRunLength(events, i);
+        if (runLength >= FOLD_RUN) {
+          const run = events.slice(i, i + runLength) as NoMatch[];
+          const last = run[runLength - 1]!;
+          say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}–${ruleNumber(opts, e.table, e.chain, last.rule.handle)}  ${missRunLine(run)}`);
+          i += runLength - 1;
+        } else say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
       } else if (e.kind === "rule") {
         const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";
         say(hidden ? "hidden" : "match", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✓ ${verdictText(e.verdict)}  -A ${e.chain} ${e.rule.text}${hidden}`);

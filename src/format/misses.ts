@@ -1,16 +1,39 @@
 /**
- * A run of rules the dispatch index skipped, said in one line: how many, which numbers, and on
- * which clause they miss ("9,990 on -d (dst is 10.96.0.9), 9 on -m tcp --dport (dport is 80)").
+ * A run of rules that missed, said in one line: how many, which numbers, and on which clause
+ * they miss ("9,990 on -d (dst is 10.96.0.9), 9 on -m tcp --dport (dport is 80)"). Two kinds of
+ * run: the rules the dispatch index skipped, and FOLD_RUN or more rules of one chain that the
+ * walk tested one by one and that all missed (a chain too short to index, such as the filter
+ * table's KUBE-SERVICES with one REJECT per Service without endpoints).
  *
  * Why: explain used to print one line per missed rule — 10,000 lines for a packet to the last
- * Service of a big node. A learner needs the fold; `explain misses` (the stepper, the notebook
- * table) still has every rule and its reason when asked.
+ * Service of a big node, 200 for its filter table. A learner needs the fold; `explain misses`
+ * (the stepper, the notebook table) still has every rule and its reason when asked.
  */
 import type { TraceEvent } from "../engine/trace/events.js";
+import type { MatchFail } from "../engine/ext/types.js";
 import { expandMisses } from "../engine/walk/chain-walk.js";
 import { failedOption } from "../engine/walk/rule-fail.js";
 
 type Misses = Extract<TraceEvent, { kind: "misses" }>;
+export type NoMatch = Extract<TraceEvent, { kind: "nomatch" }>;
+
+/**
+ * The fewest rules missed one after another that explain folds into one line. The article's
+ * walk misses at most 5 in a row, and stays rule by rule; a screenful is worth folding.
+ */
+export const FOLD_RUN = 20;
+
+/**
+ * How many events from `i` on are rules of one chain (at one depth) that missed in a row: a run
+ * explain folds when it is FOLD_RUN or longer (0 when events[i] is not a missed rule).
+ */
+export function missRunLength(events: readonly TraceEvent[], i: number): number {
+  const first = events[i];
+  if (first?.kind !== "nomatch") return 0;
+  let n = 1;
+  for (let e = events[i + n]; e?.kind === "nomatch" && e.chain === first.chain && e.table === first.table && e.depth === first.depth && e.hook === first.hook; e = events[i + n]) n++;
+  return n;
+}
 
 const count = (n: number) => n.toLocaleString("en-US");
 
@@ -31,15 +54,20 @@ export function missesWhy(e: Misses): string {
 }
 
 function groupedWhy(e: Misses): string {
+  return failsWhy(expandMisses(e).map((m) => m.fail));
+}
+
+/** Why these rules missed, grouped by the clause each fails on, biggest group first. */
+export function failsWhy(fails: readonly MatchFail[]): string {
   // grouped by the failing option; the words of only the first two reasons of each are built
   const groups = new Map<string, { n: number; why: string[] }>();
-  for (const m of expandMisses(e)) {
-    const what = failedOption(m.fail);
+  for (const fail of fails) {
+    const what = failedOption(fail);
     let g = groups.get(what);
     if (!g) groups.set(what, (g = { n: 0, why: [] }));
     g.n++;
     if (g.why.length < 3) {
-      const why = m.fail.why;
+      const why = fail.why;
       if (!g.why.includes(why)) g.why.push(why);
     }
   }
@@ -52,4 +80,9 @@ function groupedWhy(e: Misses): string {
 /** The one line explain prints for the run (after the chain name and range). */
 export function missesLine(e: Misses): string {
   return `✗ ${count(e.count)} rule${e.count === 1 ? "" : "s"} for other destinations, protocols or ports, skipped by the index: ${missesWhy(e)}`;
+}
+
+/** The one line explain prints for FOLD_RUN or more rules tested one by one that all missed. */
+export function missRunLine(run: readonly NoMatch[]): string {
+  return `✗ ${count(run.length)} rules tested one by one, none matched: ${failsWhy(run.map((e) => e.fail))} (explain misses lists them)`;
 }

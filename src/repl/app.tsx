@@ -21,6 +21,7 @@ import { colorEnabled } from "./theme.js";
 import { cutLongOutput } from "../lang/long-output.js";
 import { lessonOpen } from "../teach/lesson-mode.js";
 import { hangingWrap } from "./hanging-wrap.js";
+import { sendExample } from "../lang/send-example.js";
 
 interface Block {
   id: number;
@@ -85,7 +86,7 @@ function ChainView({ session }: { session: Session }) {
 
 function StatusBar({ session }: { session: Session }) {
   const color = colorEnabled();
-  const text = session.stepper ? whereLine(session) : `no packet yet — type help, or try: ${session.source.hint ?? "send ..."}`;
+  const text = session.stepper ? whereLine(session) : `no packet yet — type help, or try: ${sendExample(session)}`;
   return (
     <Text color={color ? "cyan" : undefined} wrap="truncate-end">
       {session.stepper ? `@ ${text}` : text}

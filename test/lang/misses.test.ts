@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { rulesSession, run } from "../helpers/session.js";
 import { runLine } from "../../src/lang/commands/index.js";
 import { mimeBundle } from "../../src/format/rich/mime.js";
+import { FOLD_RUN } from "../../src/format/misses.js";
 
 const N = 300;
 const ip = (i: number) => `10.96.${i >> 8}.${i & 255}`;
@@ -65,5 +66,66 @@ describe("folded misses", () => {
     const out = runLine(s, `send tcp 192.168.1.88:40003 -> ${ip(9)}:80`).text;
     expect(out).not.toContain("skipped by the index");
     expect(out.split("\n").filter((l) => l.includes("✗"))).toHaveLength(8);
+  });
+});
+
+// A chain too short to index (under 256 rules) is walked rule by rule; a long run of misses in it
+// is still folded into one line by explain, and unfolded by `explain misses` — as kube-proxy's
+// filter KUBE-SERVICES, one REJECT per Service without endpoints, reads on a big node (DROP
+// here: a REJECT's ICMP error would walk the chain again, and fold again, in its own walk).
+describe("long runs of misses in a chain walked rule by rule", () => {
+  const M = 40;
+  const FILTER = [
+    "*filter",
+    ":OUTPUT ACCEPT [0:0]",
+    ":KUBE-SERVICES - [0:0]",
+    "-A OUTPUT -j KUBE-SERVICES",
+    ...Array.from({ length: M }, (_, i) => `-A KUBE-SERVICES -d ${ip(i + 1)}/32 -p tcp -m comment --comment "ns/svc-${i + 1}:http has no endpoints" -m tcp --dport 80 -j DROP`),
+    "COMMIT",
+    "",
+  ].join("\n");
+  const missed = (text: string) => text.split("\n").filter((l) => l.includes("✗"));
+
+  it(`folds ${FOLD_RUN} or more misses in a row into one line, with the range, the count and the clause`, () => {
+    const s = rulesSession(FILTER);
+    const out = runLine(s, `send tcp 192.168.1.88:40000 -> ${ip(M)}:80`);
+    expect(missed(out.text)).toEqual([`      KUBE-SERVICES #1–#${M - 1}  ✗ ${M - 1} rules tested one by one, none matched: ${M - 1} on -d (dst is ${ip(M)}) (explain misses lists them)`]);
+    expect(out.text).toContain(`KUBE-SERVICES #${M}  ✓ DROP`);
+    // the notebook's walk table folds the same run into one row
+    const html = mimeBundle(out)["text/html"]!;
+    expect(html).toContain("ktrace-folded");
+    expect(html).toContain(`#1–#${M - 1}`);
+    expect(html).not.toContain(`-A KUBE-SERVICES -d ${ip(1)}/32`);
+  });
+
+  it(`leaves a run of ${FOLD_RUN - 1} rule by rule`, () => {
+    const s = rulesSession(FILTER);
+    const lines = missed(runLine(s, `send tcp 192.168.1.88:40000 -> ${ip(FOLD_RUN)}:80`).text);
+    expect(lines).toHaveLength(FOLD_RUN - 1);
+    expect(lines[0]).toBe(`      KUBE-SERVICES #1  ✗ -d ${ip(1)}/32 — dst is ${ip(FOLD_RUN)}`);
+  });
+
+  it("explain misses unfolds the run, each rule with its number and why it missed", () => {
+    const s = rulesSession(FILTER);
+    run(s, `send tcp 192.168.1.88:40000 -> ${ip(M)}:80`);
+    const lines = runLine(s, "explain misses").text.split("\n");
+    expect(lines[0]).toBe(`OUTPUT filter KUBE-SERVICES, rules #1–#${M - 1}:`);
+    expect(lines).toHaveLength(M);
+    expect(lines[M - 1]).toBe(`  KUBE-SERVICES #${M - 1}  ✗ -d ${ip(M - 1)}/32 — dst is ${ip(M)}`);
+  });
+
+  it("a packet that matches early, or walks short runs, leaves explain misses nothing to unfold", () => {
+    const s = rulesSession(FILTER);
+    run(s, `send tcp 192.168.1.88:40000 -> ${ip(3)}:80`);
+    expect(runLine(s, "explain misses").text).toMatch(/^nothing was folded/);
+  });
+
+  it("the xtables-monitor trace of the same packet is not folded: it prints what the kernel prints", () => {
+    const s = rulesSession(FILTER.replace("*filter", "*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j TRACE\nCOMMIT\n*filter"));
+    run(s, "format xtables-monitor");
+    const out = runLine(s, `send tcp 192.168.1.88:40000 -> ${ip(M)}:80`).text;
+    // the kernel prints the rules a packet matched, not the ones it missed: the DROP, and nothing folded
+    expect(out).not.toContain("none matched");
+    expect(out.split("\n").filter((l) => l.includes("filter:KUBE-SERVICES:rule:"))).toHaveLength(1);
   });
 });

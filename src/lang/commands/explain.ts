@@ -9,11 +9,12 @@ import type { Command, CommandOutput } from "../command.js";
 import type { Session } from "../session.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { expandMisses } from "../../engine/walk/chain-walk.js";
-import { missesRange } from "../../format/misses.js";
+import { FOLD_RUN, missRunLength, missesRange, type NoMatch } from "../../format/misses.js";
 import { CommandError } from "../words.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, prefixFilter } from "../complete.js";
 import { describeCalicoChain } from "../../sources/calico/names.js";
+import { sendExample } from "../send-example.js";
 
 export const explain: Command = {
   name: "explain",
@@ -21,7 +22,7 @@ export const explain: Command = {
   usage: "explain chain NAME | explain misses",
   summary: "what a chain is (a KUBE-* chain's Service and endpoint, a Calico chain); or every rule the last packet skipped, one by one",
   examples: ["explain chain KUBE-SVC-Y4T5L63IYP3YFEBS", "explain chain KUBE-SEP-OYNVDBAPYJ623W6H", "explain misses"],
-  details: "On a big node the walk folds a run of rules that test other destinations into one line (\"✗ 9,999 rules for other destinations…\"); explain misses unfolds them for the current packet, each with why it missed.",
+  details: `On a big node the walk folds a run of rules that test other destinations into one line ("✗ 9,999 rules for other destinations…"), and explain folds ${FOLD_RUN} or more rules in a row that all missed ("✗ 200 rules tested one by one, none matched…"); explain misses unfolds both for the current packet, each rule with why it missed.`,
   run(s, args) {
     if (args[0]?.text === "misses") {
       if (args[1]) throw new CommandError(`explain misses takes no more words: "${args[1].text}" is one too many`, args[1].col);
@@ -45,28 +46,37 @@ export const explain: Command = {
   complete: (s, args, partial) => (args.length === 0 ? prefixFilter(["chain", "misses"], partial) : args[0]?.text === "chain" ? completeChain(s, undefined, partial) : []),
 };
 
-/** Every run of rules the index skipped for the current packet, unfolded: each rule and why it missed. */
+/**
+ * Every run of rules explain folded for the current packet, unfolded: the runs the index skipped
+ * and the long runs the walk missed one by one — each rule and why it missed.
+ */
 function explainMisses(s: Session): CommandOutput {
   const st = s.stepper;
-  if (!st) throw new CommandError("no packet yet", undefined, "send one first, e.g. send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
-  const runs: Extract<TraceEvent, { kind: "misses" }>[] = [];
-  const visit = (events: TraceEvent[]) => {
-    for (const e of events) {
-      if (e.kind === "misses") runs.push(e);
-      else if (e.kind === "spawned") visit(e.events);
+  if (!st) throw new CommandError("no packet yet", undefined, `send one first, e.g. ${sendExample(s)}`);
+  const runs: { numbers: string; misses: { m: NoMatch; n: number | undefined }[] }[] = [];
+  const visit = (events: readonly TraceEvent[]) => {
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      const runLength = missRunLength(events, i);
+      if (e.kind === "misses") runs.push({ numbers: missesRange(e), misses: expandMisses(e).map((m, k) => ({ m, n: e.first + k })) });
+      else if (runLength >= FOLD_RUN) {
+        const misses = (events.slice(i, i + runLength) as NoMatch[]).map((m) => ({ m, n: s.ruleNumbers.of(m.table, m.chain, m.rule.handle) }));
+        runs.push({ numbers: `#${misses[0]!.n}–#${misses[runLength - 1]!.n}`, misses });
+        i += runLength - 1;
+      } else if (e.kind === "spawned") visit(e.events);
     }
   };
   visit(st.events);
-  if (!runs.length) return { text: "nothing was folded: this packet's walk tested every rule it reached one by one (only chains of 256 rules or more are indexed)" };
+  if (!runs.length) return { text: `nothing was folded: this packet's walk shows every rule it reached (explain folds ${FOLD_RUN} or more misses in a row, and the rules a chain's index skips)` };
   const lines: string[] = [];
   const rows: string[][] = [];
-  for (const e of runs) {
-    lines.push(`${e.hook} ${e.table} ${e.chain}, rules ${missesRange(e)}:`);
-    expandMisses(e).forEach((m, i) => {
-      const n = `#${e.first + i}`;
-      lines.push(`  ${e.chain} ${n}  ✗ ${m.fail.clause} — ${m.fail.why}`);
-      rows.push([`${e.hook} ${e.table}`, e.chain, n, `-A ${e.chain} ${m.rule.text}`, `${m.fail.clause} — ${m.fail.why}`]);
-    });
+  for (const { numbers, misses } of runs) {
+    const at = misses[0]!.m;
+    lines.push(`${at.hook} ${at.table} ${at.chain}, rules ${numbers}:`);
+    for (const { m, n } of misses) {
+      lines.push(`  ${m.chain} #${n}  ✗ ${m.fail.clause} — ${m.fail.why}`);
+      rows.push([`${m.hook} ${m.table}`, m.chain, `#${n}`, `-A ${m.chain} ${m.rule.text}`, `${m.fail.clause} — ${m.fail.why}`]);
+    }
   }
-  return { text: lines.join("\n"), display: [{ kind: "table", title: "rules skipped by the index, unfolded", columns: ["hook, table", "chain", "#", "rule", "missed on"], rows }] };
+  return { text: lines.join("\n"), display: [{ kind: "table", title: "rules explain folded, unfolded", columns: ["hook, table", "chain", "#", "rule", "missed on"], rows }] };
 }

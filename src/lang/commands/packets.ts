@@ -19,6 +19,7 @@ import { completeAddress, completeInterface } from "../complete.js";
 import { describePacket } from "../../format/describe.js";
 import { statsDisplay, walkDisplay } from "../../format/rich/displays.js";
 import { walkText } from "../../format/explain.js";
+import { sendExample } from "../send-example.js";
 
 function out(s: Session, events: TraceEvent[], input: Packet): CommandOutput {
   // explain: the walk as data, its text drawn from it (the REPL colours the same data)
@@ -131,7 +132,7 @@ export const reply: Command = {
   details: "A packet that left the node comes back in on the interface it left by; one delivered locally is answered by the node itself. No nat rule runs for it: conntrack rewrites it.",
   run(s, args) {
     const last = s.sent[s.sent.length - 1];
-    if (!last) throw new CommandError("nothing sent yet", undefined, "send a packet first, e.g. send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+    if (!last) throw new CommandError("nothing sent yet", undefined, `send a packet first, e.g. ${sendExample(s)}`);
     if (s.stepper && s.stepper.sent === last && !s.stepper.done)
       throw new CommandError("the last packet is still on its way (you are stepping through it)", undefined, "continue to its fate first, then reply");
     let flags: number | undefined;

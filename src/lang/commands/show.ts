@@ -27,6 +27,7 @@ import { findChain } from "./find-chain.js";
 import { missesLine, missesRange } from "../../format/misses.js";
 import type { Display } from "../command.js";
 import { entryExpired } from "../../engine/conntrack/table.js";
+import { sendExample } from "../send-example.js";
 
 /** What `ip rule` lists on a node with no policy rules of its own. */
 const DEFAULT_POLICY_RULES = [
@@ -79,7 +80,7 @@ export const show: Command = {
     switch (what.text) {
       case "state": {
         const st = s.stepper;
-        if (!st) return { text: "no packet yet — try: send tcp 192.168.1.88:49058 -> 10.43.156.98:9898" };
+        if (!st) return { text: `no packet yet — try: ${sendExample(s)}` };
         const p = st.position();
         const at = st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : [p.hook, p.table, p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : ""].filter(Boolean).join(" ▸ ");
         const segment = describeSegment(p.pkt);

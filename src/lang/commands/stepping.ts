@@ -19,9 +19,10 @@ import { completeChain, completeTable, prefixFilter } from "../complete.js";
 import { walkText } from "../../format/explain.js";
 import { missesLine, missesRange } from "../../format/misses.js";
 import { walkDisplay, whereTable } from "../../format/rich/displays.js";
+import { sendExample } from "../send-example.js";
 
 function stepper(s: Session): Stepper {
-  if (!s.stepper) throw new CommandError("no packet to step through", undefined, "send one first, e.g. send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+  if (!s.stepper) throw new CommandError("no packet to step through", undefined, `send one first, e.g. ${sendExample(s)}`);
   return s.stepper;
 }
 
