@@ -38,6 +38,8 @@ export interface Position {
   stack: string[]; // chains from the base chain down to the current one
   pkt: Packet;
   outIf?: string;
+  /** routed to the node itself (arrived, not forwarded): there is no output interface */
+  delivered?: true;
   ct?: CtView;
   event?: StopEvent;
 }
@@ -141,6 +143,7 @@ export class Stepper {
     let pkt: Packet = this.sent.input;
     let ct: CtView | undefined;
     let outIf = this.sent.input.oif;
+    let delivered = false;
     let where: Partial<Position> = {};
     const stack: string[] = [];
     const out: Position[] = [];
@@ -173,7 +176,11 @@ export class Stepper {
           outIf = e.outIf ?? outIf;
           break;
         case "route":
-          if (e.result.dev) outIf = e.result.dev;
+          // arriving and not forwarded (delivered to the node): no output interface, whatever
+          // device the lookup names (a local route's is the input interface)
+          delivered = e.why === "input" && e.result.outcome !== "unicast";
+          if (delivered) outIf = undefined;
+          else if (e.result.dev) outIf = e.result.dev;
           break;
         case "fate":
           pkt = e.pkt;
@@ -194,7 +201,7 @@ export class Stepper {
         stack.length = 0;
       }
       if (i === this.stops[next]) {
-        out.push({ ...where, stack: stack.filter(Boolean), pkt, outIf, ct });
+        out.push({ ...where, stack: stack.filter(Boolean), pkt, outIf, ...(delivered ? { delivered } : {}), ct });
         next++;
       }
     }

@@ -220,3 +220,25 @@ describe("stepper positions (article SYN, seed 71508)", () => {
     expect(s.stepper!.done).toBe(true);
   });
 });
+
+describe("a packet delivered to the node has no output interface", () => {
+  it("the reply of the article's curl: after the input routing decision, out is gone, as the kernel's INPUT trace has no oif", () => {
+    const s = articleSession();
+    run(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898", "reply");
+    const p = s.stepper!.position();
+    expect(s.stepper!.done).toBe(true);
+    expect(p.outIf).toBeUndefined();
+    expect(p.delivered).toBe(true);
+    const state = run(s, "show state");
+    expect(state).toContain("in: vxlan.calico  out: (none: for the node itself)");
+    expect(state).not.toContain("Output interface");
+  });
+
+  it("a forwarded packet keeps the interface its route names", () => {
+    const s = articleSession();
+    run(s, "send tcp 192.168.1.20:40000 -> 10.42.54.194:9898 in enp3s0");
+    const p = s.stepper!.position();
+    expect(p.delivered).toBeUndefined();
+    expect(p.outIf).toBe("vxlan.calico");
+  });
+});

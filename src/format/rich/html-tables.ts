@@ -24,7 +24,7 @@ const STATE_FIELDS: [string, (r: StateRow) => string][] = [
   ["source port", (r) => (r.sport === undefined ? "" : String(r.sport))],
   ["destination IP", (r) => r.dst],
   ["destination port", (r) => (r.dport === undefined ? "" : String(r.dport))],
-  ["output interface", (r) => r.outIf ?? "not routed yet"],
+  ["output interface", (r) => r.outIf ?? (r.hook === "INPUT" ? "none: for the node itself" : "not routed yet")],
   ["mark", (r) => (r.mark ? `0x${r.mark.toString(16)}` : "none")],
 ];
 

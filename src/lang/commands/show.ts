@@ -84,7 +84,7 @@ export const show: Command = {
         const p = st.position();
         const at = st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : [p.hook, p.table, p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : ""].filter(Boolean).join(" ▸ ");
         const segment = describeSegment(p.pkt);
-        const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, ...(segment ? [`tcp: ${segment}`] : []), `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? "(not routed yet)"}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
+        const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, ...(segment ? [`tcp: ${segment}`] : []), `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? (p.delivered ? "(none: for the node itself)" : "(not routed yet)")}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
         lines.push(...stateOfPacket(p.pkt, p.outIf).map((l) => "  " + l));
         if (p.ct?.entry) lines.push(`entry: ${formatCtEntry(p.ct.entry, s.engine.now)}`);
         return { text: lines.join("\n"), display: [stateDisplay(s)!] };
