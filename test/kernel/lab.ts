@@ -511,6 +511,8 @@ export class Lab {
   /** `conntrack -L` in the traced namespace. */
   conntrackList(): string {
     const r = run("conntrack", ["-L"], { ns: this.traced });
+    // a missing tool must fail the case, not read as "the kernel has no entry"
+    if (r.code !== 0) throw new Error(`conntrack -L failed (${r.code}): ${r.stderr.trim()} (is the conntrack package installed?)`);
     return r.stdout;
   }
 
