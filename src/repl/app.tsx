@@ -69,7 +69,7 @@ function ChainView({ session }: { session: Session }) {
   return (
     <Box flexDirection="column" borderStyle="single" borderColor={color ? "gray" : undefined} paddingX={1}>
       <Text bold>
-        {p.table} {p.chain} ({chain.rules.length} rules)
+        {p.table} {p.chain} ({chain.rules.length} rule{chain.rules.length === 1 ? "" : "s"})
       </Text>
       {rows.map((r, k) => {
         const n = from + k + 1;
@@ -86,7 +86,10 @@ function ChainView({ session }: { session: Session }) {
 
 function StatusBar({ session }: { session: Session }) {
   const color = colorEnabled();
-  const text = session.stepper ? whereLine(session) : `no packet yet — type help, or try: ${sendExample(session)}`;
+  const q = session.question;
+  // a pending question is what to do next (an exercise's packet would give its answer away)
+  const idle = q ? `${q.source}: ${q.prompt} — answer X checks it` : `no packet yet — type help, or try: ${sendExample(session)}`;
+  const text = session.stepper ? whereLine(session) : idle;
   return (
     <Text color={color ? "cyan" : undefined} wrap="truncate-end">
       {session.stepper ? `@ ${text}` : text}

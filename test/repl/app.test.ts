@@ -25,6 +25,14 @@ describe("REPL app", () => {
     expect(r.lastFrame()).toContain("ktrace›");
   });
 
+  it("during an exercise the status line asks its question, not for a packet that would answer it", async () => {
+    const { r, type } = await start();
+    await type("exercise sep seed 7\r");
+    const lines = r.lastFrame()!.trimEnd().split("\n");
+    // the line above the prompt
+    expect(lines.at(-2)).toBe("exercise sep (seed 7): Which KUBE-SEP chain does the packet take? — answer X checks it");
+  });
+
   it("runs commands; the status line and chain view follow the cursor", async () => {
     const { r, type } = await start();
     await type("send tcp 192.168.1.88:49058 -> 10.43.156.98:9898\r");
@@ -33,6 +41,14 @@ describe("REPL app", () => {
     expect(f).toContain("raw cali-OUTPUT (3 rules)");
     expect(f).toMatch(/▶ {3}1 {2}-m comment --comment "cali:njdnLwYeGqBJyMxW" -j MARK/);
     expect(f).toContain("@ OUTPUT ▸ raw ▸ OUTPUT → cali-OUTPUT ▸ rule #1 | tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+  });
+
+  it("the chain view counts one rule as one rule", async () => {
+    const { r, type } = await start();
+    await type("send tcp 192.168.1.88:49058 -> 10.43.156.98:9898\r");
+    await type("break chain KUBE-MARK-MASQ\r");
+    await type("continue\r");
+    expect(r.lastFrame()).toContain("nat KUBE-MARK-MASQ (1 rule)");
   });
 
   it("Tab completes a chain name", async () => {

@@ -133,18 +133,22 @@ describe("in the command table", () => {
     expect(generateExercise("fix", 3).text).toBe(generateExercise("fix", 3).text);
   });
 
-  test("in a ktrace kernel cell: the exercise, a wrong answer explained, then the right one", () => {
+  test("in a ktrace kernel cell: the exercise, a wrong answer that keeps the answer hidden, a second that shows it, then the right one", () => {
     const s = articleSession();
     const ex = generateExercise("sep", 12);
-    const wrong = ex.candidates.find((c) => c !== ex.expected)!;
+    const [first, second] = ex.candidates.filter((c) => c !== ex.expected);
     const out: LineOutput[] = [];
-    const err = runCell(s, `exercise sep seed 12\nanswer ${wrong}\nanswer ${ex.expected}`, (o) => out.push(o));
+    const err = runCell(s, `exercise sep seed 12\nanswer ${first}\nanswer ${second}\nanswer ${ex.expected}`, (o) => out.push(o));
     expect(err).toBeUndefined();
     const text = out.map((o) => o.bundle?.["text/plain"] ?? "");
     expect(text[0]).toContain(ex.text);
-    expect(text[1]).toContain(`the answer is ${ex.expected}`);
-    expect(text[2]).toContain(ex.expected);
-    expect(text[2]).not.toContain("is not it");
+    // a first wrong answer, as a lesson's checkpoint: try again, the answer not given away
+    expect(text[1]).toContain(`"${first}" is not it. Look again`);
+    expect(text[1]).not.toContain(ex.expected);
+    // the second: the worked answer
+    expect(text[2]).toContain(`the answer is ${ex.expected}`);
+    // right: said once
+    expect(text[3]).toBe(`✓ Right: ${ex.expected}.`);
   });
 
   test("errors name the word", () => {

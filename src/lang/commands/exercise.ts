@@ -13,6 +13,7 @@ import { didYouMean } from "../../engine/parse/errors.js";
 import { check, EXERCISE_KINDS, generateExercise, kindList, parseSeed, type Exercise } from "../../teach/exercises/index.js";
 import { runLine } from "./index.js";
 import { sceneSource } from "../../teach/exercises/exercise.js";
+import type { PendingQuestion } from "../../teach/pending.js";
 
 /** The exercise each session is doing (for `solution`). */
 const current = new WeakMap<Session, Exercise>();
@@ -58,7 +59,7 @@ export const exercise: Command = {
       source: `exercise ${ex.kind} (seed ${seed})`,
       prompt: ex.asked.question,
       hint: `the packet is walked by: ${ex.scene.packet}`,
-      check: (_s, answer) => check(ex, answer),
+      check: retryingCheck(ex),
     };
     return {
       text: [
@@ -75,6 +76,21 @@ export const exercise: Command = {
     return [];
   },
 };
+
+/**
+ * The check a learner gets in a session, as a lesson's checkpoint behaves: a first wrong answer
+ * only says so (what the walk shows would give the answer away), the second shows the worked
+ * answer; a right one is confirmed once. (`ktrace-repl check`, a teacher's grading, tells all.)
+ */
+function retryingCheck(ex: Exercise): PendingQuestion["check"] {
+  let wrong = 0;
+  return (_s, answer) => {
+    const v = check(ex, answer);
+    if (v.right) return { ...v, feedback: "" };
+    if (wrong++ > 0 || !answer.trim()) return v;
+    return { ...v, feedback: `"${answer.trim()}" is not it. Look again at the rules above (show chain, iptables -t nat -S) and answer again; a second wrong answer, or solution, shows the worked answer.` };
+  };
+}
 
 export const solution: Command = {
   name: "solution",
