@@ -169,17 +169,33 @@ export class Session {
     return s;
   }
 
-  private count(events: TraceEvent[], len: number) {
+  /**
+   * The counters as of the cursor: a packet being stepped through has not passed the rules after
+   * it yet (the walk was computed, and counted, at once). What `iptables -L -v`, `show chain` and
+   * the notebook's tables read, as `show conntrack` leaves out a connection not confirmed yet.
+   */
+  countersAtCursor(): Map<Rule | Chain, [number, number]> {
+    const st = this.stepper;
+    if (!st || st.done) return this.counters;
+    const later = st.events.slice(st.pos < 0 ? 0 : st.stops[st.pos]! + 1);
+    const view = new Map(this.counters);
+    this.count(later, st.sent.input.len, view, -1);
+    return view;
+  }
+
+  /** Adds (or, with sign -1, takes back) one packet for each rule a walk matched and each policy it took. */
+  private count(events: TraceEvent[], len: number, into = this.counters, sign: 1 | -1 = 1) {
     const bump = (k: Rule | Chain) => {
-      const c = this.counters.get(k) ?? [0, 0];
-      this.counters.set(k, [c[0] + 1, c[1] + len]);
+      const c = into.get(k) ?? [0, 0];
+      // never below zero: the counters may have been reset since the packet was sent
+      into.set(k, [Math.max(0, c[0] + sign), Math.max(0, c[1] + sign * len)]);
     };
     for (const e of events) {
       if (e.kind === "rule") bump(e.rule);
       else if (e.kind === "policy") {
         const chain = this.engine.ruleset.tables.get(e.table)?.chains.get(e.chain);
         if (chain) bump(chain);
-      } else if (e.kind === "spawned") this.count(e.events, e.pkt.len);
+      } else if (e.kind === "spawned") this.count(e.events, e.pkt.len, into, sign);
     }
   }
 

@@ -84,7 +84,7 @@ function describeChain(s: Session, name: string, detail: number): string | undef
   else lines.push(explained);
   const max = detail > 0 ? Infinity : 8;
   for (const t of tables) {
-    const listed = listChainLikeIptables(s.engine.ruleset, t.name, name, { verbose: true, lineNumbers: true, counters: s.counters });
+    const listed = listChainLikeIptables(s.engine.ruleset, t.name, name, { verbose: true, lineNumbers: true, counters: s.countersAtCursor() });
     lines.push("", `# iptables -t ${t.name} -L ${name} -n -v --line-numbers`);
     lines.push(...listed.slice(0, max + 2));
     if (listed.length > max + 2) lines.push(`… ${listed.length - max - 2} more rules (Shift-Tab again for all, or show chain ${t.name} ${name})`);
@@ -126,7 +126,7 @@ function describeRule(s: Session, words: string[], line: string): string | undef
     const c = t.chains.get(chain);
     const i = c?.rules.findIndex((r) => spaced(r.text) === text) ?? -1;
     if (c && i >= 0) {
-      const cnt = s.counters.get(c.rules[i]!);
+      const cnt = s.countersAtCursor().get(c.rules[i]!);
       lines.push(`it is rule #${i + 1} of ${t.name} ${chain} in the loaded ruleset${cnt ? ` (matched ${cnt[0]} packets so far)` : ""}`);
     }
   }

@@ -81,3 +81,22 @@ describe("stepping", () => {
     expect(run(s, "where")).toBe(before);
   });
 });
+
+describe("counters follow the cursor", () => {
+  const list = "iptables -t nat -L KUBE-SVC-Y4T5L63IYP3YFEBS -n -v --line-numbers";
+  /** The packet counts of the chain's rules, by rule number. */
+  const packets = (listing: string) => listing.split("\n").filter((l) => /^\d+ /.test(l)).map((l) => Number(l.split(/\s+/)[1]));
+
+  it("a packet paused in KUBE-MARK-MASQ has not been counted on the KUBE-SEP rule it will take", () => {
+    const s = articleSession();
+    s.stepByStep = true;
+    run(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898", "break chain KUBE-MARK-MASQ", "continue");
+    expect(packets(run(s, list))).toEqual([1, 0, 0]);
+    run(s, "continue");
+    const after = packets(run(s, list));
+    expect(after[0]).toBe(1);
+    expect(after[1]! + after[2]!).toBe(1); // the endpoint the draw picked
+    run(s, "back 1000"); // before the first step: nothing of this packet counted yet
+    expect(packets(run(s, list))).toEqual([0, 0, 0]);
+  });
+});

@@ -70,8 +70,9 @@ export function conntrackDisplay(entries: CtEntry[], now: number, note?: string)
 export function chainTable(s: Session, table: TableName, chain: string): TableDisplay | undefined {
   const c = s.engine.ruleset.tables.get(table)?.chains.get(chain);
   if (!c) return undefined;
+  const counters = s.countersAtCursor();
   const rows = c.rules.map((r, i) => {
-    const [pk, by] = s.counters.get(r) ?? [0, 0];
+    const [pk, by] = counters.get(r) ?? [0, 0];
     const target = !r.target ? "" : r.target.kind === "verdict" ? r.target.name : r.target.kind === "ext" ? r.target.module.name : r.target.chain;
     return [String(i + 1), String(pk), String(by), target, `-A ${c.name} ${r.text}`];
   });

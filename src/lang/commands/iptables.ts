@@ -34,7 +34,7 @@ export const iptables: Command = {
     s.rulesChanged();
     if (r.list) {
       const { table, verbose, exact, lineNumbers } = r.list;
-      const lines = listChainsLikeIptables(s.engine.ruleset, table, r.list.chains, { verbose, exact, lineNumbers, counters: s.counters });
+      const lines = listChainsLikeIptables(s.engine.ruleset, table, r.list.chains, { verbose, exact, lineNumbers, counters: s.countersAtCursor() });
       return { text: lines.join("\n"), display: chainTables(s, table, r.list.chains) };
     }
     return { text: r.text };

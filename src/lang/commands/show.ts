@@ -104,7 +104,7 @@ export const show: Command = {
         const c = findChain(s, args[1], args[2]);
         const t = args[1]!.text as TableName;
         const save = [`:${c.name} ${c.builtin ? c.policy : "-"} [0:0]`, ...c.rules.map((r) => `-A ${c.name} ${r.text}`)];
-        const listed = listChainLikeIptables(s.engine.ruleset, t, c.name, { verbose: true, lineNumbers: true, counters: s.counters });
+        const listed = listChainLikeIptables(s.engine.ruleset, t, c.name, { verbose: true, lineNumbers: true, counters: s.countersAtCursor() });
         return { text: [`# iptables -t ${t} -L ${c.name} -n -v --line-numbers`, ...listed, "", `# iptables-save form (-t ${t})`, ...save].join("\n"), display: [chainTable(s, t, c.name)!] };
       }
       case "conntrack": {
