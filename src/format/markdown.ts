@@ -21,7 +21,7 @@ const markedTerminal: MarkedTerminal = (...args) => {
   markedTerminalFn ??= (loadLazily("marked-terminal") as typeof import("marked-terminal")).markedTerminal;
   return markedTerminalFn(...args);
 };
-import type { Checkpoint, LessonSection } from "../lessons/parse.js";
+import type { Checkpoint, LessonSection, LessonStep } from "../lessons/parse.js";
 
 export interface RenderStyle {
   color: boolean;
@@ -134,6 +134,25 @@ export function renderCheckpoint(cp: Checkpoint, style: RenderStyle, passed: boo
   return lines.join("\n");
 }
 
+/** The command whose output an expect block is about: the last that prints a walk or a table. */
+function outputCommand(step: LessonStep): string | undefined {
+  return step.commands.filter((c) => /^(send|reply|connect|stats|replay|trace|show|iptables|route)\b/.test(c)).pop() ?? step.commands[step.commands.length - 1];
+}
+
+/**
+ * The prose of part i. Expect blocks are the lesson test's and are not shown (they would give
+ * checkpoints away), so a paragraph that leads into one with a colon points at the output instead
+ * of ending on nothing.
+ */
+function proseOf(section: LessonSection, i: number): string {
+  const part = section.parts[i]!;
+  const next = section.parts[i + 1];
+  if (part.kind !== "prose") return "";
+  const cmd = next?.kind === "expect" ? outputCommand(next.of) : undefined;
+  const verb = cmd?.split(" ")[0];
+  return verb ? part.markdown.replace(/:\s*$/, ` (see the output of \`${verb === cmd ? verb : `${verb} …`}\`).`) : part.markdown;
+}
+
 /** A section as the learner sees it: heading, prose, what to type, the checkpoint question. */
 export function renderSection(section: LessonSection, style: RenderStyle, opts: { of: number; passed: boolean }): string {
   const heading = paint(style, "1;32", `── ${section.index}. ${section.title} `) + paint(style, "2", `(section ${section.index} of ${opts.of})`);
@@ -142,11 +161,11 @@ export function renderSection(section: LessonSection, style: RenderStyle, opts: 
   const about = section.parts.find((p) => p.kind === "expect");
   if (!typed && about?.kind === "expect") {
     // a section that reads on in output already printed: say which
-    const cmd = about.of.commands.filter((c) => /^(send|reply|connect|stats|replay|trace|show|iptables|route)\b/.test(c)).pop() ?? about.of.commands[about.of.commands.length - 1];
+    const cmd = outputCommand(about.of);
     if (cmd) blocks.push(`  ${paint(style, "2", "(nothing to type here: this section reads the output of")} ${paint(style, "36", cmd)}${paint(style, "2", " above)")}`);
   }
-  for (const part of section.parts) {
-    if (part.kind === "prose") blocks.push(renderMarkdown(part.markdown, style));
+  for (const [i, part] of section.parts.entries()) {
+    if (part.kind === "prose") blocks.push(renderMarkdown(proseOf(section, i), style));
     else if (part.kind === "commands") blocks.push(renderCommands(part.step.commands, style));
     else if (part.kind === "checkpoint") blocks.push(renderCheckpoint(part.checkpoint, style, opts.passed));
     // expect blocks are for the lesson test: the learner sees the real output
@@ -166,8 +185,8 @@ export function renderLessonHead(title: string, intro: string, style: RenderStyl
  */
 export function sectionMarkdown(section: LessonSection, opts: { of: number; passed: boolean }): string {
   const blocks: string[] = [`### ${section.index}. ${section.title} *(section ${section.index} of ${opts.of})*`];
-  for (const part of section.parts) {
-    if (part.kind === "prose") blocks.push(part.markdown.trim());
+  for (const [i, part] of section.parts.entries()) {
+    if (part.kind === "prose") blocks.push(proseOf(section, i).trim());
     else if (part.kind === "commands") blocks.push(`Type${part.step.commands.length > 1 ? ", one line at a time" : ""}:\n\n\`\`\`\n${part.step.commands.join("\n")}\n\`\`\``);
     else if (part.kind === "checkpoint") blocks.push(`**? Checkpoint:** ${part.checkpoint.question}\n\n${opts.passed ? "*(answered right already — answer again if you like)*" : `answer with \`answer YOUR ANSWER\`${part.checkpoint.hint ? " · `hint` gives a hint" : ""}`}`);
   }

@@ -11,7 +11,7 @@ import { articleSession } from "../helpers/session.js";
 import { completeLine, runLine } from "../../src/lang/commands/index.js";
 import { LessonMode, lessonModeOf } from "../../src/teach/lesson-mode.js";
 import { FileProgressStore, MemoryProgressStore, defaultProgressPath, type Progress } from "../../src/teach/progress-store.js";
-import { PLAIN, balanceAnsiLines, renderMarkdown, terminalStyle } from "../../src/format/markdown.js";
+import { PLAIN, balanceAnsiLines, renderMarkdown, renderSection, terminalStyle } from "../../src/format/markdown.js";
 import { listLessons, readLesson } from "../../src/lessons/library.js";
 import type { Session } from "../../src/lang/session.js";
 
@@ -58,6 +58,23 @@ describe("lesson mode", () => {
     expect(s.question?.source).toBe("lesson 1, section 1");
     // the setup ran in this session
     expect(s.seed).toBe(71508);
+  });
+
+  it("a paragraph that leads into an expect block points at the output instead of ending on a colon", () => {
+    const s = session();
+    ok(s, "lesson 1");
+    const second = ok(s, "lesson next").replace(/\s+/g, " ");
+    expect(second).toContain('the "MARK rule that didn\'t show up" the article wondered about (see the output of send …).');
+    expect(second).toContain("so the last endpoint is chosen (see the output of send …).");
+    // every shipped lesson: no paragraph shown ends on a colon with nothing after it
+    for (const f of listLessons()) {
+      const lesson = readLesson(f);
+      for (const section of lesson.sections) {
+        const shown = renderSection(section, PLAIN, { of: lesson.sections.length, passed: false });
+        expect(shown, `${f.slug} section ${section.index}`).not.toMatch(/:\n\n(?!  type|\? Checkpoint|\s*[-*•]|\s{2,}\S)/);
+        expect(shown.trimEnd(), `${f.slug} section ${section.index}`).not.toMatch(/:$/);
+      }
+    }
   });
 
   it("lesson next and lesson prev move through the sections; prev stops at the first", () => {
