@@ -6,7 +6,7 @@
  * follow a Linux client (a SYN with options is 60 bytes, DF set, TTL 64) so traces look real
  * without the user spelling out every header.
  */
-import { parseIp, type Ip } from "../engine/model/ipv4.js";
+import { octetTooBig, parseIp, type Ip } from "../engine/model/ipv4.js";
 import { TCP_FLAG_BIT, type L4Proto, type Packet, type TcpFlag } from "../engine/model/packet.js";
 import { CommandError, type Word } from "./words.js";
 
@@ -41,6 +41,8 @@ function parseEndpoint(w: Word | undefined, proto: L4Proto, what: string): { ip:
   if (!w) throw new CommandError(`missing ${what} address`);
   const m = /^([^:]+)(?::(\d+))?$/.exec(w.text);
   const ip = m ? parseIp(m[1]!) : undefined;
+  const big = octetTooBig(w.text);
+  if (big) throw new CommandError(`bad ${what} "${w.text}": ${big.octet} is more than 255 (each number of an address is 0 to 255)`, w.col + big.at);
   if (!m || ip === undefined) throw new CommandError(`bad ${what} "${w.text}": expected an IPv4 address${proto === "icmp" ? "" : " with :port"}`, w.col);
   if (proto !== "icmp" && m[2] === undefined) throw new CommandError(`${what} "${w.text}" needs a port (${w.text}:PORT)`, w.col);
   const port = m[2] === undefined ? 0 : Number(m[2]);

@@ -17,7 +17,7 @@ describe("input errors name file:line:column and the token", () => {
     ["unknown option, with a hint", filter("-A INPUT -p tcp -m tcp --dprot 22 -j ACCEPT"), 'rules.v4:5:24: unknown option "--dprot" for match "tcp" (did you mean --dport?)'],
     ["unknown match", filter("-A INPUT -m conntrak --ctstate NEW -j ACCEPT"), 'rules.v4:5:13: unknown match "conntrak" (did you mean conntrack?)'],
     ["bad port", filter("-A INPUT -p tcp --dport 99999 -j ACCEPT"), 'rules.v4:5:25: invalid port/service "99999" specified'],
-    ["bad address", filter("-A INPUT -s 300.1.1.1 -j ACCEPT"), 'rules.v4:5:13: host/network "300.1.1.1" not found'],
+    ["bad address", filter("-A INPUT -s 300.1.1.1 -j ACCEPT"), 'rules.v4:5:13: host/network "300.1.1.1" not found (300 is more than 255: each number of an address is 0 to 255)'],
     ["option needs -p", filter("-A INPUT --dport 22 -j ACCEPT"), 'rules.v4:5:10: unknown option "--dport"'],
     ["tcp match without -p tcp", filter("-A INPUT -m tcp --dport 22 -j ACCEPT"), 'rules.v4:5:13: match "tcp" needs "-p tcp" on the rule'],
     ["negation that cannot be", filter("-A INPUT -m comment ! --comment x -j ACCEPT"), 'rules.v4:5:23: option "--comment" cannot be inverted'],

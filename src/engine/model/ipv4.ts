@@ -76,6 +76,20 @@ export function parseIpLoose(text: string): Ip | undefined {
   return dotted(text, 1);
 }
 
+/**
+ * Why an address written as dotted numbers is not one, when one number is over 255: that number
+ * and where it starts in the text ("10.43.156.300" → 300 at 10). Otherwise undefined.
+ */
+export function octetTooBig(text: string): { octet: string; at: number } | undefined {
+  const head = /^[\d.]+/.exec(text)?.[0] ?? "";
+  let at = 0;
+  for (const part of head.split(".")) {
+    if (/^\d+$/.test(part) && Number(part) > 255) return { octet: part, at };
+    at += part.length + 1;
+  }
+  return undefined;
+}
+
 export function parseCidrLoose(text: string): Cidr | undefined {
   const slash = text.indexOf("/");
   const ip = parseIpLoose(slash < 0 ? text : text.slice(0, slash));

@@ -12,7 +12,7 @@ import { parseProtocol, protocolName } from "./protocols.js";
 import { MATCHES, PROTO_MATCH, TARGETS, UNMODELED_TARGETS } from "../ext/registry.js";
 import type { AnyMatch, AnyTarget, BuildCtx, OptionSpec, OptionUse } from "../ext/types.js";
 import type { MatchInstance, Negatable, Rule, TableName, TargetInstance } from "../model/ruleset.js";
-import { formatCidr, parseCidrLoose, type Cidr } from "../model/ipv4.js";
+import { formatCidr, octetTooBig, parseCidrLoose, type Cidr } from "../model/ipv4.js";
 
 const VERDICTS = new Set(["ACCEPT", "DROP", "RETURN"]);
 
@@ -90,7 +90,10 @@ export function parseRuleWords(toks: Token[], table: TableName, chain: string, f
     const neg = takeNeg();
     const a = next(opt);
     const c = parseCidrLoose(a.text);
-    if (!c) fail(a, `host/network "${a.text}" not found`);
+    if (!c) {
+      const big = octetTooBig(a.text);
+      fail(a, `host/network "${a.text}" not found${big ? ` (${big.octet} is more than 255: each number of an address is 0 to 255)` : ""}`);
+    }
     if (neg && c!.prefix === 0) fail(a, `RULE_APPEND failed (Invalid argument): the nft kernel refuses a negated /0 address ("! ${opt.text} ${a.text}" matches nothing)`);
     return { value: c!, negated: neg };
   };
