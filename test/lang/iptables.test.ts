@@ -11,6 +11,8 @@ describe("iptables", () => {
     run(s, "iptables -t raw -D OUTPUT 2", "format xtables-monitor");
     expect(run(s, "send tcp 192.168.1.88:40000 -> 10.43.156.98:9898")).toBe("");
     expect(run(s, "iptables -t raw -A OUTPUT -p tcp --dport 9898 -j TRACE")).toMatch(/^-t raw -A OUTPUT -p tcp -m tcp --dport 9898 -j TRACE {2}\(rule #2, handle 0x[0-9a-f]+\)$/);
+    // an insert is listed as iptables-save lists it, with -A, and says where it went
+    expect(run(s, "iptables -t raw -I PREROUTING -j TRACE")).toMatch(/^-t raw -A PREROUTING -j TRACE {2}\(inserted as rule #1, handle 0x[0-9a-f]+\)$/);
     expect(run(s, "send tcp 192.168.1.88:40001 -> 10.43.156.98:9898")).toContain("raw:OUTPUT:rule:");
   });
   it("lists like iptables -L and prints rules like iptables -S", () => {

@@ -22,7 +22,7 @@ describe("load k8s", () => {
     expect(r.text).toMatch(/^loaded kube-proxy rules for .*cluster\.yaml \(cluster CIDR 10\.42\.0\.0\/16\) on the article's node: 3 tables, \d+ rules/);
     expect(runLine(s, "explain chain KUBE-SVC-Y4T5L63IYP3YFEBS").text).toBe("KUBE-SVC-Y4T5L63IYP3YFEBS = Service podinfo/frontend-podinfo port http (tcp)\nin: nat (3 rules)");
     const out = runLine(s, "send tcp 192.168.1.88:40000 -> 10.43.156.98:9898").text;
-    expect(out).toMatch(/⟶ KUBE-SEP-(OYNVDBAPYJ623W6H|6G2GMHWEBXQ5W3DV) = its endpoint 10\.42\.(54\.194|217\.66):9898 of Service podinfo\/frontend-podinfo port http \(tcp\)/);
+    expect(out).toMatch(/⟶ KUBE-SEP-(OYNVDBAPYJ623W6H|6G2GMHWEBXQ5W3DV) = endpoint 10\.42\.(54\.194|217\.66):9898 of Service podinfo\/frontend-podinfo port http \(tcp\)/);
   });
   it("names the item and field of bad YAML, and the session goes on", () => {
     const dir = mkdtempSync(join(tmpdir(), "ktk8s-"));

@@ -143,7 +143,9 @@ export function applyIptables(rs: Ruleset, words: Token[], opts: { ipsets?: Map<
       // an indexed chain's array is frozen; spread, unlike slice, copies one quickly)
       chain.rules = spliced([...chain.rules], pos, rule);
       commitOrUndo(t, rule, () => (chain.rules = spliced([...chain.rules], chain.rules.indexOf(rule))));
-      return { text: `-t ${t.name} -A ${chain.name} ${rule.text}  (rule #${chain.rules.indexOf(rule) + 1}, handle 0x${rule.handle.toString(16)})` };
+      // the rule as iptables-save lists it (always -A), and where it went
+      const inserted = verb.text === "-I" || verb.text === "--insert";
+      return { text: `-t ${t.name} -A ${chain.name} ${rule.text}  (${inserted ? "inserted as " : ""}rule #${chain.rules.indexOf(rule) + 1}, handle 0x${rule.handle.toString(16)})` };
     }
     case "-D":
     case "--delete": {

@@ -123,7 +123,7 @@ export class NameTable implements ChainNames {
     if (!m) return undefined;
     if (m[1] === "SEP") {
       const e = this.endpoints.get(chain);
-      return e && `${chain} = its endpoint ${e.endpoint} of ${describePort(e.port)}`;
+      return e && `${chain} = endpoint ${e.endpoint} of ${describePort(e.port)}`;
     }
     const p = this.ports.get(m[2]!);
     if (!p) return undefined;
