@@ -44,6 +44,11 @@ export interface Position {
   event?: StopEvent;
 }
 
+/** Where a position is, as the status line says it: "OUTPUT ▸ raw ▸ OUTPUT → cali-OUTPUT ▸ rule #3". */
+export function positionPath(p: Position): string {
+  return [p.hook, p.table, p.stack.join(" → ") || p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : undefined].filter(Boolean).join(" ▸ ");
+}
+
 export class Stepper {
   /** Indices into `sent.result.events` where a step may stop. */
   readonly stops: number[];

@@ -42,7 +42,7 @@ describe("stepping", () => {
     expect(out).toMatch(/^breakpoint 1: chain KUBE-SEP-OYNVDBAPYJ623W6H/);
     expect(out).toContain("KUBE-SEP-OYNVDBAPYJ623W6H #1  ✗ -s 10.42.54.194/32 — src is 192.168.1.88");
     const st = run(s, "show state");
-    expect(st).toContain("where: OUTPUT ▸ nat ▸ KUBE-SEP-OYNVDBAPYJ623W6H ▸ rule #1");
+    expect(st).toContain("where: OUTPUT ▸ nat ▸ OUTPUT → KUBE-SERVICES → KUBE-SVC-Y4T5L63IYP3YFEBS → KUBE-SEP-OYNVDBAPYJ623W6H ▸ rule #1");
     expect(st).toContain("Destination IP address: 10.43.156.98"); // DNAT not applied yet
     expect(st).toContain("Mark: 0x4000"); // KUBE-MARK-MASQ already ran
     run(s, "step");

@@ -18,6 +18,7 @@ import { tableName } from "../../engine/model/node.js";
 import { describeCt, describePacket, describeSegment, fateText } from "../describe.js";
 import { expectedShares } from "./stats-svg.js";
 import { missesLine, missesRange } from "../misses.js";
+import { positionPath, type Stepper } from "../../lang/stepper.js";
 
 export function walkDisplay(s: Session, input: Packet, events: TraceEvent[]): WalkDisplay {
   const ruleNumbers: Record<string, number> = {};
@@ -46,6 +47,11 @@ function stateRow(label: string, p: Packet, outIf: string | undefined, hook?: St
   return { label, hook, table, src: formatIp(p.src), sport: ports ? p.sport : undefined, dst: formatIp(p.dst), dport: ports ? p.dport : undefined, outIf, mark: p.mark };
 }
 
+/** Where the cursor is, in `show state` and its table: as the status line says it, or the fate. */
+export function cursorPlace(st: Stepper): string {
+  return st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : positionPath(st.position());
+}
+
 /** The packet as sent, after each table it went through, and where the cursor is now. */
 export function stateDisplay(s: Session): StateDisplay | undefined {
   const st = s.stepper;
@@ -56,7 +62,7 @@ export function stateDisplay(s: Session): StateDisplay | undefined {
     if (e.kind === "table-done") rows.push(stateRow(`after ${e.table} ${e.hook}`, e.pkt, e.outIf, e.hook, e.table));
   });
   const p = st.position();
-  const at = st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : [p.hook, p.table, p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : ""].filter(Boolean).join(" ▸ ");
+  const at = cursorPlace(st);
   if (!st.done && st.pos >= 0) rows.push(stateRow("now", p.pkt, p.outIf, p.hook, p.table));
   const segment = describeSegment(p.pkt);
   return { kind: "state", rows, notes: [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, ...(segment ? [`tcp: ${segment}`] : []), `conntrack: ${describeCt(p.ct)}`] };

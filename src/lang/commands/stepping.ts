@@ -8,7 +8,7 @@
 import type { Command, CommandOutput } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError, type Word } from "../words.js";
-import type { Breakpoint, Stepper } from "../stepper.js";
+import { positionPath, type Breakpoint, type Stepper } from "../stepper.js";
 import { TABLE_NAMES, type TableName } from "../../engine/model/ruleset.js";
 import { HOOKS, type Hook } from "../../engine/walk/hooks.js";
 import { describeCt, describePacket } from "../../format/describe.js";
@@ -37,7 +37,7 @@ export function whereLine(s: Session): string {
   const st = s.stepper;
   if (!st) return "no packet";
   const p = st.position();
-  const path = [p.hook, p.table, p.stack.join(" → ") || p.chain, p.ruleIndex ? `rule #${p.ruleIndex}` : undefined].filter(Boolean).join(" ▸ ");
+  const path = positionPath(p);
   const e = p.event;
   const at =
     st.pos < 0
