@@ -134,6 +134,8 @@ describe("the article's SYN on the diagram", () => {
     expect(ascii).toContain("↳ DNAT");
     expect(ascii).toContain("↳ reroute");
     expect(ascii).toContain("↳ MASQUERADE");
+    // what happened in a box keeps a space from its right edge
+    for (const m of ascii.matchAll(/↳ \S+(.)/g)) expect(m[1], m[0]).toBe(" ");
     expect(ascii).toMatch(/ 3 raw +░/);
     expect(lines).toContain("✓ FATE: sent out vxlan.calico via 10.42.54.193");
     expect(diagramAscii(scene, { color: true })).toContain("\x1b[");
@@ -213,6 +215,9 @@ describe("other packets", () => {
     expect(checkXml(svg)).toEqual([]);
     expect(svg).not.toContain('class="ktrace-path"');
     for (const h of ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"]) expect(r.text).toContain(` ${h} `);
+    // the legend has no path to explain
+    expect(r.text).not.toContain("the packet's path");
+    expect(r.text).toContain("send a packet and its path is drawn on it");
   });
 });
 

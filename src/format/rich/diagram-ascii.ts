@@ -71,7 +71,8 @@ function contentLines(scene: Scene, b: SceneBox): { text: string; style: Style }
     const name = t.present ? t.label : `(${t.label})`;
     const flags = `${t.hidden ? "░" : ""}${t.current ? "▶" : ""}`;
     lines.push({ text: `${n} ${name.padEnd(10)}${flags}`, style: t.current ? "current" : !t.present ? "faint" : t.visits.length ? "seen" : "" });
-    for (const m of t.marks) lines.push({ text: `   ↳ ${m.kind}`, style: m.kind === "DROP" || m.kind === "REJECT" ? "bad" : "path" });
+    // two spaces in, not three: "MASQUERADE" would touch the box's right edge
+    for (const m of t.marks) lines.push({ text: `  ↳ ${m.kind}`, style: m.kind === "DROP" || m.kind === "REJECT" ? "bad" : "path" });
   }
   return lines;
 }
@@ -198,6 +199,8 @@ export function diagramAscii(scene: Scene, opts: AsciiOptions = {}): string {
     lines.push(opts.color ? `${ANSI[scene.fate.ok ? "ok" : "bad"]}${f}\x1b[0m` : f);
   } else if (scene.path.length) lines.push("▶ stepping: the path so far; ▶ marks the cursor");
   lines.push(...markNotes(scene).flatMap((n) => wrap(`  ${n}`, "      ")));
-  lines.push("legend: ━ the packet's path, N its steps in order, ↳ what happened there,", "        ░ rules the kernel trace hides (before TRACE), (table) no rules here");
+  // with no packet there is no path to explain: only what the boxes say
+  if (scene.path.length) lines.push("legend: ━ the packet's path, N its steps in order, ↳ what happened there,", "        ░ rules the kernel trace hides (before TRACE), (table) no rules here");
+  else lines.push("legend: each box is a hook with its tables in the order they run; (table) no rules here;", "        send a packet and its path is drawn on it");
   return lines.join("\n");
 }
