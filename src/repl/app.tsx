@@ -105,7 +105,7 @@ export interface AppProps {
 
 export function App({ session, history, persistHistory = true }: AppProps) {
   const { exit } = useApp();
-  const { stdout } = useStdout();
+  const { stdout, write } = useStdout();
   const [line, dispatch] = useReducer(lineReducer, history, initialLine);
   const [blocks, setBlocks] = useState<Block[]>(() => [
     { id: 0, kind: "banner", text: `ktrace — ${session.source.title}\ntype help for commands, Tab completes, ↑/↓ history, Ctrl-C cancels the line, Ctrl-D quits\nnew to netfilter? type lessons — guided walks through the article, one hop at a time${session.source.hint ? `\ntry: ${session.source.hint}` : ""}` },
@@ -218,6 +218,9 @@ export function App({ session, history, persistHistory = true }: AppProps) {
         keepLetterOut(input, "");
         dispatch({ type: "cancel" });
       } else keepLetterOut(input, input === "w" ? line.value.replace(/\S+\s*$/, "") : line.value);
+      // Ctrl-L clears the screen, as in a shell; ink draws the prompt again at the top
+      // (after this key's own handling, so the line and its dropped letter are settled first)
+      if (input === "l") setImmediate(() => write("\x1b[2J\x1b[3J\x1b[H"));
       return;
     }
     if (key.upArrow) dispatch({ type: "up" });

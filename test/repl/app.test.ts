@@ -100,6 +100,18 @@ describe("REPL app", () => {
     expect(r.frames.join("\n")).not.toContain("Ctrl-C stops it");
   });
 
+  it("Ctrl-L clears the screen and keeps the line being typed", async () => {
+    const { r, type } = await start();
+    const prompt = () => r.lastFrame()!.split("\n").findLast((l) => l.startsWith("ktrace›"));
+    await type("route get 10.43.156.98\r");
+    await type("ab");
+    const before = r.frames.length;
+    await type("\x0c"); // Ctrl-L
+    await type("cd");
+    expect(r.frames.slice(before).some((f) => f.includes("\x1b[2J"))).toBe(true);
+    expect(prompt()).toBe("ktrace› abcd");
+  });
+
   it("Ctrl-U and Ctrl-W edit the line, and what is typed next is kept (first thing typed, or after a command)", async () => {
     const { r, type } = await start();
     const prompt = () => r.lastFrame()!.split("\n").findLast((l) => l.startsWith("ktrace›"));
