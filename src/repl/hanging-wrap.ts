@@ -1,6 +1,7 @@
 /**
  * Breaks a long output line for the terminal with a hanging indent: the continuation lines start
- * two columns right of where the line's own text starts, not at the left edge.
+ * two columns right of where the line's own text starts (under its second column, in a row of
+ * two columns such as help's list), not at the left edge.
  *
  * Why: a walk is a tree drawn with indentation (a chain inside a jump, a rule inside its chain),
  * and its lines carry the whole rule, so on an 80-column terminal most of them wrap. Wrapped by
@@ -15,6 +16,9 @@ import { applySgr, sgrOpen } from "../format/sgr.js";
 
 /** How far continuation lines hang right of the line's text. */
 const HANG = 2;
+
+/** The furthest column a row's second column may start at for its continuation lines to go under it. */
+const MAX_COLUMN_HANG = 24;
 
 /** The most rows one line is drawn in; the rest of a longer line is said, not drawn. */
 export const MAX_ROWS_PER_LINE = 200;
@@ -111,10 +115,14 @@ export function hangingWrap(line: string, columns: number): string[] {
   // too deep (or the terminal too narrow) to hang anything useful: the rows start at the edge
   const hangs = columns >= 20 && indent + HANG <= columns / 2;
   if (!hangs) indent = 0;
+  // a row of two columns ("  send      send one packet …", help's list; a conntrack or -L row):
+  // the rest goes under the second column, when that is near the left
+  const column = hangs ? /^[^\s\x1b]+ {2,}(?=\S)/.exec(line.slice(at + indent)) : null;
+  const hangAt = column && indent + column[0].length <= Math.min(MAX_COLUMN_HANG, columns / 2) ? indent + column[0].length : indent + HANG;
   const firstWidth = columns - indent;
-  const width = hangs ? columns - indent - HANG : columns;
+  const width = hangs ? columns - hangAt : columns;
   const pad = " ".repeat(indent);
-  const hang = hangs ? " ".repeat(indent + HANG) : "";
+  const hang = hangs ? " ".repeat(hangAt) : "";
 
   const rows: string[] = [];
   let row = "";

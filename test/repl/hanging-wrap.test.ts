@@ -19,6 +19,17 @@ describe("hangingWrap", () => {
     expect(rows.map((r) => r.trim()).join(" ")).toBe(rule.trim());
   });
 
+  it("a row of two columns (help's list) continues under its second column", () => {
+    const row = "  break     stop `continue` when the walk reaches a chain, table, hook, rule or verdict, or conntrack gives the packet a state";
+    const rows = hangingWrap(row, 60);
+    expect(rows[0]).toBe("  break     stop `continue` when the walk reaches a chain,");
+    for (const r of rows.slice(1)) expect(r).toMatch(/^ {12}\S/);
+    expect(rows.map((r) => r.trim()).join(" ")).toBe(row.trim());
+    // a second column too far right hangs two columns in, as any line
+    const far = `  ${"x".repeat(30)}  ${"word ".repeat(20)}`;
+    for (const r of hangingWrap(far, 60).slice(1)) expect(r).toMatch(/^ {4}\S/);
+  });
+
   it("keeps a line that fits as it is; one too deep to hang is broken at the edge, every row within the width", () => {
     expect(hangingWrap("  short", 80)).toEqual(["  short"]);
     const deep = " ".repeat(50) + "x ".repeat(40);
