@@ -8,7 +8,7 @@
  */
 import type { TraceEvent } from "../engine/trace/events.js";
 import { verdictText } from "./verdict.js";
-import { FOLD_RUN, missRunLength, missRunLine, missesLine, missesRange, type NoMatch } from "./misses.js";
+import { foldedRun, missRunLine, missesLine, missesRange, runRange } from "./misses.js";
 import { routeEventText } from "./route-line.js";
 import { Sections, isChainEvent } from "./sections.js";
 import { formatCtEntry } from "./conntrack-line.js";
@@ -60,12 +60,10 @@ export function explainLines(events: TraceEvent[], opts: ExplainOptions = {}): E
       if (e.kind === "misses") {
         say("miss", `${pad(e.depth)}${e.chain} ${missesRange(e)}  ${missesLine(e)}`);
       } else if (e.kind === "nomatch") {
-        const runLength = missRunLength(events, i);
-        if (runLength >= FOLD_RUN) {
-          const run = events.slice(i, i + runLength) as NoMatch[];
-          const last = run[runLength - 1]!;
-          say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}–${ruleNumber(opts, e.table, e.chain, last.rule.handle)}  ${missRunLine(run)}`);
-          i += runLength - 1;
+        const run = foldedRun(events, i);
+        if (run) {
+          say("miss", `${pad(e.depth)}${e.chain} ${runRange(run, (m) => opts.numberOf?.(m.table, m.chain, m.rule.handle))}  ${missRunLine(run)}`);
+          i += run.length - 1;
         } else say("miss", `${pad(e.depth)}${e.chain} ${ruleNumber(opts, e.table, e.chain, e.rule.handle)}  ✗ ${e.fail.clause} — ${e.fail.why}`);
       } else if (e.kind === "rule") {
         const hidden = !e.traced && opts.tracing !== false ? "   [hidden from the kernel trace]" : "";

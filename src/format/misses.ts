@@ -24,15 +24,16 @@ export type NoMatch = Extract<TraceEvent, { kind: "nomatch" }>;
 export const FOLD_RUN = 20;
 
 /**
- * How many events from `i` on are rules of one chain (at one depth) that missed in a row: a run
- * explain folds when it is FOLD_RUN or longer (0 when events[i] is not a missed rule).
+ * The run explain folds at events[i]: FOLD_RUN or more rules of one chain call that missed in a
+ * row (undefined when events[i] does not start one). A call of a chain ends with a return or a
+ * RETURN event, so two calls of the same chain are never one run.
  */
-export function missRunLength(events: readonly TraceEvent[], i: number): number {
+export function foldedRun(events: readonly TraceEvent[], i: number): NoMatch[] | undefined {
   const first = events[i];
-  if (first?.kind !== "nomatch") return 0;
+  if (first?.kind !== "nomatch") return undefined;
   let n = 1;
   for (let e = events[i + n]; e?.kind === "nomatch" && e.chain === first.chain && e.table === first.table && e.depth === first.depth && e.hook === first.hook; e = events[i + n]) n++;
-  return n;
+  return n >= FOLD_RUN ? (events.slice(i, i + n) as NoMatch[]) : undefined;
 }
 
 const count = (n: number) => n.toLocaleString("en-US");
@@ -82,7 +83,16 @@ export function missesLine(e: Misses): string {
   return `✗ ${count(e.count)} rule${e.count === 1 ? "" : "s"} for other destinations, protocols or ports, skipped by the index: ${missesWhy(e)}`;
 }
 
-/** The one line explain prints for FOLD_RUN or more rules tested one by one that all missed. */
+/** The one line explain prints for FOLD_RUN or more rules in a row that all missed. */
 export function missRunLine(run: readonly NoMatch[]): string {
-  return `✗ ${count(run.length)} rules tested one by one, none matched: ${failsWhy(run.map((e) => e.fail))} (explain misses lists them)`;
+  return `✗ ${count(run.length)} rules in a row, none matched: ${failsWhy(run.map((e) => e.fail))} (explain misses lists them)`;
+}
+
+/** "#3–#41" for a folded run, by the rules' numbers (their handles, 0x…, when an edit has removed them). */
+export function runRange(run: readonly NoMatch[], numberOf: (m: NoMatch) => number | undefined): string {
+  const label = (m: NoMatch) => {
+    const n = numberOf(m);
+    return n === undefined ? `0x${m.rule.handle.toString(16)}` : `#${n}`;
+  };
+  return `${label(run[0]!)}–${label(run[run.length - 1]!)}`;
 }

@@ -19,18 +19,20 @@ const CLIENT_PORT = 40000;
 
 export function sendExample(s: Session): string {
   if (s.source.hint) return s.source.hint;
-  const lan = lanAddress(s.engine.node);
+  const lan = nodeAddress(s.engine.node, 31);
   const service = firstService(s.engine.ruleset);
-  if (service && lan) return `send ${service.proto} ${formatIp(lan.ip)}:${CLIENT_PORT} -> ${formatIp(service.addr)}:${service.port}`;
+  // from the node, as the article's curl: any address of its own will do (a cloud node's is a /32)
+  const own = lan ?? nodeAddress(s.engine.node, 33);
+  if (service && own) return `send ${service.proto} ${formatIp(own.ip)}:${CLIENT_PORT} -> ${formatIp(service.addr)}:${service.port}`;
   if (lan) return `send tcp ${formatIp(neighbour(lan.ip, lan.prefix))}:${CLIENT_PORT} -> ${formatIp(lan.ip)}:22 in ${lan.iface.name}`;
   return `send tcp 192.168.1.20:${CLIENT_PORT} -> 192.168.1.88:22`;
 }
 
-/** The node's first address on a LAN (up, not loopback, a subnet wider than one host). */
-function lanAddress(node: NodeModel): { iface: Interface; ip: number; prefix: number } | undefined {
+/** The node's first global address on an interface that is up, not loopback, with a prefix below `under`. */
+function nodeAddress(node: NodeModel, under: number): { iface: Interface; ip: number; prefix: number } | undefined {
   for (const iface of node.interfaces) {
     if (!iface.up || iface.kind === "loopback" || iface.name === "lo") continue;
-    const a = iface.addrs.find((x) => x.scope === "global" && x.prefix < 31);
+    const a = iface.addrs.find((x) => x.scope === "global" && x.prefix < under);
     if (a) return { iface, ip: a.ip, prefix: a.prefix };
   }
   return undefined;

@@ -93,6 +93,7 @@ export class Session {
   load(source: LoadedSource) {
     checkSets(source.ruleset, source.node.ipsets);
     this.source = source;
+    if (this.question?.endsOnLoad) this.question = undefined;
     this.completionWords.clear();
     this.decoded = undefined;
     this.tracing = undefined;

@@ -180,15 +180,20 @@ export class Stepper {
           pkt = e.pkt;
           outIf = e.outIf ?? outIf;
           break;
-        case "route":
-          // arriving and not forwarded (delivered to the node): no output interface, whatever
-          // device the lookup names (a local route's is the input interface)
-          delivered = e.why === "input" && e.result.outcome !== "unicast";
-          if (delivered) outIf = undefined;
+        case "route": {
+          // arriving and not forwarded — delivered to the node, or not routable — the packet has
+          // no output interface, whatever device the lookup names (a local route's is the input one)
+          const o = e.result.outcome;
+          const stays = e.why === "input" && o !== "unicast";
+          delivered = stays && (o === "local" || o === "broadcast" || o === "multicast");
+          if (stays) outIf = undefined;
           else if (e.result.dev) outIf = e.result.dev;
           break;
+        }
         case "fate":
           pkt = e.pkt;
+          // a martian is dropped after its local route
+          if (e.fate.kind !== "delivered") delivered = false;
           break;
       }
       if ("chain" in e && "depth" in e) {

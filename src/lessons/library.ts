@@ -4,7 +4,7 @@
  *
  * Why: `lessons`, `lesson N`, the notebooks and the lesson test all mean the same files; the
  * directory is found from this module's URL, so it works from src/ under vitest, from dist/ and
- * from the single bundled dist/ktrace-repl.js alike.
+ * from the bundled dist/ktrace-repl.js alike.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";

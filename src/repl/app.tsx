@@ -88,7 +88,7 @@ function StatusBar({ session }: { session: Session }) {
   const color = colorEnabled();
   const q = session.question;
   // a pending question is what to do next (an exercise's packet would give its answer away)
-  const idle = q ? `${q.source}: ${q.prompt} — answer X checks it` : `no packet yet — type help, or try: ${sendExample(session)}`;
+  const idle = q ? `${q.source}: ${q.prompt} — type: answer YOUR ANSWER` : `no packet yet — type help, or try: ${sendExample(session)}`;
   const text = session.stepper ? whereLine(session) : idle;
   return (
     <Text color={color ? "cyan" : undefined} wrap="truncate-end">

@@ -9,7 +9,7 @@
  */
 import type { Session } from "../lang/session.js";
 import type { Checkpoint } from "../lessons/parse.js";
-import type { PendingQuestion, Verdict } from "./pending.js";
+import { withOneRetry, type PendingQuestion, type Verdict } from "./pending.js";
 import { ask, isQuestionKind } from "./questions.js";
 import { CommandError } from "../lang/words.js";
 
@@ -21,19 +21,14 @@ export const normalizeAnswer = (a: string) =>
     .replace(/\s+/g, " ")
     .toLowerCase();
 
-/** The verdict on an answer to a checkpoint; `attempt` counts the wrong answers before this one. */
-export function checkCheckpoint(cp: Checkpoint, s: Session, answer: string, attempt = 0): Verdict {
+/** The verdict on an answer to a checkpoint, the answer and why included (checkpointQuestion holds them back once). */
+export function checkCheckpoint(cp: Checkpoint, s: Session, answer: string): Verdict {
   if (cp.ask !== undefined) return checkAsked(cp, cp.ask, s, answer);
   const accepted = cp.accept ?? [];
   const right = accepted.some((a) => normalizeAnswer(a) === normalizeAnswer(answer));
   const expected = accepted[0] ?? "";
   if (right) return { right, expected, feedback: cp.why ?? "" };
-  // a wrong first try gets the hint; the answer itself only after a second wrong try
-  const feedback =
-    attempt === 0
-      ? `"${answer}" is not what this checkpoint looks for.${cp.hint ? ` Hint: ${cp.hint}` : ""} Answer again when you have it.`
-      : `"${answer}" is not it either. The answer: ${accepted.join(" (or ")}${accepted.length > 1 ? ")" : ""}. ${cp.why ?? ""}`.trim();
-  return { right, expected, feedback };
+  return { right, expected, feedback: `"${answer}" is not it either. The answer: ${accepted.join(" (or ")}${accepted.length > 1 ? ")" : ""}. ${cp.why ?? ""}`.trim() };
 }
 
 function checkAsked(cp: Checkpoint, kind: string, s: Session, answer: string): Verdict {
@@ -49,26 +44,26 @@ function checkAsked(cp: Checkpoint, kind: string, s: Session, answer: string): V
   const right = asked.accepts(answer);
   // right: the lesson's own why, if it has one (the "✓ Right: X" line already confirms it);
   // wrong: what the walk shows instead
-  let feedback = right ? (cp.why ?? "") : asked.explain(answer);
+  const feedback = right ? (cp.why ?? "") : asked.explain(answer);
   if (cp.expect !== undefined && !asked.accepts(cp.expect)) {
     const last = s.sent[s.sent.length - 1];
-    feedback += `\n(Checked against your last packet${last ? `, ${last.label}` : ""}: that is not the lesson's packet, which gives ${cp.expect}. Type the section's commands again — lesson again shows them — to follow the lesson.)`;
+    const note = `(Checked against your last packet${last ? `, ${last.label}` : ""}: that is not the lesson's packet, which gives ${cp.expect}. Type the section's commands again — lesson again shows them — to follow the lesson.)`;
+    return { right, expected: asked.expected, feedback: `${feedback}\n${note}`, note };
   }
   return { right, expected: asked.expected, feedback };
 }
 
 /** The PendingQuestion for a checkpoint; `onRight` records the progress. */
 export function checkpointQuestion(cp: Checkpoint, source: string, onRight: (s: Session) => string | undefined): PendingQuestion {
-  let wrong = 0;
   return {
     source,
     prompt: cp.question,
     hint: cp.hint,
-    check(s, answer) {
-      const v = checkCheckpoint(cp, s, answer, wrong);
-      if (!v.right) wrong++;
-      return v;
-    },
+    // a wrong first try gets the hint; the answer itself only after a second wrong try
+    check: withOneRetry(
+      (s, answer) => checkCheckpoint(cp, s, answer),
+      (answer) => `"${answer}" is not what this checkpoint looks for.${cp.hint ? ` Hint: ${cp.hint}` : ""} Answer again when you have it.`,
+    ),
     onRight,
   };
 }

@@ -14,6 +14,8 @@ export interface Verdict {
   expected: string;
   /** Why: for a wrong answer, what the walk shows instead; for a right one, a line confirming it. */
   feedback: string;
+  /** Something said whatever the answer, kept when the feedback is held back (the packet checked is not the lesson's). */
+  note?: string;
 }
 
 export interface PendingQuestion {
@@ -25,4 +27,20 @@ export interface PendingQuestion {
   check(s: Session, answer: string): Verdict;
   /** Called once the question is answered right (progress, the next section...). */
   onRight?(s: Session): string | undefined;
+  /** The question is about the loaded ruleset (an exercise's cluster): loading another ends it. */
+  endsOnLoad?: boolean;
+}
+
+/**
+ * A check that keeps the answer back once: the first wrong answer gets `firstWrong`'s words
+ * (what the walk shows would give the answer away), later ones the full verdict. An empty
+ * answer is not a try.
+ */
+export function withOneRetry(check: PendingQuestion["check"], firstWrong: (answer: string) => string): PendingQuestion["check"] {
+  let tries = 0;
+  return (s, answer) => {
+    const v = check(s, answer);
+    if (v.right || !answer.trim()) return v;
+    return tries++ === 0 ? { ...v, feedback: [firstWrong(answer.trim()), v.note].filter(Boolean).join("\n") } : v;
+  };
 }

@@ -135,7 +135,7 @@ describe("the article's SYN on the diagram", () => {
     expect(ascii).toContain("↳ reroute");
     expect(ascii).toContain("↳ MASQUERADE");
     // what happened in a box keeps a space from its right edge
-    for (const m of ascii.matchAll(/↳ \S+(.)/g)) expect(m[1], m[0]).toBe(" ");
+    for (const m of ascii.matchAll(/↳ [\w-]+(.)/g)) expect(m[1], m[0]).toBe(" ");
     expect(ascii).toMatch(/ 3 raw +░/);
     expect(lines).toContain("✓ FATE: sent out vxlan.calico via 10.42.54.193");
     expect(diagramAscii(scene, { color: true })).toContain("\x1b[");

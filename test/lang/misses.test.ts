@@ -89,7 +89,7 @@ describe("long runs of misses in a chain walked rule by rule", () => {
   it(`folds ${FOLD_RUN} or more misses in a row into one line, with the range, the count and the clause`, () => {
     const s = rulesSession(FILTER);
     const out = runLine(s, `send tcp 192.168.1.88:40000 -> ${ip(M)}:80`);
-    expect(missed(out.text)).toEqual([`      KUBE-SERVICES #1–#${M - 1}  ✗ ${M - 1} rules tested one by one, none matched: ${M - 1} on -d (dst is ${ip(M)}) (explain misses lists them)`]);
+    expect(missed(out.text)).toEqual([`      KUBE-SERVICES #1–#${M - 1}  ✗ ${M - 1} rules in a row, none matched: ${M - 1} on -d (dst is ${ip(M)}) (explain misses lists them)`]);
     expect(out.text).toContain(`KUBE-SERVICES #${M}  ✓ DROP`);
     // the notebook's walk table folds the same run into one row
     const html = mimeBundle(out)["text/html"]!;
@@ -120,7 +120,30 @@ describe("long runs of misses in a chain walked rule by rule", () => {
     expect(runLine(s, "explain misses").text).toMatch(/^nothing was folded/);
   });
 
-  it("the xtables-monitor trace of the same packet is not folded: it prints what the kernel prints", () => {
+  it("explain misses shows only what the cursor has passed, and numbers rules an edit removed by their handle", () => {
+    const s = rulesSession(FILTER);
+    s.stepByStep = true;
+    run(s, `send tcp 192.168.1.88:40000 -> ${ip(M)}:80`);
+    // before the first step: nothing passed, nothing to give away about rule #${M}
+    expect(runLine(s, "explain misses").text).toMatch(/^nothing was folded so far/);
+    run(s, "continue");
+    const whole = runLine(s, "explain misses").text;
+    expect(whole.split("\n")[0]).toBe(`OUTPUT filter KUBE-SERVICES, rules #1–#${M - 1}:`);
+    run(s, "iptables -F KUBE-SERVICES");
+    const edited = runLine(s, "explain misses").text.split("\n");
+    expect(edited[0]).toMatch(/^OUTPUT filter KUBE-SERVICES, rules 0x[0-9a-f]+–0x[0-9a-f]+:$/);
+    expect(edited.join("\n")).not.toContain("undefined");
+  });
+
+  it("a run in the walk of a REJECT's ICMP error says whose walk it is", () => {
+    const s = rulesSession(FILTER.replace(/-j DROP/g, "-j REJECT"));
+    run(s, `send tcp 192.168.1.88:40000 -> ${ip(M)}:80`);
+    const heads = runLine(s, "explain misses").text.split("\n").filter((l) => !l.startsWith(" "));
+    expect(heads[0]).toBe(`OUTPUT filter KUBE-SERVICES, rules #1–#${M - 1}:`);
+    expect(heads[1]).toMatch(new RegExp(`^OUTPUT filter KUBE-SERVICES, rules #1–#${M} \\(in the walk of what REJECT .* sends: icmp 192\\.168\\.1\\.88 -> 192\\.168\\.1\\.88 .*\\):$`));
+  });
+
+  it("the xtables-monitor trace of the same packet lists only the rule that matched, as the kernel prints it", () => {
     const s = rulesSession(FILTER.replace("*filter", "*raw\n:OUTPUT ACCEPT [0:0]\n-A OUTPUT -j TRACE\nCOMMIT\n*filter"));
     run(s, "format xtables-monitor");
     const out = runLine(s, `send tcp 192.168.1.88:40000 -> ${ip(M)}:80`).text;

@@ -50,6 +50,12 @@ describe("sendExample", () => {
     expect(sendExample(s)).toBe("send tcp 192.168.1.88:40000 -> 10.96.0.20:80");
   });
 
+  it("on a node with only host addresses (a cloud node's /32): the Service from that address", () => {
+    const s = rulesFile(SERVICES);
+    for (const iface of s.engine.node.interfaces) for (const a of iface.addrs) if (iface.name === "enp3s0") a.prefix = 32;
+    expect(sendExample(s)).toBe("send udp 192.168.1.88:40000 -> 10.96.0.10:53");
+  });
+
   it("with no Services: a client on the node's LAN connecting to the node", () => {
     const s = rulesFile("*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n");
     const example = sendExample(s);

@@ -234,6 +234,24 @@ describe("a packet delivered to the node has no output interface", () => {
     expect(state).not.toContain("Output interface");
   });
 
+  it("a packet that cannot be routed is not 'for the node itself'", () => {
+    const s = articleSession();
+    run(s, "send udp 192.168.1.20:4000 -> 239.1.2.3:5000 in enp3s0");
+    const p = s.stepper!.position();
+    expect(p.delivered).toBeUndefined();
+    expect(p.outIf).toBeUndefined();
+    expect(run(s, "show state")).toContain("out: (none)");
+  });
+
+  it("show state at a routing decision says so, as the status line does", () => {
+    const s = articleSession();
+    s.stepByStep = true;
+    run(s, "send tcp 192.168.1.88:49058 -> 10.43.156.98:9898");
+    // the first stop of a locally generated packet is its output routing decision
+    expect(run(s, "show state").split("\n")[0]).toBe("where: routing decision (output)");
+    expect(run(s, "where").split("\n")[0]).toMatch(/^routing decision \(output\) \| /);
+  });
+
   it("a forwarded packet keeps the interface its route names", () => {
     const s = articleSession();
     run(s, "send tcp 192.168.1.20:40000 -> 10.42.54.194:9898 in enp3s0");

@@ -30,7 +30,7 @@ describe("REPL app", () => {
     await type("exercise sep seed 7\r");
     const lines = r.lastFrame()!.trimEnd().split("\n");
     // the line above the prompt
-    expect(lines.at(-2)).toBe("exercise sep (seed 7): Which KUBE-SEP chain does the packet take? — answer X checks it");
+    expect(lines.at(-2)).toBe("exercise sep (seed 7): Which KUBE-SEP chain does the packet take? — type: answer YOUR ANSWER");
   });
 
   it("runs commands; the status line and chain view follow the cursor", async () => {

@@ -151,6 +151,18 @@ describe("in the command table", () => {
     expect(text[3]).toBe(`✓ Right: ${ex.expected}.`);
   });
 
+  test("an exercise answered right, or replaced by another ruleset, is no longer pending", () => {
+    const s = articleSession();
+    const ex = generateExercise("sep", 12);
+    run(s, "exercise sep seed 12", `answer ${ex.expected}`);
+    expect(s.question).toBeUndefined();
+    expect(runLine(s, `answer ${ex.expected}`).error).toBe("no question is pending");
+    run(s, "exercise sep seed 12");
+    expect(s.question?.source).toBe("exercise sep (seed 12)");
+    run(s, "load canned article");
+    expect(s.question).toBeUndefined();
+  });
+
   test("errors name the word", () => {
     const s = articleSession();
     expect(run(s, "exercise")).toContain("sep");

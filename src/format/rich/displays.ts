@@ -47,9 +47,18 @@ function stateRow(label: string, p: Packet, outIf: string | undefined, hook?: St
   return { label, hook, table, src: formatIp(p.src), sport: ports ? p.sport : undefined, dst: formatIp(p.dst), dport: ports ? p.dport : undefined, outIf, mark: p.mark };
 }
 
-/** Where the cursor is, in `show state` and its table: as the status line says it, or the fate. */
-export function cursorPlace(st: Stepper): string {
-  return st.pos < 0 ? "before the first step" : st.done ? `at its fate: ${fateText(st.sent.result.fate)}` : positionPath(st.position());
+/**
+ * Where the cursor is, as the status line, `where` and `show state` say it: before the first
+ * step, at a routing decision, at the forward TTL, in a chain, or at the fate (with what it was).
+ */
+export function cursorPlace(st: Stepper, withFate = true): string {
+  if (st.pos < 0) return "before the first step";
+  if (st.done) return withFate ? `at its fate: ${fateText(st.sent.result.fate)}` : "at its fate";
+  const p = st.position();
+  const e = p.event;
+  if (e?.kind === "route") return `routing decision (${e.why})${p.hook ? ` after ${p.hook}` : ""}`;
+  if (e?.kind === "ttl") return `forwarding: TTL ${e.from} → ${e.to}, before FORWARD`;
+  return positionPath(p);
 }
 
 /** The packet as sent, after each table it went through, and where the cursor is now. */
@@ -73,10 +82,9 @@ export function conntrackDisplay(entries: CtEntry[], now: number, note?: string)
 }
 
 /** A chain's rules as a table: number, counters, target, the rule as iptables-save writes it. */
-export function chainTable(s: Session, table: TableName, chain: string): TableDisplay | undefined {
+export function chainTable(s: Session, table: TableName, chain: string, counters = s.countersAtCursor()): TableDisplay | undefined {
   const c = s.engine.ruleset.tables.get(table)?.chains.get(chain);
   if (!c) return undefined;
-  const counters = s.countersAtCursor();
   const rows = c.rules.map((r, i) => {
     const [pk, by] = counters.get(r) ?? [0, 0];
     const target = !r.target ? "" : r.target.kind === "verdict" ? r.target.name : r.target.kind === "ext" ? r.target.module.name : r.target.chain;

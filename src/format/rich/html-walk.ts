@@ -9,7 +9,7 @@
  */
 import type { WalkDisplay } from "../../lang/command.js";
 import { ruleKey } from "../../lang/command.js";
-import { FOLD_RUN, missRunLength, missRunLine, missesLine, missesRange, type NoMatch } from "../misses.js";
+import { foldedRun, missRunLine, missesLine, missesRange, runRange } from "../misses.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { verdictText } from "../verdict.js";
 import { routeEventText } from "../route-line.js";
@@ -55,10 +55,9 @@ function walkRows(w: WalkDisplay, events: TraceEvent[], rows: string[]) {
         cells(n ? `#${n}` : "", "✓", body, "ktrace-rule ktrace-matched", S.matched);
       } else if (e.kind === "misses") {
         cells(esc(missesRange(e)), "✗", `${esc(missesLine(e).replace(/^✗ /, ""))}`, "ktrace-rule ktrace-missed ktrace-folded", S.missed);
-      } else if (e.kind === "nomatch" && missRunLength(events, i) >= FOLD_RUN) {
-        const run = events.slice(i, i + missRunLength(events, i)) as NoMatch[];
-        const number = (m: NoMatch) => w.ruleNumbers[ruleKey(m.rule.table, m.rule.chain, m.rule.handle)];
-        cells(esc(`#${number(run[0]!)}–#${number(run[run.length - 1]!)}`), "✗", esc(missRunLine(run).replace(/^✗ /, "")), "ktrace-rule ktrace-missed ktrace-folded", S.missed);
+      } else if (e.kind === "nomatch" && foldedRun(events, i)) {
+        const run = foldedRun(events, i)!;
+        cells(esc(runRange(run, (m) => w.ruleNumbers[ruleKey(m.rule.table, m.rule.chain, m.rule.handle)])), "✗", esc(missRunLine(run).replace(/^✗ /, "")), "ktrace-rule ktrace-missed ktrace-folded", S.missed);
         i += run.length - 1;
       } else if (e.kind === "nomatch") {
         const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];

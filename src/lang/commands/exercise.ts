@@ -13,7 +13,7 @@ import { didYouMean } from "../../engine/parse/errors.js";
 import { check, EXERCISE_KINDS, generateExercise, kindList, parseSeed, type Exercise } from "../../teach/exercises/index.js";
 import { runLine } from "./index.js";
 import { sceneSource } from "../../teach/exercises/exercise.js";
-import type { PendingQuestion } from "../../teach/pending.js";
+import { withOneRetry, type PendingQuestion } from "../../teach/pending.js";
 
 /** The exercise each session is doing (for `solution`). */
 const current = new WeakMap<Session, Exercise>();
@@ -60,6 +60,12 @@ export const exercise: Command = {
       prompt: ex.asked.question,
       hint: `the packet is walked by: ${ex.scene.packet}`,
       check: retryingCheck(ex),
+      // answered, it is done (a loaded ruleset other than the exercise's ends it too: Session.load)
+      onRight: (s) => {
+        s.question = undefined;
+        return undefined;
+      },
+      endsOnLoad: true,
     };
     return {
       text: [
@@ -79,17 +85,17 @@ export const exercise: Command = {
 
 /**
  * The check a learner gets in a session, as a lesson's checkpoint behaves: a first wrong answer
- * only says so (what the walk shows would give the answer away), the second shows the worked
- * answer; a right one is confirmed once. (`ktrace-repl check`, a teacher's grading, tells all.)
+ * only says so, the second shows the worked answer; a right one is confirmed once ("✓ Right: X"
+ * says it). `ktrace-repl check`, a teacher's grading, tells all at once.
  */
 function retryingCheck(ex: Exercise): PendingQuestion["check"] {
-  let wrong = 0;
-  return (_s, answer) => {
-    const v = check(ex, answer);
-    if (v.right) return { ...v, feedback: "" };
-    if (wrong++ > 0 || !answer.trim()) return v;
-    return { ...v, feedback: `"${answer.trim()}" is not it. Look again at the rules above (show chain, iptables -t nat -S) and answer again; a second wrong answer, or solution, shows the worked answer.` };
-  };
+  return withOneRetry(
+    (_s, answer) => {
+      const v = check(ex, answer);
+      return v.right ? { ...v, feedback: "" } : v;
+    },
+    (answer) => `"${answer}" is not it. Look again — the exercise above, and the loaded rules (show chain, iptables -S) — then answer again; a second wrong answer, or solution, shows the worked answer.`,
+  );
 }
 
 export const solution: Command = {

@@ -9,7 +9,8 @@ import type { Command, CommandOutput } from "../command.js";
 import type { Session } from "../session.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { expandMisses } from "../../engine/walk/chain-walk.js";
-import { FOLD_RUN, missRunLength, missesRange, type NoMatch } from "../../format/misses.js";
+import { FOLD_RUN, foldedRun, missesRange, runRange, type NoMatch } from "../../format/misses.js";
+import { describePacket } from "../../format/describe.js";
 import { CommandError } from "../words.js";
 import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, prefixFilter } from "../complete.js";
@@ -53,30 +54,35 @@ export const explain: Command = {
 function explainMisses(s: Session): CommandOutput {
   const st = s.stepper;
   if (!st) throw new CommandError("no packet yet", undefined, `send one first, e.g. ${sendExample(s)}`);
-  const runs: { numbers: string; misses: { m: NoMatch; n: number | undefined }[] }[] = [];
-  const visit = (events: readonly TraceEvent[]) => {
+  const runs: { head: string; misses: { m: NoMatch; n: string }[] }[] = [];
+  // a rule's number now, or its handle when an edit has removed it since
+  const numberOf = (m: NoMatch) => s.ruleNumbers.of(m.table, m.chain, m.rule.handle);
+  const label = (m: NoMatch) => {
+    const n = numberOf(m);
+    return n === undefined ? `0x${m.rule.handle.toString(16)}` : `#${n}`;
+  };
+  const visit = (events: readonly TraceEvent[], within: string) => {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
-      const runLength = missRunLength(events, i);
-      if (e.kind === "misses") runs.push({ numbers: missesRange(e), misses: expandMisses(e).map((m, k) => ({ m, n: e.first + k })) });
-      else if (runLength >= FOLD_RUN) {
-        const misses = (events.slice(i, i + runLength) as NoMatch[]).map((m) => ({ m, n: s.ruleNumbers.of(m.table, m.chain, m.rule.handle) }));
-        runs.push({ numbers: `#${misses[0]!.n}–#${misses[runLength - 1]!.n}`, misses });
-        i += runLength - 1;
-      } else if (e.kind === "spawned") visit(e.events);
+      const run = foldedRun(events, i);
+      if (e.kind === "misses") runs.push({ head: `${e.hook} ${e.table} ${e.chain}, rules ${missesRange(e)}${within}`, misses: expandMisses(e).map((m, k) => ({ m, n: `#${e.first + k}` })) });
+      else if (run) {
+        runs.push({ head: `${run[0]!.hook} ${run[0]!.table} ${run[0]!.chain}, rules ${runRange(run, numberOf)}${within}`, misses: run.map((m) => ({ m, n: label(m) })) });
+        i += run.length - 1;
+      } else if (e.kind === "spawned") visit(e.events, ` (in the walk of what ${e.reason} sends: ${describePacket(e.pkt)})`);
     }
   };
-  visit(st.events);
-  if (!runs.length) return { text: `nothing was folded: this packet's walk shows every rule it reached (explain folds ${FOLD_RUN} or more misses in a row, and the rules a chain's index skips)` };
+  // up to the cursor: what lies ahead would tell where the packet is going
+  visit(st.done ? st.events : st.events.slice(0, st.pos < 0 ? 0 : st.stops[st.pos]! + 1), "");
+  if (!runs.length) return { text: `nothing was folded${st.done ? "" : " so far"}: the walk shows every rule it reached (explain folds ${FOLD_RUN} or more misses in a row, and the rules a chain's index skips)` };
   const lines: string[] = [];
   const rows: string[][] = [];
-  for (const { numbers, misses } of runs) {
-    const at = misses[0]!.m;
-    lines.push(`${at.hook} ${at.table} ${at.chain}, rules ${numbers}:`);
+  for (const { head, misses } of runs) {
+    lines.push(`${head}:`);
     for (const { m, n } of misses) {
-      lines.push(`  ${m.chain} #${n}  ✗ ${m.fail.clause} — ${m.fail.why}`);
-      rows.push([`${m.hook} ${m.table}`, m.chain, `#${n}`, `-A ${m.chain} ${m.rule.text}`, `${m.fail.clause} — ${m.fail.why}`]);
+      lines.push(`  ${m.chain} ${n}  ✗ ${m.fail.clause} — ${m.fail.why}`);
+      rows.push([`${m.hook} ${m.table}`, m.chain, n, `-A ${m.chain} ${m.rule.text}`, `${m.fail.clause} — ${m.fail.why}`]);
     }
   }
-  return { text: lines.join("\n"), display: [{ kind: "table", title: "rules explain folded, unfolded", columns: ["hook, table", "chain", "#", "rule", "missed on"], rows }] };
+  return { text: lines.join("\n"), display: [{ kind: "table", title: "the folded rules, one by one", columns: ["hook, table", "chain", "#", "rule", "missed on"], rows }] };
 }

@@ -55,10 +55,11 @@ export const iptables: Command = {
  */
 function chainTables(s: Session, table: TableName, chains: readonly string[]): TableDisplay[] {
   const out: TableDisplay[] = [];
+  const counters = s.countersAtCursor();
   let rows = 0;
   for (const c of chains) {
     if (rows > SHOWN_LINES) break;
-    const t = chainTable(s, table, c);
+    const t = chainTable(s, table, c, counters);
     if (t) out.push(t);
     rows += t?.rows.length ?? 0;
   }

@@ -84,7 +84,7 @@ export const show: Command = {
         const p = st.position();
         const at = cursorPlace(st);
         const segment = describeSegment(p.pkt);
-        const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, ...(segment ? [`tcp: ${segment}`] : []), `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? (p.delivered ? "(none: for the node itself)" : "(not routed yet)")}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
+        const lines = [`where: ${at}`, `packet: ${describePacket(p.pkt)}`, ...(segment ? [`tcp: ${segment}`] : []), `in: ${p.pkt.iif ?? "(locally generated)"}  out: ${p.outIf ?? (p.delivered ? "(none: for the node itself)" : st.done ? "(none)" : "(not routed yet)")}`, `conntrack: ${describeCt(p.ct)}`, "state of the packet:"];
         lines.push(...stateOfPacket(p.pkt, p.outIf).map((l) => "  " + l));
         if (p.ct?.entry) lines.push(`entry: ${formatCtEntry(p.ct.entry, s.engine.now)}`);
         return { text: lines.join("\n"), display: [stateDisplay(s)!] };

@@ -8,7 +8,7 @@
 import type { Command, CommandOutput } from "../command.js";
 import type { Session } from "../session.js";
 import { CommandError, type Word } from "../words.js";
-import { positionPath, type Breakpoint, type Stepper } from "../stepper.js";
+import type { Breakpoint, Stepper } from "../stepper.js";
 import { TABLE_NAMES, type TableName } from "../../engine/model/ruleset.js";
 import { HOOKS, type Hook } from "../../engine/walk/hooks.js";
 import { describeCt, describePacket } from "../../format/describe.js";
@@ -18,7 +18,7 @@ import { didYouMean } from "../../engine/parse/errors.js";
 import { completeChain, completeTable, prefixFilter } from "../complete.js";
 import { walkText } from "../../format/explain.js";
 import { missesLine, missesRange } from "../../format/misses.js";
-import { walkDisplay, whereTable } from "../../format/rich/displays.js";
+import { cursorPlace, walkDisplay, whereTable } from "../../format/rich/displays.js";
 import { sendExample } from "../send-example.js";
 
 function stepper(s: Session): Stepper {
@@ -37,19 +37,7 @@ export function whereLine(s: Session): string {
   const st = s.stepper;
   if (!st) return "no packet";
   const p = st.position();
-  const path = positionPath(p);
-  const e = p.event;
-  const at =
-    st.pos < 0
-      ? "before the first step"
-      : st.done
-        ? "at its fate"
-        : e?.kind === "route"
-          ? `routing decision (${e.why})${p.hook ? ` after ${p.hook}` : ""}`
-          : e?.kind === "ttl"
-            ? `forwarding: TTL ${e.from} → ${e.to}, before FORWARD`
-            : path;
-  return `${at} | ${describePacket(p.pkt)}${p.outIf ? ` out ${p.outIf}` : ""} | ct ${describeCt(p.ct)}`;
+  return `${cursorPlace(st, false)} | ${describePacket(p.pkt)}${p.outIf ? ` out ${p.outIf}` : ""} | ct ${describeCt(p.ct)}`;
 }
 
 function moved(s: Session, move: (st: Stepper) => Parameters<Session["render"]>[0]): CommandOutput {
