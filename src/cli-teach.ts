@@ -9,6 +9,7 @@
 import { check, EXERCISE_KINDS, generateExercise, kindList, parseSeed } from "./teach/exercises/index.js";
 import { formatReport, gradeCsv, GradeError, resultsCsv } from "./teach/grade.js";
 import type { Io } from "./sources/io.js";
+import { resolve } from "node:path";
 
 export const TEACH_COMMANDS = ["exercise", "check", "grade"];
 
@@ -26,10 +27,39 @@ interface Parsed {
   flags: Set<string>;
 }
 
+/** What `ktrace-repl SUBCOMMAND --help` prints: the usage, and what the exit status means. */
+const HELP: Record<string, string> = {
+  exercise: [
+    "usage: ktrace-repl exercise [KIND --seed N [--solution]]",
+    "  prints a seeded exercise (the same KIND and seed give the same exercise everywhere);",
+    "  --solution prints its worked answer instead; with no KIND, the list of kinds.",
+    "exit status: 0 printed, 2 a usage error.",
+  ].join("\n"),
+  check: [
+    "usage: ktrace-repl check KIND --seed N --answer X",
+    "  checks one answer (a chain name, a letter of the candidates, a mark...) and says why when it is wrong.",
+    "exit status: 0 right, 1 wrong, 2 a usage error.",
+  ].join("\n"),
+  grade: [
+    "usage: ktrace-repl grade ANSWERS.csv [--kind KIND] [--out RESULTS.csv]",
+    "  grades a class: a CSV whose header names the columns student, seed and answer, and kind",
+    "  (or --kind for every row); prints a table, and each row it cannot grade with its line.",
+    "  --out writes the results as CSV (never over the answers file).",
+    "exit status: 0 every row graded (right or wrong), 1 some rows could not be graded, 2 a usage error",
+    "  or a file that cannot be read or written.",
+  ].join("\n"),
+};
+
 function parse(argv: string[], valued: string[], flags: string[]): Parsed {
   const p: Parsed = { positional: [], opts: new Map(), flags: new Set() };
   for (let i = 0; i < argv.length; i++) {
-    const w = argv[i]!;
+    let w = argv[i]!;
+    // --seed=7 as well as --seed 7
+    const eq = /^(--[a-z-]+)=(.*)$/.exec(w);
+    if (eq && valued.includes(eq[1]!)) {
+      argv = [...argv.slice(0, i), eq[1]!, eq[2]!, ...argv.slice(i + 1)];
+      w = eq[1]!;
+    }
     if (valued.includes(w)) {
       const v = argv[++i];
       if (v === undefined) throw new UsageError(`${w} needs a value`);
@@ -57,6 +87,10 @@ function kindAndSeed(cmd: string, p: Parsed): { kind: string; seed: number } {
 /** Runs `ktrace-repl exercise|check|grade …`; returns the exit status. */
 export function runTeach(argv: string[], o: TeachOut): number {
   const [cmd, ...rest] = argv;
+  if (cmd && HELP[cmd] && rest.some((w) => w === "--help" || w === "-h")) {
+    o.out(HELP[cmd] + "\n");
+    return 0;
+  }
   try {
     switch (cmd) {
       case "exercise": {
@@ -91,12 +125,20 @@ export function runTeach(argv: string[], o: TeachOut): number {
           o.err(`ktrace-repl: cannot read ${file}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (e as Error).message}\n`);
           return 2;
         }
+        const out = p.opts.get("--out");
+        // the answers are the one copy a teacher has: never written over
+        if (out !== undefined && resolve(out) === resolve(file)) throw new UsageError(`--out ${out} is the answers file itself: write the results to another file`);
         const report = gradeCsv(text, file, { kind: p.opts.get("--kind") });
         for (const line of report.problems) o.err(`${line}\n`);
         o.out(formatReport(report) + "\n");
-        const out = p.opts.get("--out");
         if (out) {
-          o.io.writeFile(out, resultsCsv(report));
+          try {
+            o.io.writeFile(out, resultsCsv(report));
+          } catch (e) {
+            const code = (e as NodeJS.ErrnoException).code;
+            o.err(`ktrace-repl: cannot write ${out}: ${code === "ENOENT" ? "no such directory" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (e as Error).message}\n`);
+            return 2;
+          }
           o.err(`wrote ${out}\n`);
         }
         return report.invalid ? 1 : 0;

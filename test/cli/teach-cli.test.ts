@@ -2,7 +2,7 @@
 // exercise prints the same text per seed, check exits 0 right / 1 wrong, grade reads a class CSV.
 import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,6 +71,31 @@ describe("ktrace-repl exercise / check / grade", () => {
     expect(list.status).toBe(0);
     for (const k of ["sep", "mark", "out-interface", "drop", "pod-source", "fix"]) expect(list.stdout).toContain(`  ${k} `);
   }, 120_000);
+
+  it("--help says the usage and the exit statuses; --seed=N works as --seed N", () => {
+    for (const cmd of ["exercise", "check", "grade"]) {
+      const r = ktrace([cmd, "--help"]);
+      expect(r.status, cmd).toBe(0);
+      expect(r.stdout).toMatch(new RegExp(`^usage: ktrace-repl ${cmd} `));
+      expect(r.stdout).toContain("exit status:");
+    }
+    expect(ktrace(["exercise", "sep", "--seed=7"]).stdout).toBe(ktrace(["exercise", "sep", "--seed", "7"]).stdout);
+  }, 60_000);
+
+  it("grade --out never writes over the answers, and a folder that is not there is an error, not a crash", () => {
+    const dir = mkdtempSync(join(tmpdir(), "ktrace-grade-out-"));
+    const answers = join(dir, "answers.csv");
+    const text = "student,seed,answer\nann,7,c\nbob,7,a\n";
+    writeFileSync(answers, text);
+    const same = ktrace(["grade", answers, "--kind", "sep", "--out", answers]);
+    expect(same.status).toBe(2);
+    expect(same.stderr).toContain("is the answers file itself");
+    expect(readFileSync(answers, "utf8")).toBe(text);
+    const nowhere = ktrace(["grade", answers, "--kind", "sep", "--out", join(dir, "no", "such", "r.csv")]);
+    expect(nowhere.status).toBe(2);
+    expect(nowhere.stderr).toMatch(/^ktrace-repl: cannot write .*r\.csv: no such directory\n$/);
+    rmSync(dir, { recursive: true, force: true });
+  }, 60_000);
 
   it("grade: a class of 30 from one CSV, bad rows by line, --out writes the results", () => {
     const dir = mkdtempSync(join(tmpdir(), "ktrace-grade-"));
