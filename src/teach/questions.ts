@@ -257,7 +257,10 @@ function askPodSource(s: Session, events: TraceEvent[], fate: Fate, finalPkt: { 
     : ["no SNAT or MASQUERADE rule matched, so the source address is left as the client sent it"];
   lines.unshift(...dnatLines(s, events), ...routeLines(events));
   const src = formatIp(finalPkt.src);
-  const port = finalPkt.proto === "icmp" ? undefined : finalPkt.sport;
+  // a port MASQUERADE or SNAT chose (--random-fully, or a clash) is nothing a learner can know:
+  // then any port goes with the right address; an unchanged one is the client's own, and must match
+  const portChosen = snat.some((e) => e.from.sport !== e.to.sport);
+  const port = finalPkt.proto === "icmp" || portChosen ? undefined : finalPkt.sport;
   lines.push(`the pod sees the packet come from ${endpoint(finalPkt.src, finalPkt.sport, finalPkt.proto)}`);
   return make("pod-source", "Which source address does the pod see?", src, addressAccepts(finalPkt.src, port), lines, () => []);
 }

@@ -151,6 +151,28 @@ describe("in the command table", () => {
     expect(text[3]).toBe(`✓ Right: ${ex.expected}.`);
   });
 
+  test("pod-source: a port MASQUERADE chose at random goes with any port; a client's own port must be right", () => {
+    let chosen = 0, kept = 0;
+    for (let seed = 1; seed <= 12; seed++) {
+      const ex = generateExercise("pod-source", seed);
+      const seen = /the pod sees the packet come from (\d+\.\d+\.\d+\.\d+):(\d+)/.exec(ex.solution);
+      if (!seen) continue;
+      const rewrote = /rewrote the source: \S+ [\d.]+:(\d+) -> .* ⇒ \S+ [\d.]+:(\d+) /.exec(ex.solution);
+      const otherPort = `${seen[1]}:${(Number(seen[2]) % 60000) + 1}`;
+      expect(check(ex, seen[1]!).right, `seed ${seed}: the address alone`).toBe(true);
+      expect(check(ex, `${seen[1]}:${seen[2]}`).right, `seed ${seed}: the address and the port the pod sees`).toBe(true);
+      if (rewrote && rewrote[1] !== rewrote[2]) {
+        chosen++;
+        expect(check(ex, otherPort).right, `seed ${seed}: a port nobody can know`).toBe(true);
+      } else {
+        kept++;
+        expect(check(ex, otherPort).right, `seed ${seed}: the client's own port`).toBe(false);
+      }
+    }
+    expect(chosen).toBeGreaterThan(0);
+    expect(kept).toBeGreaterThan(0);
+  });
+
   test("an exercise answered right, or replaced by another ruleset, is no longer pending", () => {
     const s = articleSession();
     const ex = generateExercise("sep", 12);

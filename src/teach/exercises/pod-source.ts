@@ -43,7 +43,7 @@ const generate = (seed: number) =>
         return [...set].sort();
       },
       endpointMatters: true,
-      answerHow: "Answer with the address (IP, or IP:PORT) or its letter.",
+      answerHow: "Answer with the IP address (or IP:PORT) or its letter.",
     },
     seed,
   );
