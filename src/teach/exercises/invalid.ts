@@ -29,7 +29,8 @@ const STATES = ["ESTABLISHED", "INVALID"];
 function pickSegment(d: Dice, clientLine: string): Segment {
   const data = d.pick([200, 500, 1000]);
   const fromPod = d.chance(0.5);
-  const side = fromPod ? "the pod" : "the client";
+  // the answering end is "the Service's pod": the client may be a pod too
+  const side = fromPod ? "the Service's pod" : "the client";
   const send = (extra: string) => (fromPod ? `reply ${extra}` : `${clientLine} ${extra}`);
   switch (d.int(4)) {
     case 0:
