@@ -77,7 +77,10 @@ export async function kernelCommand(argv: string[]): Promise<number> {
     const lines = cmd.action === "install" ? installKernelSpec(cmd.spec) : uninstallKernelSpec(cmd.spec);
     for (const l of lines) process.stdout.write(l + "\n");
     const sandbox = join(packageRoot(), "notebooks", "sandbox.ipynb");
-    if (cmd.action === "install" && existsSync(sandbox)) process.stdout.write(`try it: jupyter notebook ${sandbox}\n`);
+    // Jupyter looks in a --prefix only when told to (the user's and sys.prefix's places it always reads)
+    const where = cmd.spec.where;
+    const env = where.kind === "prefix" ? `JUPYTER_PATH=${join(where.path, "share", "jupyter")} ` : "";
+    if (cmd.action === "install" && existsSync(sandbox)) process.stdout.write(`try it: ${env}jupyter notebook ${sandbox}\n`);
     return 0;
   } catch (e) {
     if (!(e instanceof KernelSpecError)) throw e;

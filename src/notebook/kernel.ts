@@ -130,7 +130,8 @@ export class KtraceKernel implements KernelLogic {
     const show = (o: LineOutput, last: boolean) => {
       if (silent) return;
       if (o.bundle) (last ? sink.result(count, o.bundle) : sink.display(o.bundle));
-      if (o.note) sink.stream("stderr", o.note + "\n");
+      // a note ("nothing traced", "clock +5s") is news, not an error: Jupyter paints stderr red
+      if (o.note) sink.stream("stdout", o.note + "\n");
       if (o.quit) sink.stream("stderr", "(quit ends nothing in a notebook: shut the kernel down from the Kernel menu)\n");
     };
     const error = await new Promise<CellError | undefined>((resolve) => {

@@ -93,6 +93,8 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     const inst = spawnSync(process.execPath, [CLI, "kernel", "install", "--prefix", prefix], { encoding: "utf8" });
     expect(inst.stderr).toBe("");
     expect(inst.status).toBe(0);
+    // a --prefix install says how to make Jupyter look there
+    expect(inst.stdout).toContain(`try it: JUPYTER_PATH=${join(prefix, "share", "jupyter")} jupyter notebook `);
     env = { ...process.env, JUPYTER_PATH: join(prefix, "share", "jupyter"), JUPYTER_DATA_DIR: join(prefix, "data"), JUPYTER_RUNTIME_DIR: join(prefix, "runtime") };
     k = new Driver(spawn(PY, [DRIVER, "ktrace"], { env }));
     const ready = await k.next();
@@ -202,6 +204,15 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     expect(resultText(next)).toBe(runLine(here, "where").text);
   });
 
+  it("a note (the clock moved, nothing traced) comes on stdout, not as an error on stderr", async () => {
+    // (no reset: the next test sends stats about the packet the one before sent)
+    const r = await k.execute("format xtables-monitor\ntick 5\nformat explain");
+    expect(r.content.status).toBe("ok");
+    const streams = (name: string) => r.iopub!.filter((x) => x.msg_type === "stream" && x.content.name === name).map((x) => x.content.text).join("");
+    expect(streams("stdout")).toContain("clock +5s");
+    expect(streams("stderr")).toBe("");
+  });
+
   it("aborts cells queued behind a failing one (stop_on_error), as IPython does", async () => {
     const a = await k.ask({ op: "execute_nowait", code: "stats 2000" });
     const b = await k.ask({ op: "execute_nowait", code: "nonsense" });
@@ -263,7 +274,7 @@ describe.skipIf(!run)("the ktrace kernel through jupyter_client", () => {
     const c: Msg = await k.ask({ op: "comm_info" });
     expect(c.msg_type).toBe("comm_info_reply");
     expect(c.content).toEqual({ status: "ok", comms: {} });
-    const h: Msg = await k.ask({ op: "history" });
+    const h: Msg = await k.ask({ op: "history", n: 100 }); // the tail: every cell of this file so far
     expect(h.msg_type).toBe("history_reply");
     expect(h.content.history.some((e: [number, number, string]) => e[2] === "show state")).toBe(true);
     const u: Msg = await k.ask({ op: "raw", msg_type: "frobnicate_request" });
