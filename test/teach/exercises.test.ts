@@ -173,6 +173,15 @@ describe("in the command table", () => {
     expect(kept).toBeGreaterThan(0);
   });
 
+  test("a letter past the candidates says so; the REPL takes --seed as the command line spells it", () => {
+    const ex = generateExercise("sep", 7);
+    const v = check(ex, "z");
+    expect(v.right).toBe(false);
+    expect(v.feedback).toBe(`"z" is not one of the letters: the candidates are a to ${String.fromCharCode(96 + ex.candidates.length)}.`);
+    const s = articleSession();
+    expect(run(s, "exercise sep --seed 7")).toBe(run(articleSession(), "exercise sep seed 7"));
+  });
+
   test("an exercise answered right, or replaced by another ruleset, is no longer pending", () => {
     const s = articleSession();
     const ex = generateExercise("sep", 12);

@@ -35,7 +35,8 @@ export const exercise: Command = {
     let seed: number;
     const [kw, value, extra] = args.slice(1);
     if (kw) {
-      if (kw.text !== "seed") throw new CommandError(`expected "seed N" after the kind, got "${kw.text}"`, kw.col, "exercise sep seed 7");
+      // "--seed", as the command line spells it, is taken too
+      if (kw.text !== "seed" && kw.text !== "--seed") throw new CommandError(`expected "seed N" after the kind, got "${kw.text}"`, kw.col, "exercise sep seed 7");
       if (!value) throw new CommandError("seed needs a number", kw.col + kw.text.length + 1, "exercise sep seed 7");
       const n = parseSeed(value.text);
       if (n === undefined) throw new CommandError(`bad seed "${value.text}": expected a whole number from 0 to 4294967295`, value.col);

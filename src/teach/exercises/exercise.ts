@@ -93,6 +93,9 @@ function resolve(ex: Exercise, answer: string): string {
 export function check(ex: Exercise, answer: string): Verdict {
   const given = resolve(ex, answer);
   if (!given.trim()) return { right: false, expected: ex.expected, feedback: `no answer given: ${ex.asked.question}` };
+  // a letter past the candidates is a slip, not a chain or rule name
+  if (ex.candidates.length && given === answer && /^\(?[a-z]\)?$/i.test(answer.trim()))
+    return { right: false, expected: ex.expected, feedback: `"${answer.trim()}" is not one of the letters: the candidates are a to ${letter(ex.candidates.length - 1)}.` };
   const right = ex.asked.accepts(given);
   return { right, expected: ex.expected, feedback: ex.asked.explain(given) };
 }
