@@ -36,8 +36,9 @@ const HELP: Record<string, string> = {
     "exit status: 0 printed, 2 a usage error.",
   ].join("\n"),
   check: [
-    "usage: ktrace-repl check KIND --seed N --answer X",
-    "  checks one answer (a chain name, a letter of the candidates, a mark...) and says why when it is wrong.",
+    "usage: ktrace-repl check KIND --seed N --answer X [--no-answer]",
+    "  checks one answer (a chain name, a letter of the candidates, a mark...) and says why when it is wrong;",
+    "  --no-answer says only right or wrong (a student checking before handing in).",
     "exit status: 0 right, 1 wrong, 2 a usage error.",
   ].join("\n"),
   grade: [
@@ -105,12 +106,14 @@ export function runTeach(argv: string[], o: TeachOut): number {
         return 0;
       }
       case "check": {
-        const p = parse(rest, ["--seed", "--answer"], []);
+        const p = parse(rest, ["--seed", "--answer"], ["--no-answer"]);
         const { kind, seed } = kindAndSeed("check", p);
         const answer = p.opts.get("--answer");
         if (answer === undefined) throw new UsageError(`check needs --answer X`);
         const v = check(generateExercise(kind, seed), answer);
-        o.out(v.right ? `right (exercise ${kind}, seed ${seed}): ${v.expected}\n` : `wrong (exercise ${kind}, seed ${seed})\n${v.feedback}\n`);
+        // --no-answer: right or wrong only, for a student checking before handing in
+        const hide = p.flags.has("--no-answer");
+        o.out(v.right ? `right (exercise ${kind}, seed ${seed})${hide ? "" : `: ${v.expected}`}\n` : `wrong (exercise ${kind}, seed ${seed})\n${hide ? "" : `${v.feedback}\n`}`);
         return v.right ? 0 : 1;
       }
       case "grade": {

@@ -82,6 +82,17 @@ describe("ktrace-repl exercise / check / grade", () => {
     expect(ktrace(["exercise", "sep", "--seed=7"]).stdout).toBe(ktrace(["exercise", "sep", "--seed", "7"]).stdout);
   }, 60_000);
 
+  it("check --no-answer says right or wrong and nothing of the answer", () => {
+    const ex = generateExercise("sep", 7);
+    const wrongOne = ex.candidates.find((c) => c !== ex.expected)!;
+    const wrong = ktrace(["check", "sep", "--seed", "7", "--answer", wrongOne, "--no-answer"]);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stdout).toBe("wrong (exercise sep, seed 7)\n");
+    const right = ktrace(["check", "sep", "--seed", "7", "--answer", ex.expected, "--no-answer"]);
+    expect(right.status).toBe(0);
+    expect(right.stdout).toBe("right (exercise sep, seed 7)\n");
+  }, 60_000);
+
   it("grade --out never writes over the answers, and a folder that is not there is an error, not a crash", () => {
     const dir = mkdtempSync(join(tmpdir(), "ktrace-grade-out-"));
     const answers = join(dir, "answers.csv");
