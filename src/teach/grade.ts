@@ -116,7 +116,8 @@ export function formatReport(r: GradeReport): string {
   const exercise = (x: GradeReport["rows"][number]) => `${x.kind || "?"} seed ${x.seed || "?"}`;
   const ew = Math.max(0, ...r.rows.map((x) => exercise(x).length));
   const lines = r.rows.map((x) => {
-    const verdict = x.right === undefined ? "INVALID" : x.right ? "right" : "WRONG";
+    // "BAD ROW", not "INVALID": the invalid exercise asks about conntrack's INVALID state
+    const verdict = x.right === undefined ? "BAD ROW" : x.right ? "right" : "WRONG";
     const detail = x.right === undefined ? x.feedback : x.right ? x.answer : `${x.answer || "(no answer)"} — expected ${x.expected}`;
     return `${x.student.padEnd(w)}  ${exercise(x).padEnd(ew)}  ${verdict.padEnd(7)}  ${detail.replace(/\s*\n\s*/g, " ")}`;
   });

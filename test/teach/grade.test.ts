@@ -92,8 +92,10 @@ test("bad rows are reported by line and the rest is graded", () => {
   expect(r).toMatchObject({ right: 1, wrong: 3, invalid: 4 });
   expect(formatReport(r)).toContain("4 answers graded: 1 right, 3 wrong, 4 invalid rows not graded");
   // kinds and seeds of different lengths ("sep seed 7", "? seed seven"): the verdicts stay in one column
-  const verdictAt = formatReport(r).split("\n").filter((l) => / (right|WRONG|INVALID) /.test(l)).map((l) => l.search(/ (right|WRONG|INVALID) /));
+  const verdictAt = formatReport(r).split("\n").filter((l) => / (right|WRONG|BAD ROW) /.test(l)).map((l) => l.search(/ (right|WRONG|BAD ROW) /));
   expect(verdictAt.length).toBeGreaterThan(4);
+  // a row that cannot be graded is a "BAD ROW" (INVALID is a conntrack state one exercise asks about)
+  expect(formatReport(r).split("\n").filter((l) => / BAD ROW /.test(l))).toHaveLength(4);
   expect(new Set(verdictAt).size).toBe(1);
   expect(parseCsv(resultsCsv(r)).filter((x) => x.fields[5] === "invalid")).toHaveLength(4);
 });
