@@ -15,6 +15,7 @@ import type { Hook } from "../engine/walk/hooks.js";
 import { missesHandle } from "../engine/walk/chain-walk.js";
 import type { TableName } from "../engine/model/ruleset.js";
 import type { SentPacket } from "./session.js";
+import { deliversLocally } from "../engine/route/lookup.js";
 
 /** The events a step may stop at, once: the type and the check read the same list. */
 const STOP_KINDS = ["rule", "nomatch", "misses", "policy", "return", "nat", "nat-skip", "route", "conntrack", "ttl", "fate", "confirm"] as const;
@@ -183,9 +184,8 @@ export class Stepper {
         case "route": {
           // arriving and not forwarded — delivered to the node, or not routable — the packet has
           // no output interface, whatever device the lookup names (a local route's is the input one)
-          const o = e.result.outcome;
-          const stays = e.why === "input" && o !== "unicast";
-          delivered = stays && (o === "local" || o === "broadcast" || o === "multicast");
+          const stays = e.why === "input" && e.result.outcome !== "unicast";
+          delivered = stays && deliversLocally(e.result.outcome);
           if (stays) outIf = undefined;
           else if (e.result.dev) outIf = e.result.dev;
           break;

@@ -21,6 +21,11 @@ export interface RouteQuery {
 
 export type RouteOutcome = "unicast" | "local" | "broadcast" | "multicast" | "mc-not-joined" | "blackhole" | "unreachable" | "prohibit" | "no-route";
 
+/** An arriving packet with this input route goes up to the node (INPUT), not on or nowhere. */
+export function deliversLocally(outcome: RouteOutcome): boolean {
+  return outcome === "local" || outcome === "broadcast" || outcome === "multicast";
+}
+
 export interface RouteResult {
   outcome: RouteOutcome;
   route?: Route;

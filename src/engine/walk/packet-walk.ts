@@ -18,7 +18,7 @@ import { HOOK_STAGES, type Hook } from "./hooks.js";
 import { runTable, type ChainWalkEnv, type TableRun } from "./chain-walk.js";
 import { DISPATCH_MIN_RULES } from "./dispatch-index.js";
 import type { Fate, TraceEvent } from "../trace/events.js";
-import { routeLookup, type RouteResult } from "../route/lookup.js";
+import { deliversLocally, routeLookup, type RouteResult } from "../route/lookup.js";
 import { confirm, conntrackIn, ctConfigOf } from "../conntrack/table.js";
 import { copyEntry, type CtView } from "../conntrack/entry.js";
 import { applyNat, natInitialized, setupNat, type Manip } from "../conntrack/nat.js";
@@ -192,7 +192,7 @@ function incoming(w: Walk, iif: string, looped = false): Fate {
   w.route = r;
   const martian = looped ? undefined : sourceCheck(w, iif);
   if (martian) return { kind: "unroutable", reason: martian };
-  if (r.outcome === "local" || r.outcome === "broadcast" || r.outcome === "multicast") {
+  if (deliversLocally(r.outcome)) {
     const inp = runHook(w, "INPUT", iif, undefined);
     if (inp) return inp;
     if (r.outcome === "local") answerClosedPort(w);
