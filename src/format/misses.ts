@@ -88,11 +88,13 @@ export function missRunLine(run: readonly NoMatch[]): string {
   return `✗ ${count(run.length)} rules in a row, none matched: ${failsWhy(run.map((e) => e.fail))} (explain misses lists them)`;
 }
 
-/** "#3–#41" for a folded run, by the rules' numbers (their handles, 0x…, when an edit has removed them). */
+/** "#7" by a missed rule's number, or "0x1a", its handle, when an edit has removed it since. */
+export function ruleLabel(m: NoMatch, numberOf: (m: NoMatch) => number | undefined): string {
+  const n = numberOf(m);
+  return n === undefined ? `0x${m.rule.handle.toString(16)}` : `#${n}`;
+}
+
+/** "#3–#41" for a folded run, by its first and last rule's labels. */
 export function runRange(run: readonly NoMatch[], numberOf: (m: NoMatch) => number | undefined): string {
-  const label = (m: NoMatch) => {
-    const n = numberOf(m);
-    return n === undefined ? `0x${m.rule.handle.toString(16)}` : `#${n}`;
-  };
-  return `${label(run[0]!)}–${label(run[run.length - 1]!)}`;
+  return `${ruleLabel(run[0]!, numberOf)}–${ruleLabel(run[run.length - 1]!, numberOf)}`;
 }

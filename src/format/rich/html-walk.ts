@@ -55,14 +55,16 @@ function walkRows(w: WalkDisplay, events: TraceEvent[], rows: string[]) {
         cells(n ? `#${n}` : "", "✓", body, "ktrace-rule ktrace-matched", S.matched);
       } else if (e.kind === "misses") {
         cells(esc(missesRange(e)), "✗", `${esc(missesLine(e).replace(/^✗ /, ""))}`, "ktrace-rule ktrace-missed ktrace-folded", S.missed);
-      } else if (e.kind === "nomatch" && foldedRun(events, i)) {
-        const run = foldedRun(events, i)!;
-        cells(esc(runRange(run, (m) => w.ruleNumbers[ruleKey(m.rule.table, m.rule.chain, m.rule.handle)])), "✗", esc(missRunLine(run).replace(/^✗ /, "")), "ktrace-rule ktrace-missed ktrace-folded", S.missed);
-        i += run.length - 1;
       } else if (e.kind === "nomatch") {
-        const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];
-        const body = `<code>${esc(`-A ${e.rule.chain} ${e.rule.text}`)}</code><div style="${S.note}">✗ <code>${esc(e.fail.clause)}</code> — ${esc(e.fail.why)}</div>`;
-        cells(n ? `#${n}` : "", "✗", body, "ktrace-rule ktrace-missed", S.missed);
+        const run = foldedRun(events, i);
+        if (run) {
+          cells(esc(runRange(run, (m) => w.ruleNumbers[ruleKey(m.rule.table, m.rule.chain, m.rule.handle)])), "✗", esc(missRunLine(run).replace(/^✗ /, "")), "ktrace-rule ktrace-missed ktrace-folded", S.missed);
+          i += run.length - 1;
+        } else {
+          const n = w.ruleNumbers[ruleKey(e.rule.table, e.rule.chain, e.rule.handle)];
+          const body = `<code>${esc(`-A ${e.rule.chain} ${e.rule.text}`)}</code><div style="${S.note}">✗ <code>${esc(e.fail.clause)}</code> — ${esc(e.fail.why)}</div>`;
+          cells(n ? `#${n}` : "", "✗", body, "ktrace-rule ktrace-missed", S.missed);
+        }
       } else if (e.kind === "return") {
         if (e.depth > 0) cells("", "↩", esc(`end of ${e.chain}: back to the calling chain`), "ktrace-return", S.missed);
       } else cells("", e.policy === "ACCEPT" ? "✓" : "✗", esc(`policy ${e.policy} (end of the base chain)`), "ktrace-policy", e.policy === "ACCEPT" ? S.matched : "color:#9b2c2c");

@@ -9,7 +9,7 @@ import type { Command, CommandOutput } from "../command.js";
 import type { Session } from "../session.js";
 import type { TraceEvent } from "../../engine/trace/events.js";
 import { expandMisses } from "../../engine/walk/chain-walk.js";
-import { FOLD_RUN, foldedRun, missesRange, runRange, type NoMatch } from "../../format/misses.js";
+import { FOLD_RUN, foldedRun, missesRange, ruleLabel, runRange, type NoMatch } from "../../format/misses.js";
 import { describePacket } from "../../format/describe.js";
 import { CommandError } from "../words.js";
 import { didYouMean } from "../../engine/parse/errors.js";
@@ -23,7 +23,7 @@ export const explain: Command = {
   usage: "explain chain NAME | explain misses",
   summary: "what a chain is (a KUBE-* chain's Service and endpoint, a Calico chain); or every rule the last packet skipped, one by one",
   examples: ["explain chain KUBE-SVC-Y4T5L63IYP3YFEBS", "explain chain KUBE-SEP-OYNVDBAPYJ623W6H", "explain misses"],
-  details: `On a big node the walk folds a run of rules that test other destinations into one line ("✗ 9,999 rules for other destinations…"), and explain folds ${FOLD_RUN} or more rules in a row that all missed ("✗ 200 rules tested one by one, none matched…"); explain misses unfolds both for the current packet, each rule with why it missed.`,
+  details: `On a big node the walk folds a run of rules that test other destinations into one line ("✗ 9,999 rules for other destinations…"), and explain folds ${FOLD_RUN} or more rules in a row that all missed ("✗ 200 rules in a row, none matched…"); explain misses unfolds both for the current packet, each rule with why it missed.`,
   run(s, args) {
     if (args[0]?.text === "misses") {
       if (args[1]) throw new CommandError(`explain misses takes no more words: "${args[1].text}" is one too many`, args[1].col);
@@ -55,19 +55,14 @@ function explainMisses(s: Session): CommandOutput {
   const st = s.stepper;
   if (!st) throw new CommandError("no packet yet", undefined, `send one first, e.g. ${sendExample(s)}`);
   const runs: { head: string; misses: { m: NoMatch; n: string }[] }[] = [];
-  // a rule's number now, or its handle when an edit has removed it since
   const numberOf = (m: NoMatch) => s.ruleNumbers.of(m.table, m.chain, m.rule.handle);
-  const label = (m: NoMatch) => {
-    const n = numberOf(m);
-    return n === undefined ? `0x${m.rule.handle.toString(16)}` : `#${n}`;
-  };
   const visit = (events: readonly TraceEvent[], within: string) => {
     for (let i = 0; i < events.length; i++) {
       const e = events[i]!;
       const run = foldedRun(events, i);
       if (e.kind === "misses") runs.push({ head: `${e.hook} ${e.table} ${e.chain}, rules ${missesRange(e)}${within}`, misses: expandMisses(e).map((m, k) => ({ m, n: `#${e.first + k}` })) });
       else if (run) {
-        runs.push({ head: `${run[0]!.hook} ${run[0]!.table} ${run[0]!.chain}, rules ${runRange(run, numberOf)}${within}`, misses: run.map((m) => ({ m, n: label(m) })) });
+        runs.push({ head: `${run[0]!.hook} ${run[0]!.table} ${run[0]!.chain}, rules ${runRange(run, numberOf)}${within}`, misses: run.map((m) => ({ m, n: ruleLabel(m, numberOf) })) });
         i += run.length - 1;
       } else if (e.kind === "spawned") visit(e.events, ` (in the walk of what ${e.reason} sends: ${describePacket(e.pkt)})`);
     }
